@@ -1,0 +1,52 @@
+// Wire texts: every error string a client can see, exactly as Redis 7 writes it (clients parse some of
+// them: `MOVED 3999 127.0.0.1:6381` is split on spaces, `WRONGTYPE` and `NOAUTH` are matched by prefix).
+// Each constant is the message without the leading '-' and the trailing CRLF; Reply.error() adds both.
+// An exception thrown inside a handler is a bug of ours, never a user's bad input: the dispatcher turns it
+// into ERR_INTERNAL and logs it.
+
+export const ERR_SYNTAX = 'ERR syntax error';
+export const ERR_NOT_INTEGER = 'ERR value is not an integer or out of range';
+export const ERR_NOT_FLOAT = 'ERR value is not a valid float';
+export const ERR_WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
+export const ERR_NO_SUCH_KEY = 'ERR no such key';
+export const ERR_DB_INDEX = 'ERR DB index is out of range';
+export const ERR_INCR_OVERFLOW = 'ERR increment or decrement would overflow';
+export const ERR_INCR_NAN = 'ERR increment would produce NaN or Infinity';
+export const ERR_STRING_TOO_LONG = 'ERR string exceeds maximum allowed size (proto-max-bulk-len)';
+export const ERR_OFFSET_RANGE = 'ERR offset is out of range';
+export const ERR_NOAUTH = 'NOAUTH Authentication required.';
+export const ERR_WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+export const ERR_AUTH_NOPASS =
+  'ERR AUTH <password> called without any password configured for the default user. ' +
+  'Are you sure your configuration is correct?';
+export const ERR_OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+export const ERR_INTERNAL = 'ERR internal error';
+export const ERR_INVALID_EXPIRE = (cmd: string) => `ERR invalid expire time in '${cmd}' command`;
+export const ERR_WRONG_ARITY = (fullName: string) => `ERR wrong number of arguments for '${fullName}' command`;
+export const ERR_UNKNOWN_SUBCOMMAND = (sub: string, container: string) =>
+  `ERR unknown subcommand '${truncate(sub, 128)}'. Try ${container.toUpperCase()} HELP.`;
+export const ERR_PROTO_NOT_SUPPORTED = 'NOPROTO unsupported protocol version';
+
+/** Redis 7's unknown-command text: the name and up to 128 bytes of quoted arguments, each followed by a space. */
+export function errUnknownCommand(argv: string[]): string {
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    args += `'${truncate(argv[i], 128 - args.length)}' `;
+  }
+  return `ERR unknown command '${truncate(argv[0], 128)}', with args beginning with: ${args}`;
+}
+
+function truncate(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max) : s;
+}
+
+// Protocol errors (networking.c). The connection is closed after the reply.
+export const PROTO_TOO_BIG_INLINE = 'ERR Protocol error: too big inline request';
+export const PROTO_UNBALANCED_QUOTES = 'ERR Protocol error: unbalanced quotes in request';
+export const PROTO_TOO_BIG_MBULK_COUNT = 'ERR Protocol error: too big mbulk count string';
+export const PROTO_INVALID_MBULK_LEN = 'ERR Protocol error: invalid multibulk length';
+export const PROTO_TOO_BIG_BULK_COUNT = 'ERR Protocol error: too big bulk count string';
+export const PROTO_INVALID_BULK_LEN = 'ERR Protocol error: invalid bulk length';
+export const PROTO_UNAUTH_MBULK_LEN = 'ERR Protocol error: unauthenticated multibulk length';
+export const PROTO_UNAUTH_BULK_LEN = 'ERR Protocol error: unauthenticated bulk length';
+export const protoExpectedDollar = (got: string) => `ERR Protocol error: expected '$', got '${got}'`;

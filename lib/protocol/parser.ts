@@ -1,0 +1,292 @@
+// Incremental RESP request parser: multibulk (`*2\r\n$3\r\nGET\r\n$1\r\nk\r\n`) and inline (`GET k\r\n`)
+// commands, a frame split anywhere across reads, many frames in one read. Arguments are latin1 strings,
+// so every byte maps to one char and keys stay binary-safe. Limits and error texts are Redis's
+// (networking.c: processInlineBuffer, processMultibulkBuffer).
+import * as E from './errors';
+
+/** Inline requests and the `*N` / `$N` header lines may not exceed this many bytes (PROTO_INLINE_MAX_SIZE). */
+export const INLINE_MAX_BYTES = 64 * 1024;
+/** Redis 7 accepts multibulk lengths up to INT_MAX. */
+export const MBULK_MAX_COUNT = 2147483647;
+/** Before AUTH, Redis allows at most this many arguments and this many bytes per argument. */
+const UNAUTH_MAX_COUNT = 10;
+const UNAUTH_MAX_BULK_BYTES = 16384;
+
+const EMPTY = Buffer.alloc(0);
+const CR = 13;
+const LF = 10;
+
+/** Thrown by next(): the client gets `-<message>` and its connection is closed after the reply. */
+export class ProtocolError extends Error {}
+
+export interface ParserLimits {
+  /** proto-max-bulk-len, bytes. */
+  maxBulkBytes: number;
+  /** True while the client must still authenticate (tighter limits, as Redis). */
+  unauthenticated?: () => boolean;
+}
+
+/**
+ * Feed chunks with feed(); call next() until it returns null (needs more bytes). next() returns the
+ * arguments of one command (never empty) or throws ProtocolError. After a command is returned,
+ * bulkForm(i) gives argument i encoded as a RESP bulk string (`$len\r\n...\r\n`), sliced straight from
+ * the request bytes when it arrived that way.
+ */
+export class RequestParser {
+  private buf: Buffer = EMPTY;
+  private pos = 0;
+  /** Chunks waiting for a large bulk to complete, and how many bytes buf must hold before parsing resumes. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private need = 0;
+  // Multibulk state: arguments still expected (0 = between commands), length of the current bulk (-1 = header not read).
+  private remaining = 0;
+  private bulkLen = -1;
+  private argv: string[] = [];
+  // Where each argument's `$` header starts, and in which buffer (-1: not from a bulk header).
+  private hdrAt: number[] = [];
+  private hdrBuf: Buffer[] = [];
+
+  constructor(private readonly limits: ParserLimits) {}
+
+  /** Bytes received but not yet parsed into commands (what client-query-buffer-limit bounds). */
+  get buffered(): number {
+    return this.buf.length - this.pos + this.pendingBytes;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.need > 0 && this.buf.length - this.pos + this.pendingBytes + chunk.length < this.need) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      return;
+    }
+    if (this.pos >= this.buf.length && this.pendingBytes === 0) {
+      this.buf = chunk;
+    } else {
+      const parts = [this.buf.subarray(this.pos), ...this.pending, chunk];
+      this.buf = Buffer.concat(parts);
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
+    this.pos = 0;
+    this.need = 0;
+  }
+
+  /** The next complete command, or null when more bytes are needed. Throws ProtocolError. */
+  next(): string[] | null {
+    for (;;) {
+      if (this.remaining === 0) {
+        if (this.pos >= this.buf.length) return null;
+        if (this.buf[this.pos] !== 42 /* '*' */) {
+          const inline = this.parseInline();
+          if (inline === null) return null;
+          if (inline.length === 0) continue;
+          return inline;
+        }
+        const count = this.readHeader(E.PROTO_TOO_BIG_MBULK_COUNT);
+        if (count === null) return null;
+        if (count > MBULK_MAX_COUNT || Number.isNaN(count)) throw new ProtocolError(E.PROTO_INVALID_MBULK_LEN);
+        if (count > UNAUTH_MAX_COUNT && this.limits.unauthenticated?.()) {
+          throw new ProtocolError(E.PROTO_UNAUTH_MBULK_LEN);
+        }
+        if (count <= 0) continue; // `*0` and `*-1` are empty commands: skipped, as Redis does
+        this.remaining = count;
+        this.argv = [];
+        this.hdrAt.length = 0;
+        this.hdrBuf.length = 0;
+      }
+      while (this.remaining > 0) {
+        if (this.bulkLen < 0) {
+          if (this.pos >= this.buf.length) return null;
+          const c = this.buf[this.pos];
+          if (c !== 36 /* '$' */) throw new ProtocolError(E.protoExpectedDollar(String.fromCharCode(c)));
+          const at = this.pos;
+          const len = this.readHeader(E.PROTO_TOO_BIG_BULK_COUNT);
+          if (len === null) return null;
+          if (Number.isNaN(len) || len < 0 || len > this.limits.maxBulkBytes) {
+            throw new ProtocolError(E.PROTO_INVALID_BULK_LEN);
+          }
+          if (len > UNAUTH_MAX_BULK_BYTES && this.limits.unauthenticated?.()) {
+            throw new ProtocolError(E.PROTO_UNAUTH_BULK_LEN);
+          }
+          this.bulkLen = len;
+          this.hdrAt.push(at);
+          this.hdrBuf.push(this.buf);
+        }
+        const end = this.pos + this.bulkLen;
+        if (end + 2 > this.buf.length) {
+          this.need = this.bulkLen + 2;
+          this.keepFrom(this.hdrAt.length - 1);
+          return null;
+        }
+        this.argv.push(this.buf.latin1Slice(this.pos, end));
+        this.pos = end + 2; // Redis skips the two bytes after a bulk without checking them
+        this.bulkLen = -1;
+        this.remaining--;
+      }
+      return this.argv;
+    }
+  }
+
+  /**
+   * Argument i of the command last returned by next(), as a RESP bulk string. Sliced from the request
+   * when it arrived as a well-formed bulk; built otherwise (inline commands).
+   */
+  bulkForm(i: number): string {
+    const arg = this.argv[i];
+    const at = i < this.hdrAt.length ? this.hdrAt[i] : -1;
+    if (at >= 0) {
+      const b = this.hdrBuf[i];
+      const end = b.indexOf(CR, at) + 2 + arg.length;
+      if (b[end] === CR && b[end + 1] === LF) return b.latin1Slice(at, end + 2);
+    }
+    return bulkString(arg);
+  }
+
+  /**
+   * The bulk being read spans reads: buf will be replaced by a concatenation, so the earlier
+   * arguments' headers must keep a reference to the buffer they came from (they do: hdrBuf), and the
+   * current header must be re-read from the new buffer. Rewind pos to the current header.
+   */
+  private keepFrom(argIndex: number): void {
+    this.pos = this.hdrAt[argIndex];
+    this.need += this.buf.indexOf(CR, this.pos) + 2 - this.pos;
+    this.hdrAt.length = argIndex;
+    this.hdrBuf.length = argIndex;
+    this.bulkLen = -1;
+  }
+
+  /**
+   * Reads a `*N\r\n` or `$N\r\n` line at pos. Returns N (NaN when not a valid integer), or null when the
+   * line is incomplete. Throws with tooBig when no line end shows within INLINE_MAX_BYTES.
+   */
+  private readHeader(tooBig: string): number | null {
+    const nl = this.buf.indexOf(CR, this.pos);
+    if (nl < 0 || nl + 1 >= this.buf.length) {
+      if (this.buf.length - this.pos > INLINE_MAX_BYTES) throw new ProtocolError(tooBig);
+      return null;
+    }
+    if (nl - this.pos > INLINE_MAX_BYTES) throw new ProtocolError(tooBig);
+    const n = parseStrictInt(this.buf, this.pos + 1, nl);
+    this.pos = nl + 2;
+    return n;
+  }
+
+  /** One inline command ([] for an empty line), or null when the line is incomplete. */
+  private parseInline(): string[] | null {
+    const nl = this.buf.indexOf(LF, this.pos);
+    if (nl < 0) {
+      if (this.buf.length - this.pos > INLINE_MAX_BYTES) throw new ProtocolError(E.PROTO_TOO_BIG_INLINE);
+      return null;
+    }
+    if (nl - this.pos > INLINE_MAX_BYTES) throw new ProtocolError(E.PROTO_TOO_BIG_INLINE);
+    let end = nl;
+    if (end > this.pos && this.buf[end - 1] === CR) end--;
+    const line = this.buf.latin1Slice(this.pos, end);
+    this.pos = nl + 1;
+    this.hdrAt.length = 0;
+    this.hdrBuf.length = 0;
+    const args = splitArgs(line);
+    if (args === null) throw new ProtocolError(E.PROTO_UNBALANCED_QUOTES);
+    this.argv = args;
+    return args;
+  }
+}
+
+/** `$len\r\n<s>\r\n` for a latin1 string. */
+export function bulkString(s: string): string {
+  return '$' + s.length + '\r\n' + s + '\r\n';
+}
+
+/**
+ * Parses the decimal integer in buf[start, end) as Redis's string2ll does: optional '-', no '+', no
+ * leading zeros, no spaces. Returns NaN when malformed or beyond 2^53.
+ */
+function parseStrictInt(buf: Buffer, start: number, end: number): number {
+  if (start >= end || end - start > 17) return NaN;
+  let i = start;
+  let neg = false;
+  if (buf[i] === 45 /* '-' */) {
+    neg = true;
+    i++;
+    if (i === end) return NaN;
+  }
+  if (buf[i] === 48 /* '0' */) return end - i === 1 && !neg ? 0 : NaN;
+  let n = 0;
+  for (; i < end; i++) {
+    const d = buf[i] - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return neg ? -n : n;
+}
+
+function isHex(c: string): boolean {
+  return /^[0-9a-fA-F]$/.test(c);
+}
+
+/**
+ * Splits an inline command line as Redis's sdssplitargs: spaces separate arguments; "double quotes"
+ * understand \n \r \t \b \a \\ \" and \xHH; 'single quotes' understand only \'. A closing quote must be
+ * followed by a space or the end. Returns null for unbalanced quotes.
+ */
+export function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  const n = line.length;
+  for (;;) {
+    while (i < n && isSpace(line.charCodeAt(i))) i++;
+    if (i >= n) return out;
+    let cur = '';
+    let inDq = false;
+    let inSq = false;
+    for (;;) {
+      if (inDq) {
+        if (i >= n) return null;
+        const c = line[i];
+        if (c === '\\' && line[i + 1] === 'x' && i + 3 < n && isHex(line[i + 2]) && isHex(line[i + 3])) {
+          cur += String.fromCharCode(parseInt(line.substr(i + 2, 2), 16));
+          i += 3;
+        } else if (c === '\\' && i + 1 < n) {
+          i++;
+          const e = line[i];
+          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+        } else if (c === '"') {
+          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
+          inDq = false;
+          i++;
+          break;
+        } else {
+          cur += c;
+        }
+      } else if (inSq) {
+        if (i >= n) return null;
+        const c = line[i];
+        if (c === '\\' && line[i + 1] === "'") {
+          i++;
+          cur += "'";
+        } else if (c === "'") {
+          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
+          inSq = false;
+          i++;
+          break;
+        } else {
+          cur += c;
+        }
+      } else {
+        if (i >= n) break;
+        const c = line[i];
+        if (isSpace(line.charCodeAt(i))) break;
+        if (c === '"') inDq = true;
+        else if (c === "'") inSq = true;
+        else cur += c;
+      }
+      i++;
+    }
+    out.push(cur);
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 11 || c === 12;
+}

@@ -1,0 +1,185 @@
+// One connection: its parser, its reply writer and its state (database, name, protocol, auth). Every
+// command parsed from one read runs before the replies leave, in a single socket write.
+import type * as net from 'net';
+import { ProtocolError, RequestParser, bulkString } from '../protocol/parser';
+import { Reply } from '../protocol/reply';
+import type { Keyspace } from '../store/keyspace';
+import type { Node } from './node';
+
+/** Stop reading from a client whose pending output exceeds this, until it drains (bytes). */
+const PAUSE_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+export class Client {
+  readonly id: number;
+  readonly out = new Reply();
+  db: Keyspace;
+  name = '';
+  libName = '';
+  libVer = '';
+  authenticated: boolean;
+  readonly createdAt: number;
+  /** ms time of the last command (CLIENT LIST idle, `timeout`). */
+  lastInteraction: number;
+  /** Full name of the last command run ('NULL' before any). */
+  lastCommand = 'NULL';
+  /** Set by QUIT, protocol errors and CLIENT KILL: the connection closes once pending replies are written. */
+  closeAfterReply = false;
+  closed = false;
+  /** In MONITOR mode. */
+  monitor = false;
+  /** When the pending output first exceeded the soft limit (0 = not over it). */
+  softLimitSince = 0;
+  readonly addr: string;
+  readonly laddr: string;
+  private readonly parser: RequestParser;
+  /** True while a command parsed from the socket runs: its arguments' bulk forms can be sliced. */
+  private fromWire = false;
+
+  constructor(
+    readonly node: Node,
+    readonly socket: net.Socket | null,
+  ) {
+    this.id = node.nextClientId++;
+    this.db = node.dbs[0];
+    this.authenticated = node.config.str('requirepass') === '';
+    this.createdAt = this.lastInteraction = node.clock.now();
+    this.addr = socket ? `${socket.remoteAddress}:${socket.remotePort}` : '';
+    this.laddr = socket ? `${socket.localAddress}:${socket.localPort}` : '';
+    this.parser = new RequestParser({
+      maxBulkBytes: node.config.num('proto-max-bulk-len'),
+      unauthenticated: () => !this.authenticated,
+    });
+  }
+
+  get dbIndex(): number {
+    return this.db.id;
+  }
+
+  /** Bytes received but not yet parsed (CLIENT LIST qbuf). */
+  get queryBufferBytes(): number {
+    return this.parser.buffered;
+  }
+
+  /** Bytes of replies not yet taken by the kernel (CLIENT LIST omem). */
+  get outputBytes(): number {
+    return (this.socket?.writableLength ?? 0) + this.out.pendingBytes;
+  }
+
+  /** Argument i of the running command as a RESP bulk string (a stored string value). */
+  bulkArg(argv: readonly string[], i: number): string {
+    return this.fromWire ? this.parser.bulkForm(i) : bulkString(argv[i]);
+  }
+
+  /** Handles bytes from the socket: parse, run every complete command, write all replies at once. */
+  onData(chunk: Buffer): void {
+    const node = this.node;
+    node.stats.netInputBytes += chunk.length;
+    this.lastInteraction = node.clock.now();
+    this.parser.feed(chunk);
+    try {
+      while (!this.closeAfterReply) {
+        const argv = this.parser.next();
+        if (argv === null) break;
+        this.fromWire = true;
+        node.execute(this, argv);
+        this.fromWire = false;
+      }
+    } catch (e) {
+      this.fromWire = false;
+      if (!(e instanceof ProtocolError)) throw e;
+      node.log.verbose(`Protocol error (${e.message}) from client: ${this.describe()}`);
+      this.out.error(e.message);
+      this.closeAfterReply = true;
+    }
+    if (!this.closeAfterReply && this.parser.buffered > node.config.num('client-query-buffer-limit')) {
+      node.log.warning(`Closing client that reached max query buffer length: ${this.describe()}`);
+      node.stats.clientQueryLimitDisconnections++;
+      this.close();
+      return;
+    }
+    this.flush();
+  }
+
+  /** Writes pending replies in one socket write; closes when asked to; enforces output limits. */
+  flush(): void {
+    const socket = this.socket;
+    if (socket === null || this.closed) return;
+    if (this.out.pending) {
+      const data = this.out.take();
+      if (typeof data === 'string') {
+        this.node.stats.netOutputBytes += data.length;
+        socket.write(data, 'latin1');
+      } else {
+        socket.cork();
+        for (const part of data) {
+          this.node.stats.netOutputBytes += part.length;
+          if (typeof part === 'string') socket.write(part, 'latin1');
+          else socket.write(part);
+        }
+        socket.uncork();
+      }
+    }
+    if (this.closeAfterReply) {
+      this.closed = true;
+      socket.end();
+      this.node.forget(this);
+      return;
+    }
+    if (socket.writableLength > 0) this.checkOutputLimits(socket);
+  }
+
+  /** Closes the connection now, dropping pending output. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.out.discard();
+    this.socket?.destroy();
+    this.node.forget(this);
+  }
+
+  /** Checks client-output-buffer-limit (normal class) and pauses reading from a client that does not read. */
+  checkOutputLimits(socket: net.Socket, now = this.node.clock.now()): void {
+    const pending = socket.writableLength;
+    const lim = this.node.config.obuf().normal;
+    let over = lim.hard > 0 && pending >= lim.hard;
+    if (!over && lim.soft > 0 && pending >= lim.soft) {
+      if (this.softLimitSince === 0) this.softLimitSince = now;
+      else if (now - this.softLimitSince >= lim.softSeconds * 1000) over = true;
+    } else if (pending < lim.soft) {
+      this.softLimitSince = 0;
+    }
+    if (over) {
+      this.node.log.warning(`Client ${this.describe()} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+      this.node.stats.clientOutputLimitDisconnections++;
+      this.close();
+      return;
+    }
+    if (pending > PAUSE_OUTPUT_BYTES && !socket.isPaused()) {
+      socket.pause();
+      socket.once('drain', () => {
+        if (!this.closed) socket.resume();
+      });
+    }
+  }
+
+  /** `id=.. addr=.. ...` (CLIENT LIST / CLIENT INFO line, without the newline). */
+  describe(now = this.node.clock.now()): string {
+    const age = Math.floor((now - this.createdAt) / 1000);
+    const idle = Math.floor((now - this.lastInteraction) / 1000);
+    const flags = this.monitor ? 'O' : 'N';
+    const qbuf = this.parser.buffered;
+    const omem = this.outputBytes;
+    return (
+      `id=${this.id} addr=${this.addr} laddr=${this.laddr} fd=${fdOf(this.socket)} name=${this.name} ` +
+      `age=${age} idle=${idle} flags=${flags} db=${this.dbIndex} sub=0 psub=0 ssub=0 multi=-1 ` +
+      `qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=${omem} ` +
+      `tot-mem=${qbuf + omem} events=r cmd=${this.lastCommand} user=default redir=-1 resp=${this.out.resp} ` +
+      `lib-name=${this.libName} lib-ver=${this.libVer}`
+    );
+  }
+}
+
+function fdOf(socket: net.Socket | null): number {
+  const handle = (socket as unknown as { _handle?: { fd?: number } } | null)?._handle;
+  return typeof handle?.fd === 'number' ? handle.fd : -1;
+}

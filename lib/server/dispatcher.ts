@@ -1,0 +1,77 @@
+// The one gatekeeper, in Redis's order (server.c processCommand): lookup, arity, auth, (cluster routing,
+// later), memory for denyoom commands, run, statistics. Handlers never repeat these checks.
+import * as E from '../protocol/errors';
+import type { Command } from '../commands/types';
+import type { Client } from './client';
+import type { Node } from './node';
+import { performance } from 'perf_hooks';
+
+/**
+ * Runs one command for client c, writing exactly one reply (or none when the connection is closing).
+ * Rejections: unknown command or subcommand, wrong arity, NOAUTH, OOM. A handler's exception is a bug:
+ * it becomes ERR internal error and is logged; the node keeps running.
+ */
+export function execute(node: Node, c: Client, argv: string[]): void {
+  const out = c.out;
+  let cmd = node.commands.lookup(argv[0]);
+  if (cmd === undefined) {
+    reject(node, c, undefined, E.errUnknownCommand(argv));
+    return;
+  }
+  if (cmd.subs !== undefined && argv.length >= 2) {
+    const sub = cmd.subs.get(argv[1].toLowerCase());
+    if (sub === undefined) {
+      reject(node, c, undefined, E.ERR_UNKNOWN_SUBCOMMAND(argv[1], cmd.fullName));
+      return;
+    }
+    cmd = sub;
+  }
+  const spec = cmd.spec;
+  const arity = spec.arity;
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+    reject(node, c, cmd, E.ERR_WRONG_ARITY(cmd.fullName));
+    return;
+  }
+  if (!c.authenticated && !spec.flags.includes('no_auth')) {
+    reject(node, c, cmd, E.ERR_NOAUTH);
+    return;
+  }
+  if (node.maxmemory > 0 && !node.evictor.makeRoom() && spec.flags.includes('denyoom')) {
+    reject(node, c, cmd, E.ERR_OOM);
+    return;
+  }
+  if (node.monitors.size > 0 && !spec.flags.includes('admin') && !spec.flags.includes('skip_monitor')) {
+    node.feedMonitors(c, argv);
+  }
+  const handler = spec.handler;
+  if (handler === undefined) {
+    // A container called without a subcommand passes arity only when declared so; answer as Redis.
+    reject(node, c, cmd, E.ERR_WRONG_ARITY(cmd.fullName));
+    return;
+  }
+  const errorsBefore = out.errors;
+  const t0 = performance.now();
+  try {
+    handler(c, argv);
+  } catch (e) {
+    node.stats.internalErrors++;
+    node.log.warning(`internal error in '${cmd.fullName}': ${e instanceof Error ? e.stack : String(e)}`);
+    out.internalError();
+  }
+  const stat = cmd.stat;
+  stat.usec += (performance.now() - t0) * 1000;
+  stat.calls++;
+  if (out.errors !== errorsBefore) {
+    stat.failed++;
+    node.stats.countError(out.lastError);
+  }
+  node.stats.totalCommands++;
+  c.lastCommand = cmd.fullName;
+}
+
+/** Writes a rejection and counts it (rejected_calls for a known command). */
+function reject(node: Node, c: Client, cmd: Command | undefined, msg: string): void {
+  if (cmd) cmd.stat.rejected++;
+  c.out.error(msg);
+  node.stats.countError(msg);
+}

@@ -1,0 +1,197 @@
+// A node: its databases, configuration, clients, counters and listening sockets. One process, one node.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as net from 'net';
+import { CommandTable } from '../commands/registry';
+import type { Config } from '../config/config';
+import { ServerStats } from '../metrics/stats';
+import { activeExpireCycle } from '../store/expire';
+import { Evictor } from '../store/evict';
+import { Keyspace, newStoreEnv, type StoreEnv } from '../store/keyspace';
+import { systemClock, type Clock } from '../util/clock';
+import { Client } from './client';
+import { execute } from './dispatcher';
+import { Logger, type LogLevel } from './log';
+import { formatMonitorLine } from './monitor';
+
+export const REDIS_VERSION = '7.2.0';
+export const SHARDCACHE_VERSION = '0.1.0';
+
+export interface NodeOptions {
+  clock?: Clock;
+  /** Per-Map key limit of the keyspaces (specs use a small one to cross V8's Map limit cheaply). */
+  mapLimit?: number;
+}
+
+export class Node {
+  readonly clock: Clock;
+  readonly env: StoreEnv;
+  readonly dbs: Keyspace[];
+  readonly stats = new ServerStats();
+  readonly commands = new CommandTable();
+  readonly evictor: Evictor;
+  readonly log = new Logger();
+  readonly clients = new Map<number, Client>();
+  readonly monitors = new Set<Client>();
+  readonly runId = crypto.randomBytes(20).toString('hex');
+  readonly startedAt: number;
+  nextClientId = 1;
+  /** maxmemory in bytes (cached: read before every command). */
+  maxmemory = 0;
+  /** Active expiry on (DEBUG SET-ACTIVE-EXPIRE). */
+  activeExpire = true;
+  /** Ports actually listened on (port 0 picks one). */
+  port = 0;
+  private servers: net.Server[] = [];
+  private cronTimer: NodeJS.Timeout | null = null;
+  private monitorFlush: NodeJS.Immediate | null = null;
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    readonly config: Config,
+    opts: NodeOptions = {},
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.env = newStoreEnv(this.clock);
+    this.dbs = [];
+    for (let i = 0; i < config.num('databases'); i++) this.dbs.push(new Keyspace(i, this.env, opts.mapLimit));
+    this.evictor = new Evictor(this.dbs, this.env, config);
+    this.startedAt = this.clock.now();
+    this.log.level = config.str('loglevel') as LogLevel;
+    this.applyConfig();
+    config.onChange((name) => {
+      this.applyConfig();
+      if (name === 'hz' && this.cronTimer) this.startCron();
+    });
+  }
+
+  /** Caches the directives read on the hot path. */
+  private applyConfig(): void {
+    this.maxmemory = this.config.num('maxmemory');
+    const policy = this.config.str('maxmemory-policy');
+    this.env.lfu = policy.endsWith('-lfu');
+    this.env.lfuParams.logFactor = this.config.num('lfu-log-factor');
+    this.env.lfuParams.decayTime = this.config.num('lfu-decay-time');
+    this.log.level = this.config.str('loglevel') as LogLevel;
+  }
+
+  /** Runs one command for c (see dispatcher.ts). */
+  execute(c: Client, argv: string[]): void {
+    execute(this, c, argv);
+  }
+
+  /** A client with no socket: specs run commands through it and read c.out.take(). */
+  detachedClient(): Client {
+    const c = new Client(this, null);
+    this.clients.set(c.id, c);
+    return c;
+  }
+
+  /** Forgets a closed client. */
+  forget(c: Client): void {
+    this.clients.delete(c.id);
+    this.monitors.delete(c);
+  }
+
+  /** Sends a command to every MONITOR client (flushed once per event-loop turn). */
+  feedMonitors(c: Client, argv: readonly string[]): void {
+    const line = formatMonitorLine(this.clock.now(), c, argv);
+    for (const m of this.monitors) if (m !== c) m.out.raw(line);
+    if (this.monitorFlush === null) {
+      this.monitorFlush = setImmediate(() => {
+        this.monitorFlush = null;
+        for (const m of this.monitors) m.flush();
+      });
+    }
+  }
+
+  /**
+   * Listens on every `bind` address at `port`. Resolves with the port; rejects with Redis's one-line
+   * message when an address cannot be bound ("... bind: Address already in use").
+   */
+  async listen(): Promise<number> {
+    const addrs = this.config.str('bind').split(/\s+/).filter((a) => a !== '');
+    let port = this.config.num('port');
+    for (const addr of addrs) {
+      const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (e: NodeJS.ErrnoException) => {
+          const why = e.code === 'EADDRINUSE' ? 'Address already in use' : e.code === 'EADDRNOTAVAIL' ? 'Cannot assign requested address' : e.message;
+          reject(new Error(`Could not create server TCP listening socket ${addr}:${port}: bind: ${why}`));
+        });
+        server.listen({ host: addr, port, backlog: this.config.num('tcp-backlog') }, () => resolve());
+      });
+      port = (server.address() as net.AddressInfo).port;
+      this.servers.push(server);
+    }
+    this.port = port;
+    this.startCron();
+    return port;
+  }
+
+  private accept(socket: net.Socket): void {
+    this.stats.connectionsReceived++;
+    if (this.clients.size >= this.config.num('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const keepalive = this.config.num('tcp-keepalive');
+    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
+    const c = new Client(this, socket);
+    this.clients.set(c.id, c);
+    socket.on('data', (chunk: Buffer) => c.onData(chunk));
+    socket.on('error', () => c.close());
+    socket.on('close', () => {
+      c.closed = true;
+      this.forget(c);
+    });
+  }
+
+  private startCron(): void {
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    this.cronTimer = setInterval(() => this.cron(), Math.max(1, Math.floor(1000 / this.config.num('hz'))));
+    this.cronTimer.unref();
+  }
+
+  /** Background work, hz times a second: active expiry, ops/sec samples, idle clients, output limits. */
+  cron(): void {
+    const now = this.clock.now();
+    this.stats.sample(now);
+    if (this.activeExpire) activeExpireCycle(this.dbs, this.config);
+    const timeout = this.config.num('timeout') * 1000;
+    for (const c of this.clients.values()) {
+      if (c.socket === null) continue;
+      if (timeout > 0 && !c.monitor && now - c.lastInteraction > timeout) {
+        this.log.verbose(`Closing idle client`);
+        c.close();
+      } else if (c.softLimitSince !== 0) {
+        c.checkOutputLimits(c.socket, now);
+      }
+    }
+  }
+
+  /** Writes the pidfile when configured. */
+  writePidfile(): void {
+    const pidfile = this.config.str('pidfile');
+    if (pidfile) fs.writeFileSync(pidfile, `${process.pid}\n`);
+  }
+
+  /** Stops listening, closes every client, stops the cron and removes the pidfile. Idempotent. */
+  shutdown(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopping = (async () => {
+      if (this.cronTimer) clearInterval(this.cronTimer);
+      this.cronTimer = null;
+      const closing = this.servers.map((s) => new Promise<void>((r) => s.close(() => r())));
+      for (const c of [...this.clients.values()]) {
+        c.flush();
+        c.close();
+      }
+      await Promise.all(closing);
+      const pidfile = this.config.str('pidfile');
+      if (pidfile) fs.rmSync(pidfile, { force: true });
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,370 @@
+// One database: keys, values, expiry times and LRU/LFU fields. Store functions return values or small
+// statuses and never touch sockets.
+//
+// Layout (struct of arrays, so a key costs no object of its own): a BigMap from key to slot number, and
+// per slot its key, its value, its absolute expiry in ms (0 = none), its LRU seconds or LFU field, and
+// its place in the dense list of volatile slots (for sampling keys with a TTL in O(1)). A key keeps its
+// slot for as long as it exists, which is what SCAN's cursor walks: a key present for a whole scan is
+// returned exactly once. Freed slots are reused.
+import type { Clock } from '../util/clock';
+import { BigMap } from './bigmap';
+import { lfuNew, lfuTouch, type LfuParams } from './lfu';
+import { valueBytes, type Value } from './value';
+
+/** Bytes charged per key on top of its key and value bytes: map entry, slot arrays, string headers. */
+export const KEY_OVERHEAD_BYTES = 64;
+
+/** Counters shared by every database of a node (INFO stats). */
+export interface KeyspaceStats {
+  hits: number;
+  misses: number;
+  expired: number;
+  evicted: number;
+  /** Expired keys found by the active collector whose time budget ran out (INFO expired_time_cap_reached_count). */
+  expireCycleCapped: number;
+}
+
+/** What the databases of a node share: the clock, the counters, memory accounting, the eviction mode. */
+export interface StoreEnv {
+  clock: Clock;
+  stats: KeyspaceStats;
+  /** Bytes held by all databases, by the node's own accounting (INFO used_memory). */
+  memory: { used: number };
+  /** True when the eviction policy is an LFU one: the per-key field holds LFU data instead of LRU time. */
+  lfu: boolean;
+  lfuParams: LfuParams;
+  /** Called when a key is removed because it expired or was evicted (replication will send a DEL). */
+  onRemoved?: (db: Keyspace, key: string, why: 'expired' | 'evicted') => void;
+}
+
+export function newStoreEnv(clock: Clock): StoreEnv {
+  return {
+    clock,
+    stats: { hits: 0, misses: 0, expired: 0, evicted: 0, expireCycleCapped: 0 },
+    memory: { used: 0 },
+    lfu: false,
+    lfuParams: { logFactor: 10, decayTime: 1 },
+  };
+}
+
+/** `ttl` argument of set(): keep the key's current expiry (SET ... KEEPTTL). */
+export const KEEP_TTL = -1;
+
+const INITIAL_SLOTS = 1024;
+
+export class Keyspace {
+  private index: BigMap;
+  private keys: (string | undefined)[] = [];
+  private vals: (Value | undefined)[] = [];
+  private expAt = new Float64Array(INITIAL_SLOTS);
+  private lru = new Uint32Array(INITIAL_SLOTS);
+  private volPos = new Int32Array(INITIAL_SLOTS).fill(-1);
+  private volList = new Int32Array(INITIAL_SLOTS);
+  private volCount = 0;
+  private free: number[] = [];
+  /** Slots ever used: [0, hwm). */
+  private hwm = 0;
+  /** Bytes this database holds (its share of env.memory.used). */
+  usedBytes = 0;
+
+  constructor(
+    readonly id: number,
+    readonly env: StoreEnv,
+    mapLimit?: number,
+  ) {
+    this.index = new BigMap(mapLimit);
+  }
+
+  /** Number of keys, including expired keys not yet collected (as Redis's DBSIZE). */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Number of keys with a TTL. */
+  get volatileCount(): number {
+    return this.volCount;
+  }
+
+  /** Upper bound of slot numbers (SCAN cursors and sampling range). */
+  get slotLimit(): number {
+    return this.hwm;
+  }
+
+  // ---- lookups ----
+
+  /** The slot of key, expired or not; -1 when absent. Does not touch. */
+  peek(key: string): number {
+    const s = this.index.get(key);
+    return s === undefined ? -1 : s;
+  }
+
+  /**
+   * The slot of a live key, -1 when absent. An expired key is deleted on the way (lazy expiry).
+   * Updates the LRU/LFU field unless noTouch.
+   */
+  lookup(key: string, noTouch = false): number {
+    const s = this.index.get(key);
+    if (s === undefined) return -1;
+    const exp = this.expAt[s];
+    if (exp !== 0 && exp <= this.env.clock.now()) {
+      this.expireSlot(s);
+      return -1;
+    }
+    if (!noTouch) this.touch(s);
+    return s;
+  }
+
+  /** lookup() that also counts a keyspace hit or miss (read commands). */
+  lookupRead(key: string): number {
+    const s = this.lookup(key);
+    if (s < 0) this.env.stats.misses++;
+    else this.env.stats.hits++;
+    return s;
+  }
+
+  /** True when key exists and has not expired (no touch, no stats). */
+  exists(key: string): boolean {
+    return this.lookup(key, true) >= 0;
+  }
+
+  keyAt(slot: number): string {
+    return this.keys[slot] as string;
+  }
+
+  valueAt(slot: number): Value {
+    return this.vals[slot] as Value;
+  }
+
+  /** Absolute expiry of the key in slot, ms since the epoch; 0 when it has none. */
+  expireAt(slot: number): number {
+    return this.expAt[slot];
+  }
+
+  /** The raw LRU seconds or LFU field of the slot. */
+  accessField(slot: number): number {
+    return this.lru[slot];
+  }
+
+  setAccessField(slot: number, field: number): void {
+    this.lru[slot] = field;
+  }
+
+  /** True when the key in slot has an expiry at or before now. */
+  isExpired(slot: number, now = this.env.clock.now()): boolean {
+    const exp = this.expAt[slot];
+    return exp !== 0 && exp <= now;
+  }
+
+  // ---- writes ----
+
+  /**
+   * Sets key to value. `expireAtMs`: absolute expiry in ms, 0 for none, KEEP_TTL to keep the current one.
+   * Returns the slot.
+   */
+  set(key: string, value: Value, expireAtMs = 0): number {
+    let s = this.index.get(key);
+    if (s === undefined) {
+      s = this.add(key, value);
+    } else {
+      this.replaceValue(s, value);
+      this.touch(s);
+    }
+    if (expireAtMs !== KEEP_TTL) this.setExpireAt(s, expireAtMs);
+    return s;
+  }
+
+  /** Inserts a key known to be absent (not even expired). Returns its slot. */
+  add(key: string, value: Value): number {
+    let s: number;
+    if (this.free.length > 0) s = this.free.pop() as number;
+    else {
+      s = this.hwm++;
+      if (s >= this.expAt.length) this.grow();
+    }
+    this.keys[s] = key;
+    this.vals[s] = value;
+    this.expAt[s] = 0;
+    this.lru[s] = this.env.lfu ? lfuNew(this.env.clock.now()) : this.lruNow();
+    this.index.insert(key, s);
+    this.charge(key.length + valueBytes(value) + KEY_OVERHEAD_BYTES);
+    return s;
+  }
+
+  /** Replaces the value in slot, keeping its key, TTL and access field. */
+  replaceValue(slot: number, value: Value): void {
+    const old = this.vals[slot] as Value;
+    this.vals[slot] = value;
+    this.charge(valueBytes(value) - valueBytes(old));
+  }
+
+  /** Sets or clears (0) the absolute expiry of the key in slot. */
+  setExpireAt(slot: number, ms: number): void {
+    if (ms === 0) {
+      if (this.expAt[slot] !== 0) this.unlistVolatile(slot);
+      this.expAt[slot] = 0;
+      return;
+    }
+    if (this.expAt[slot] === 0) this.listVolatile(slot);
+    this.expAt[slot] = ms;
+  }
+
+  /** Deletes key. Returns false when it did not exist (an expired key counts as absent but is removed). */
+  delete(key: string): boolean {
+    const s = this.index.get(key);
+    if (s === undefined) return false;
+    const live = !this.isExpired(s);
+    if (!live) this.env.stats.expired++;
+    this.deleteSlot(s);
+    return live;
+  }
+
+  /** Removes the key in slot. */
+  deleteSlot(slot: number): void {
+    const key = this.keys[slot] as string;
+    this.index.delete(key);
+    this.charge(-(key.length + valueBytes(this.vals[slot] as Value) + KEY_OVERHEAD_BYTES));
+    if (this.expAt[slot] !== 0) this.unlistVolatile(slot);
+    this.keys[slot] = undefined;
+    this.vals[slot] = undefined;
+    this.expAt[slot] = 0;
+    this.free.push(slot);
+  }
+
+  /** Removes an expired key: counts it and tells the replication hook. */
+  expireSlot(slot: number): void {
+    const key = this.keys[slot] as string;
+    this.deleteSlot(slot);
+    this.env.stats.expired++;
+    this.env.onRemoved?.(this, key, 'expired');
+  }
+
+  /** Removes a key chosen by eviction. */
+  evictSlot(slot: number): void {
+    const key = this.keys[slot] as string;
+    this.deleteSlot(slot);
+    this.env.stats.evicted++;
+    this.env.onRemoved?.(this, key, 'evicted');
+  }
+
+  /** Removes every key. Returns how many there were. */
+  flush(): number {
+    const n = this.index.size;
+    this.charge(-this.usedBytes);
+    this.index.clear();
+    this.keys = [];
+    this.vals = [];
+    this.expAt = new Float64Array(INITIAL_SLOTS);
+    this.lru = new Uint32Array(INITIAL_SLOTS);
+    this.volPos = new Int32Array(INITIAL_SLOTS).fill(-1);
+    this.volList = new Int32Array(INITIAL_SLOTS);
+    this.volCount = 0;
+    this.free = [];
+    this.hwm = 0;
+    return n;
+  }
+
+  /** Exchanges the contents of two databases (SWAPDB). */
+  swapWith(other: Keyspace): void {
+    const fields = ['index', 'keys', 'vals', 'expAt', 'lru', 'volPos', 'volList', 'volCount', 'free', 'hwm', 'usedBytes'] as const;
+    for (const f of fields) {
+      const mine = this[f as keyof this];
+      (this as Record<string, unknown>)[f] = other[f as keyof Keyspace];
+      (other as unknown as Record<string, unknown>)[f] = mine;
+    }
+  }
+
+  // ---- iteration and sampling ----
+
+  /** True when slot holds a key (expired or not). */
+  occupied(slot: number): boolean {
+    return slot < this.hwm && this.keys[slot] !== undefined;
+  }
+
+  /**
+   * Visits occupied slots from `cursor` on, until `count` keys were visited or 10*count slots looked at.
+   * Returns the next cursor, 0 when the walk reached the end.
+   */
+  scan(cursor: number, count: number, visit: (slot: number) => void): number {
+    let seen = 0;
+    const maxSteps = Math.max(count * 10, 100);
+    let s = cursor;
+    for (let steps = 0; s < this.hwm && seen < count && steps < maxSteps; s++, steps++) {
+      if (this.keys[s] !== undefined) {
+        visit(s);
+        seen++;
+      }
+    }
+    return s >= this.hwm ? 0 : s;
+  }
+
+  /** A random occupied slot (expired or not), -1 when empty. */
+  randomSlot(): number {
+    if (this.index.size === 0) return -1;
+    for (;;) {
+      const s = Math.floor(Math.random() * this.hwm);
+      if (this.keys[s] !== undefined) return s;
+    }
+  }
+
+  /** A random slot among keys with a TTL, -1 when none. */
+  randomVolatileSlot(): number {
+    if (this.volCount === 0) return -1;
+    return this.volList[Math.floor(Math.random() * this.volCount)];
+  }
+
+  /** Every live key, in slot order (KEYS). Expired keys met on the way are collected. */
+  forEachLive(visit: (slot: number) => void): void {
+    const now = this.env.clock.now();
+    for (let s = 0; s < this.hwm; s++) {
+      if (this.keys[s] === undefined) continue;
+      if (this.isExpired(s, now)) this.expireSlot(s);
+      else visit(s);
+    }
+  }
+
+  // ---- internals ----
+
+  /** Marks an access for LRU/LFU. */
+  touch(slot: number): void {
+    this.lru[slot] = this.env.lfu ? lfuTouch(this.lru[slot], this.env.clock.now(), this.env.lfuParams) : this.lruNow();
+  }
+
+  /** The LRU clock: seconds since the epoch. */
+  lruNow(): number {
+    return Math.floor(this.env.clock.now() / 1000);
+  }
+
+  private charge(bytes: number): void {
+    this.usedBytes += bytes;
+    this.env.memory.used += bytes;
+  }
+
+  private listVolatile(slot: number): void {
+    this.volPos[slot] = this.volCount;
+    this.volList[this.volCount++] = slot;
+  }
+
+  private unlistVolatile(slot: number): void {
+    const pos = this.volPos[slot];
+    const last = this.volList[--this.volCount];
+    this.volList[pos] = last;
+    this.volPos[last] = pos;
+    this.volPos[slot] = -1;
+  }
+
+  private grow(): void {
+    const cap = this.expAt.length * 2;
+    const expAt = new Float64Array(cap);
+    expAt.set(this.expAt);
+    this.expAt = expAt;
+    const lru = new Uint32Array(cap);
+    lru.set(this.lru);
+    this.lru = lru;
+    const volPos = new Int32Array(cap).fill(-1);
+    volPos.set(this.volPos);
+    this.volPos = volPos;
+    const volList = new Int32Array(cap);
+    volList.set(this.volList);
+    this.volList = volList;
+  }
+}

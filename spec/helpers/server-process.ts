@@ -1,0 +1,87 @@
+// Real node processes for integration specs: started on a free loopback port, stopped after.
+import { spawn, type ChildProcess } from 'child_process';
+import * as net from 'net';
+import * as path from 'path';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const SERVER_BIN = path.join(ROOT, 'bin', 'shardcache-server');
+
+/** A free TCP port on 127.0.0.1 (the kernel picks one; it is released before use). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  port: number;
+  proc: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM, then wait for exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `bin/shardcache-server [configFile] --bind 127.0.0.1 --port P ...args` and resolves once it logs
+ * "Ready to accept connections". Rejects if it exits first or does not get ready in 10 s.
+ */
+export async function startServer(args: string[] = [], configFile?: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const argv = [SERVER_BIN, ...(configFile ? [configFile] : []), '--bind', '127.0.0.1', '--port', String(port), ...args];
+  const proc = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not ready in 10 s:\n${out}`)), 10000);
+    const check = () => {
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout?.on('data', check);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before ready:\n${out}`));
+    });
+  });
+  return {
+    port,
+    proc,
+    output: () => out,
+    stop: () =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode);
+        proc.once('exit', (code) => resolve(code));
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Sends raw bytes on a new connection and collects what comes back until the server closes it or ms pass. */
+export function rawExchange(port: number, data: Buffer | string, ms = 1000): Promise<{ data: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let got = '';
+    let closed = false;
+    const timer = setTimeout(() => {
+      sock.destroy();
+      resolve({ data: got, closed });
+    }, ms);
+    sock.on('data', (d) => (got += d.toString('latin1')));
+    sock.on('close', () => {
+      closed = true;
+      clearTimeout(timer);
+      resolve({ data: got, closed });
+    });
+    sock.on('error', () => undefined);
+    sock.write(data);
+  });
+}

@@ -1,0 +1,44 @@
+// A node with no sockets and a manual clock, for unit specs of command families: run() sends one
+// command through the real dispatcher and returns the decoded RESP2 reply (errors as ReplyError).
+import { Config } from '../../lib/config/config';
+import type { Client } from '../../lib/server/client';
+import { Node } from '../../lib/server/node';
+import { ManualClock } from '../../lib/util/clock';
+import { decodeResp2 } from './resp';
+
+export class UnitNode {
+  readonly clock = new ManualClock();
+  readonly config: Config;
+  readonly node: Node;
+  readonly client: Client;
+
+  constructor(settings: Record<string, string> = {}, mapLimit?: number) {
+    this.config = new Config();
+    for (const [k, v] of Object.entries(settings)) this.config.set(k, v);
+    this.node = new Node(this.config, { clock: this.clock, mapLimit });
+    this.client = this.node.detachedClient();
+  }
+
+  /** A second client on the same node. */
+  newClient(): Client {
+    return this.node.detachedClient();
+  }
+
+  /** Runs one command and returns its raw reply text (RESP2 or RESP3, as the client speaks). */
+  raw(argv: string[], c: Client = this.client): string {
+    this.node.execute(c, argv);
+    const out = c.out.take();
+    return typeof out === 'string' ? out : out.map((p) => (typeof p === 'string' ? p : p.toString('latin1'))).join('');
+  }
+
+  /** Runs one command and returns its decoded RESP2 reply (bulk strings as latin1 strings, errors as ReplyError). */
+  run(...argv: string[]): unknown {
+    return this.runAs(this.client, ...argv);
+  }
+
+  runAs(c: Client, ...argv: string[]): unknown {
+    const replies = decodeResp2(this.raw(argv, c));
+    if (replies.length !== 1) throw new Error(`expected one reply to ${argv.join(' ')}, got ${replies.length}`);
+    return replies[0];
+  }
+}
