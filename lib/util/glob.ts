@@ -62,10 +62,8 @@ function matchAt(p: string, pi: number, s: string, si: number, nocase: boolean, 
         si++;
         break;
       }
-      case '\\':
-        if (pi + 1 < p.length) pi++;
-      // falls through: match the escaped char literally
       default:
+        if (c === '\\' && pi + 1 < p.length) pi++; // an escaped char matches literally
         if (si >= s.length || lower(p[pi], nocase) !== lower(s[si], nocase)) return false;
         si++;
     }
