@@ -1,0 +1,241 @@
+// npm run bench [-- --rounds N] [-- --profile] [-- --quick]
+// Runs redis-benchmark against a real redis-server and a shardcache node in turn (A B A B ...), so both
+// see the same machine, and prints shardcache/redis ratios. Writes the same figures as JSON under
+// bench/results/. Without redis-server on PATH it says so and reports shardcache alone.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const RESULTS = path.join(ROOT, 'bench', 'results');
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+interface Row {
+  id: string;
+  title: string;
+  /** redis-benchmark tests run one at a time, so each gets its own CPU figure. */
+  tests: string[];
+  args: string[];
+  /** Requests per test (for CPU per request). */
+  requests: number;
+  /** Keys to load before the row (key:000000000000 ...), value size in bytes. */
+  preload?: { keys: number; valueBytes: number };
+  profile?: boolean;
+}
+
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const PROFILE = args.includes('--profile');
+const roundsArg = args.indexOf('--rounds');
+const ROUNDS = roundsArg >= 0 ? Number(args[roundsArg + 1]) : QUICK ? 1 : 3;
+const scale = QUICK ? 10 : 1;
+
+const ROWS: Row[] = [
+  { id: '1', title: 'no pipelining: -t set,get -n 200000 -c 50', tests: ['set', 'get'], args: ['-n', `${200000 / scale}`, '-c', '50'], requests: 200000 / scale },
+  {
+    id: '2',
+    title: 'pipelining, 1M keys: -t set,get -n 2000000 -r 1000000 -P 16 -c 50',
+    tests: ['set', 'get'],
+    args: ['-n', `${2000000 / scale}`, '-r', '1000000', '-P', '16', '-c', '50'],
+    requests: 2000000 / scale,
+    preload: { keys: 1000000 / scale, valueBytes: 3 },
+    profile: true,
+  },
+  { id: '3', title: '1 KiB values: -t set,get -n 200000 -c 50 -d 1024', tests: ['set', 'get'], args: ['-n', `${200000 / scale}`, '-c', '50', '-d', '1024'], requests: 200000 / scale },
+  { id: '4', title: 'many clients: -t get -n 200000 -c 500', tests: ['get'], args: ['-n', `${200000 / scale}`, '-c', '500'], requests: 200000 / scale },
+];
+const MEMORY_KEYS = 1000000 / scale;
+const MEMORY_VALUE_BYTES = 100;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function onPath(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+interface Server {
+  name: 'redis' | 'shardcache';
+  port: number;
+  proc: ChildProcess;
+}
+
+async function waitPing(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const r = spawnSync('redis-cli', ['-p', String(port), 'ping']);
+    if (r.stdout?.toString().trim() === 'PONG') return;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`server on ${port} did not answer PING`);
+}
+
+async function startServer(name: Server['name'], extra: string[] = []): Promise<Server> {
+  const port = await freePort();
+  const proc =
+    name === 'redis'
+      ? spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], { stdio: 'ignore' })
+      : spawn(process.execPath, [...extra, path.join(ROOT, 'bin', 'shardcache-server'), '--port', String(port), '--bind', '127.0.0.1'], { stdio: 'ignore' });
+  await waitPing(port);
+  return { name, port, proc };
+}
+
+async function stopServer(s: Server): Promise<void> {
+  if (s.proc.exitCode !== null) return;
+  await new Promise<void>((res) => {
+    s.proc.once('exit', () => res());
+    s.proc.kill('SIGTERM');
+  });
+}
+
+/** utime+stime of a process, in microseconds. */
+function cpuMicros(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK;
+}
+
+function rssBytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** Loads `keys` keys key:%012d with values of valueBytes bytes through redis-cli --pipe. */
+function preload(port: number, keys: number, valueBytes: number): void {
+  const value = 'x'.repeat(valueBytes);
+  const chunks: string[] = [];
+  for (let i = 0; i < keys; i++) {
+    const key = 'key:' + String(i).padStart(12, '0');
+    chunks.push(`*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$${value.length}\r\n${value}\r\n`);
+  }
+  const r = spawnSync('redis-cli', ['-p', String(port), '--pipe'], { input: chunks.join(''), maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`preload failed: ${r.stderr?.toString()}`);
+}
+
+function dbsize(port: number): number {
+  return Number(spawnSync('redis-cli', ['-p', String(port), 'dbsize']).stdout.toString().trim());
+}
+
+interface Measure {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuUsPerReq: number;
+}
+
+/** One redis-benchmark test against one server, with the server's CPU over it. */
+function runTest(s: Server, test: string, row: Row): Measure {
+  const before = cpuMicros(s.proc.pid as number);
+  const r = spawnSync('redis-benchmark', ['-p', String(s.port), '-t', test, ...row.args, '--csv'], { maxBuffer: 16 * 1024 * 1024 });
+  const after = cpuMicros(s.proc.pid as number);
+  if (r.status !== 0) throw new Error(`redis-benchmark failed against ${s.name}: ${r.stderr?.toString()}`);
+  const lines = r.stdout.toString().trim().split('\n');
+  const header = lines[0].split(',').map((h) => h.replace(/"/g, ''));
+  const values = lines[lines.length - 1].split(',').map((v) => v.replace(/"/g, ''));
+  const col = (name: string) => Number(values[header.indexOf(name)]);
+  return { rps: col('rps'), p50: col('p50_latency_ms'), p99: col('p99_latency_ms'), cpuUsPerReq: (after - before) / row.requests };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** "row.test" -> server -> one Measure per round. */
+type Results = Record<string, Record<string, Measure[]>>;
+
+async function main(): Promise<void> {
+  for (const tool of ['redis-benchmark', 'redis-cli']) {
+    if (!onPath(tool)) throw new Error(`${tool} not found: apt-get install redis-tools`);
+  }
+  const haveRedis = onPath('redis-server');
+  if (!haveRedis) console.log('redis-server not found (apt-get install redis-server): reporting shardcache alone.');
+  const names: Server['name'][] = haveRedis ? ['redis', 'shardcache'] : ['shardcache'];
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const results: Results = {};
+  for (const row of ROWS) {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const name of names) {
+        const profiling = PROFILE && row.profile && name === 'shardcache' && round === 0;
+        const s = await startServer(name, profiling ? ['--cpu-prof', '--cpu-prof-dir', RESULTS] : []);
+        try {
+          if (row.preload) preload(s.port, row.preload.keys, row.preload.valueBytes);
+          for (const test of row.tests) {
+            const m = runTest(s, test, row);
+            const key = `${row.id}.${test}`;
+            ((results[key] ??= {})[name] ??= []).push(m);
+            console.log(`row ${row.id} round ${round + 1} ${name.padEnd(10)} ${test.padEnd(4)} ${Math.round(m.rps)} req/s p50 ${m.p50} ms p99 ${m.p99} ms cpu ${m.cpuUsPerReq.toFixed(2)} us/req`);
+          }
+        } finally {
+          await stopServer(s);
+        }
+      }
+    }
+  }
+  const memory: Record<string, number[]> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of names) {
+      const s = await startServer(name);
+      try {
+        await new Promise((r) => setTimeout(r, 300));
+        const before = rssBytes(s.proc.pid as number);
+        preload(s.port, MEMORY_KEYS, MEMORY_VALUE_BYTES);
+        await new Promise((r) => setTimeout(r, 1000));
+        const after = rssBytes(s.proc.pid as number);
+        const perKey = (after - before) / dbsize(s.port);
+        (memory[name] ??= []).push(perKey);
+        console.log(`row 5 round ${round + 1} ${name.padEnd(10)} ${perKey.toFixed(1)} bytes/key`);
+      } finally {
+        await stopServer(s);
+      }
+    }
+  }
+  report(results, memory, haveRedis);
+}
+
+function report(results: Results, memory: Record<string, number[]>, haveRedis: boolean): void {
+  const table: Record<string, unknown>[] = [];
+  const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+  console.log('\nMedians of ' + ROUNDS + ' rounds' + (haveRedis ? ', shardcache/redis ratios' : ''));
+  console.log('row  test  server       req/s   p50 ms  p99 ms  cpu us/req | ratio req/s  ratio cpu');
+  for (const [key, byServer] of Object.entries(results)) {
+    const med = (name: string, f: keyof Measure) => median((byServer[name] ?? []).map((m) => m[f]));
+    for (const name of Object.keys(byServer)) {
+      const line: Record<string, unknown> = { row: key.split('.')[0], test: key.split('.')[1], server: name, rps: med(name, 'rps'), p50: med(name, 'p50'), p99: med(name, 'p99'), cpuUsPerReq: med(name, 'cpuUsPerReq') };
+      if (haveRedis && name === 'shardcache') {
+        line.ratioRps = med('shardcache', 'rps') / med('redis', 'rps');
+        line.ratioCpu = med('shardcache', 'cpuUsPerReq') / med('redis', 'cpuUsPerReq');
+      }
+      table.push(line);
+      console.log(
+        `${String(line.row).padEnd(4)} ${String(line.test).padEnd(5)} ${name.padEnd(10)} ${fmt(line.rps as number).padStart(9)} ${fmt(line.p50 as number, 3).padStart(8)} ${fmt(line.p99 as number, 3).padStart(7)} ${fmt(line.cpuUsPerReq as number, 2).padStart(11)} |` +
+          (line.ratioRps !== undefined ? ` ${fmt(line.ratioRps as number, 2).padStart(11)} ${fmt(line.ratioCpu as number, 2).padStart(10)}` : ''),
+      );
+    }
+  }
+  const mem: Record<string, unknown> = {};
+  for (const name of Object.keys(memory)) mem[name] = median(memory[name]);
+  if (haveRedis) mem.ratio = (mem.shardcache as number) / (mem.redis as number);
+  console.log(`5    memory bytes/key (${MEMORY_KEYS} keys, ${MEMORY_VALUE_BYTES}-byte values): ` + Object.entries(mem).map(([k, v]) => `${k} ${fmt(v as number, k === 'ratio' ? 2 : 1)}`).join(', '));
+  const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, redis: haveRedis ? execFileSync('redis-server', ['--version']).toString().trim() : null };
+  console.log(`machine: ${machine.cpus} x ${machine.model}, ${machine.memGiB} GiB, node ${machine.node}`);
+  const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, quick: QUICK, machine, rows: table, memory: mem }, null, 2));
+  console.log(`written ${path.relative(ROOT, file)}`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
