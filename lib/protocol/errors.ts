@@ -26,6 +26,22 @@ export const ERR_WRONG_ARITY = (fullName: string) => `ERR wrong number of argume
 export const ERR_UNKNOWN_SUBCOMMAND = (sub: string, container: string) =>
   `ERR unknown subcommand '${truncate(sub, 128)}'. Try ${container.toUpperCase()} HELP.`;
 export const ERR_PROTO_NOT_SUPPORTED = 'NOPROTO unsupported protocol version';
+export const ERR_HELLO_PROTO_NOT_INT = 'ERR Protocol version is not an integer or out of range';
+export const ERR_HELLO_NOAUTH =
+  'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH ' +
+  '<user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
+export const errHelloOption = (opt: string) => `ERR Syntax error in HELLO option '${opt}'`;
+/** getRangeLongFromObjectOrReply's text (SELECT with an index beyond a C int). */
+export const errIntRange = (min: number, max: number) => `ERR value is out of range, value must between ${min} and ${max}`;
+export const ERR_CLIENT_NAME = 'ERR Client names cannot contain spaces, newlines or special characters.';
+export const errSetinfoOption = (opt: string) => `ERR Unrecognized option '${opt}'`;
+/** CLIENT SETINFO with a bad value: `attr` as the client spelled it. */
+export const errSetinfoValue = (attr: string) => `ERR ${attr} cannot contain spaces, newlines or special characters.`;
+export const ERR_NO_SUCH_CLIENT = 'ERR No such client';
+export const ERR_KILL_CLIENT_ID = 'ERR client-id should be greater than 0';
+export const ERR_INVALID_CLIENT_ID = 'ERR Invalid client ID';
+export const errUnknownClientType = (type: string) => `ERR Unknown client type '${type}'`;
+export const errNoSuchUser = (user: string) => `ERR No such user '${user}'`;
 
 /** Redis 7's unknown-command text: the name and up to 128 bytes of quoted arguments, each followed by a space. */
 export function errUnknownCommand(argv: string[]): string {

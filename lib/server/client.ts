@@ -47,7 +47,7 @@ export class Client {
     this.laddr = socket ? `${socket.localAddress}:${socket.localPort}` : '';
     this.parser = new RequestParser({
       maxBulkBytes: node.config.num('proto-max-bulk-len'),
-      unauthenticated: () => !this.authenticated,
+      unauthenticated: () => !this.authenticated && node.config.str('requirepass') !== '',
     });
   }
 

@@ -32,7 +32,9 @@ export function execute(node: Node, c: Client, argv: string[]): void {
     reject(node, c, cmd, E.ERR_WRONG_ARITY(cmd.fullName));
     return;
   }
-  if (!c.authenticated && !spec.flags.includes('no_auth')) {
+  // Redis's authRequired(): a client that never authenticated may run anything once requirepass is
+  // cleared at run time, and needs AUTH again if a password is set later.
+  if (!c.authenticated && !spec.flags.includes('no_auth') && node.config.str('requirepass') !== '') {
     reject(node, c, cmd, E.ERR_NOAUTH);
     return;
   }
@@ -49,6 +51,8 @@ export function execute(node: Node, c: Client, argv: string[]): void {
     reject(node, c, cmd, E.ERR_WRONG_ARITY(cmd.fullName));
     return;
   }
+  // Set before running, as Redis: CLIENT LIST / INFO show the caller's cmd as the running command.
+  c.lastCommand = cmd.fullName;
   const errorsBefore = out.errors;
   const t0 = performance.now();
   try {
@@ -66,7 +70,6 @@ export function execute(node: Node, c: Client, argv: string[]): void {
     node.stats.countError(out.lastError);
   }
   node.stats.totalCommands++;
-  c.lastCommand = cmd.fullName;
 }
 
 /** Writes a rejection and counts it (rejected_calls for a known command). */

@@ -14,8 +14,7 @@ import { execute } from './dispatcher';
 import { Logger, type LogLevel } from './log';
 import { formatMonitorLine } from './monitor';
 
-export const REDIS_VERSION = '7.2.0';
-export const SHARDCACHE_VERSION = '0.1.0';
+export { REDIS_VERSION, SHARDCACHE_VERSION } from './version';
 
 export interface NodeOptions {
   clock?: Clock;
