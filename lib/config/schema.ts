@@ -1,7 +1,15 @@
-// One schema of typed defaults for every directive. Names are Redis's where the concept exists. The
-// config file, `--name value` flags, CONFIG GET and CONFIG SET all go through it.
+// One schema of typed defaults for every directive. Names, ranges and error texts are Redis 7's where the
+// concept exists. The config file, `--name value` flags, CONFIG GET and CONFIG SET all go through it.
+import * as fs from 'fs';
+import * as path from 'path';
 
 export type DirectiveType = 'int' | 'bytes' | 'string' | 'bool' | 'enum' | 'obuf';
+
+/** A directive's typed value: int and bytes are numbers, bool a boolean, obuf the three classes' limits. */
+export type ConfigValue = number | string | boolean | ObufLimits;
+
+/** A refined value, or why the value is refused (the text CONFIG SET shows after " - "). */
+export type Refined = { value: ConfigValue } | { error: string };
 
 export interface Directive {
   name: string;
@@ -10,61 +18,112 @@ export interface Directive {
   default: string;
   /** One line for conf/shardcache.conf and the README. */
   doc: string;
-  /** CONFIG SET may change it at run time. */
+  /** CONFIG SET may change it at run time ("can't set immutable config" otherwise). */
   mutable: boolean;
+  /**
+   * CONFIG SET refuses it with "can't set protected config", as Redis 7 does by default
+   * (enable-protected-configs no). Start-up (file and flags) may still set it.
+   */
+  protected?: boolean;
+  /** Range of int and bytes values, inclusive ("argument must be between MIN and MAX inclusive"). */
   min?: number;
   max?: number;
-  /** Allowed values for enums. */
+  /** Values in range but outside clamp are accepted and stored clamped (Redis's hz: 1..500). */
+  clamp?: readonly [number, number];
+  /** Allowed values for enums, in Redis's order (its error message lists them in this order). */
   values?: readonly string[];
+  /**
+   * Takes several words (`bind 127.0.0.1 ::1`, `save 900 1 300 10`, one output class per line); the
+   * value is the words joined by one space. Other directives take exactly one word.
+   */
+  multi?: boolean;
+  /** A check or normalisation after the type's own parsing. */
+  refine?: (value: ConfigValue) => Refined;
   /** Older names Redis also accepts (CONFIG GET answers with the name asked). */
   aliases?: readonly string[];
 }
 
+/** maxmemory-policy values, in Redis's order. */
 export const MAXMEMORY_POLICIES = [
-  'noeviction',
-  'allkeys-lru',
-  'allkeys-lfu',
-  'allkeys-random',
   'volatile-lru',
   'volatile-lfu',
   'volatile-random',
   'volatile-ttl',
+  'allkeys-lru',
+  'allkeys-lfu',
+  'allkeys-random',
+  'noeviction',
 ] as const;
 export type MaxmemoryPolicy = (typeof MAXMEMORY_POLICIES)[number];
 
 const INT_MAX = 2147483647;
+const UINT_MAX = 4294967295;
+const NO_DISK = 'shardcache keeps no data on disk';
+
+/** bind: the addresses, separated by single spaces. */
+function refineBind(v: ConfigValue): Refined {
+  return { value: String(v).split(/\s+/).filter((a) => a !== '').join(' ') };
+}
+
+/** save: Redis's syntax (pairs of seconds and changes) is checked, but only "" (no snapshots) is accepted. */
+function refineSave(v: ConfigValue): Refined {
+  const words = String(v).split(/\s+/).filter((w) => w !== '');
+  if (words.length % 2 !== 0 || words.some((w) => !/^(0|[1-9]\d{0,17})$/.test(w))) return { error: 'Invalid save parameters' };
+  if (words.length > 0) return { error: `${NO_DISK}: only save "" is supported` };
+  return { value: '' };
+}
+
+/** appendonly: a yes/no that must be no. */
+function refineAppendonly(v: ConfigValue): Refined {
+  return v === true ? { error: `${NO_DISK}: only appendonly no is supported` } : { value: v };
+}
+
+/**
+ * dir: must be an existing directory; stored as an absolute path (CONFIG GET shows it as Redis shows
+ * getcwd()). Relative paths resolve against the current directory. Start-up chdirs into it (main.ts).
+ */
+function refineDir(v: ConfigValue): Refined {
+  const abs = path.resolve(String(v));
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(abs);
+  } catch {
+    return { error: 'No such file or directory' };
+  }
+  return st.isDirectory() ? { value: abs } : { error: 'Not a directory' };
+}
 
 export const DIRECTIVES: readonly Directive[] = [
   // network
-  { name: 'bind', type: 'string', default: '127.0.0.1', mutable: false, doc: 'Addresses to listen on, space separated.' },
-  { name: 'port', type: 'int', default: '6379', min: 0, max: 65535, mutable: false, doc: 'TCP port; 0 picks a free one (logged at start-up).' },
-  { name: 'tcp-backlog', type: 'int', default: '511', min: 0, max: INT_MAX, mutable: false, doc: 'Listen backlog.' },
+  { name: 'bind', type: 'string', default: '127.0.0.1', multi: true, refine: refineBind, mutable: false, doc: 'Addresses to listen on, space separated (IPv4 or IPv6; several may be given).' },
+  { name: 'port', type: 'int', default: '6379', min: 0, max: 65535, mutable: false, doc: 'TCP port; 0 picks a free one (logged at start-up), unlike Redis where 0 disables TCP.' },
+  { name: 'tcp-backlog', type: 'int', default: '511', min: 0, max: INT_MAX, mutable: false, doc: 'Listen backlog (the kernel caps it at net.core.somaxconn).' },
   { name: 'timeout', type: 'int', default: '0', min: 0, max: INT_MAX, mutable: true, doc: 'Close a client idle for this many seconds (0 = never).' },
   { name: 'tcp-keepalive', type: 'int', default: '300', min: 0, max: INT_MAX, mutable: true, doc: 'TCP keepalive interval, seconds (0 = off).' },
-  { name: 'maxclients', type: 'int', default: '10000', min: 1, max: INT_MAX, mutable: true, doc: 'Most clients connected at once; more get "-ERR max number of clients reached".' },
+  { name: 'maxclients', type: 'int', default: '10000', min: 1, max: UINT_MAX, mutable: true, doc: 'Most clients connected at once; more get "-ERR max number of clients reached".' },
   // security
   { name: 'requirepass', type: 'string', default: '', mutable: true, doc: 'Password for AUTH; empty = no authentication.' },
   // general
   { name: 'databases', type: 'int', default: '16', min: 1, max: INT_MAX, mutable: false, doc: 'Number of databases (SELECT 0..N-1).' },
-  { name: 'loglevel', type: 'enum', default: 'notice', values: ['debug', 'verbose', 'notice', 'warning', 'nothing'], mutable: true, doc: 'Log verbosity.' },
-  { name: 'logfile', type: 'string', default: '', mutable: false, doc: 'Log file; empty = standard output.' },
-  { name: 'dir', type: 'string', default: './', mutable: true, doc: 'Working directory for files the node keeps (node id, later).' },
+  { name: 'loglevel', type: 'enum', default: 'notice', values: ['debug', 'verbose', 'notice', 'warning', 'nothing'], mutable: true, doc: 'Log verbosity: debug, verbose, notice, warning or nothing.' },
+  { name: 'logfile', type: 'string', default: '', mutable: false, doc: 'Log file (relative to dir); empty = standard output.' },
+  { name: 'dir', type: 'string', default: './', refine: refineDir, mutable: true, protected: true, doc: 'Working directory: the node chdirs into it at start-up; relative logfile and pidfile paths start there.' },
   { name: 'pidfile', type: 'string', default: '', mutable: false, doc: 'Write the process id here at start-up, remove it at exit; empty = none.' },
-  { name: 'hz', type: 'int', default: '10', min: 1, max: 500, mutable: true, doc: 'Background tasks (active expiry, idle clients) run this many times a second.' },
-  // persistence: none. Accepted so that tools which read them (redis-benchmark) see what Redis would show.
-  { name: 'save', type: 'string', default: '', mutable: true, doc: 'No snapshots: shardcache keeps no data on disk. Only "" is accepted.', values: [''] },
-  { name: 'appendonly', type: 'enum', default: 'no', values: ['no'], mutable: true, doc: 'No append-only file: only "no" is accepted.' },
+  { name: 'hz', type: 'int', default: '10', min: 0, max: INT_MAX, clamp: [1, 500], mutable: true, doc: 'Background tasks (active expiry, idle clients) run this many times a second; kept within 1..500.' },
+  // persistence: none. Accepted so that configs and tools that set them (redis-benchmark, test suites) work.
+  { name: 'save', type: 'string', default: '', multi: true, refine: refineSave, mutable: true, doc: 'No snapshots: shardcache keeps no data on disk. Only "" is accepted.' },
+  { name: 'appendonly', type: 'bool', default: 'no', refine: refineAppendonly, mutable: true, doc: 'No append-only file: only "no" is accepted.' },
   // limits
-  { name: 'proto-max-bulk-len', type: 'bytes', default: '512mb', min: 1024 * 1024, max: 512 * 1024 * 1024, mutable: true, doc: 'Largest bulk string a request may carry.' },
+  { name: 'proto-max-bulk-len', type: 'bytes', default: '512mb', min: 1024 * 1024, max: 512 * 1024 * 1024, mutable: true, doc: 'Largest bulk string a request may carry (at most 512mb here).' },
   { name: 'client-query-buffer-limit', type: 'bytes', default: '1gb', min: 1024 * 1024, max: 2 ** 40, mutable: true, doc: 'A client whose unparsed input exceeds this is disconnected.' },
-  { name: 'client-output-buffer-limit', type: 'obuf', default: 'normal 0 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60', mutable: true, doc: '<class> <hard> <soft> <soft-seconds>: disconnect a client whose pending replies exceed hard, or soft for soft-seconds (0 = no limit).' },
+  { name: 'client-output-buffer-limit', type: 'obuf', default: 'normal 0 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60', multi: true, mutable: true, doc: '<class> <hard> <soft> <soft-seconds>: disconnect a client whose pending replies exceed hard, or soft for soft-seconds (0 = no limit). Classes: normal, replica (or slave), pubsub.' },
   // memory
   { name: 'maxmemory', type: 'bytes', default: '0', min: 0, max: 2 ** 53, mutable: true, doc: 'Memory limit for data (used_memory); 0 = none.' },
-  { name: 'maxmemory-policy', type: 'enum', default: 'noeviction', values: MAXMEMORY_POLICIES, mutable: true, doc: 'What to evict at the limit.' },
-  { name: 'maxmemory-samples', type: 'int', default: '5', min: 1, max: 64, mutable: true, doc: 'Keys sampled per eviction (more = closer to true LRU/LFU/TTL order, slower).' },
-  { name: 'maxmemory-eviction-tenacity', type: 'int', default: '10', min: 0, max: 100, mutable: true, doc: 'How long one command may spend evicting, as Redis (10 = about 500 us per call).' },
+  { name: 'maxmemory-policy', type: 'enum', default: 'noeviction', values: MAXMEMORY_POLICIES, mutable: true, doc: 'What to evict at the limit: ' + MAXMEMORY_POLICIES.join(', ') + '.' },
+  { name: 'maxmemory-samples', type: 'int', default: '5', min: 1, max: INT_MAX, mutable: true, doc: 'Keys sampled per eviction (more = closer to true LRU/LFU/TTL order, slower).' },
+  { name: 'maxmemory-eviction-tenacity', type: 'int', default: '10', min: 0, max: 100, mutable: true, doc: 'How long one command may spend evicting, as Redis (10 = about 500 us per call, 100 = no limit).' },
   { name: 'lfu-log-factor', type: 'int', default: '10', min: 0, max: INT_MAX, mutable: true, doc: 'LFU counter logarithm factor.' },
-  { name: 'lfu-decay-time', type: 'int', default: '1', min: 0, max: INT_MAX, mutable: true, doc: 'Minutes of idleness that decrement an LFU counter by one.' },
+  { name: 'lfu-decay-time', type: 'int', default: '1', min: 0, max: INT_MAX, mutable: true, doc: 'Minutes of idleness that decrement an LFU counter by one (0 = never).' },
   { name: 'active-expire-effort', type: 'int', default: '1', min: 1, max: 10, mutable: true, doc: 'Effort of the periodic expiry collector (1-10): more keys sampled, more CPU allowed.' },
 ];
 
