@@ -1,11 +1,11 @@
 // Argument parsing shared by the command families, with Redis's rules (util.c string2ll / string2ld).
 
-const INT_RE = /^-?(0|[1-9]\d*)$/;
+const INT_RE = /^(0|-?[1-9]\d*)$/;
 export const INT64_MIN = -(2n ** 63n);
 export const INT64_MAX = 2n ** 63n - 1n;
 
 /**
- * Parses a signed 64-bit integer as Redis's string2ll: no spaces, no '+', no leading zeros. Returns null
+ * Parses a signed 64-bit integer as Redis's string2ll: no spaces, no '+', no leading zeros, no "-0". Returns null
  * when malformed or out of range. Values beyond 2^53 come back as bigint.
  */
 export function parseInt64(s: string): number | bigint | null {
