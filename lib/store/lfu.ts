@@ -23,7 +23,8 @@ function minutesSince(ldt: number, nowMs: number): number {
 
 /** The counter after decay, without changing the stored field. */
 export function lfuDecayed(field: number, nowMs: number, p: LfuParams): number {
-  const ldt = field >>> 8;
+  // The field is 24 bits; mask, so that an LRU time left by a policy switch reads as some LFU field.
+  const ldt = (field >>> 8) & 0xffff;
   const counter = field & 0xff;
   const periods = p.decayTime ? Math.floor(minutesSince(ldt, nowMs) / p.decayTime) : 0;
   return periods > counter ? 0 : counter - periods;
