@@ -1,4 +1,5 @@
 // shardcache-server [config-file] [--name value ...]: starts one standalone node.
+import * as path from 'path';
 import { ConfigError } from './config/config';
 import { loadConfig } from './config/load';
 import { Node, REDIS_VERSION, SHARDCACHE_VERSION } from './server/node';
@@ -17,6 +18,7 @@ export async function main(args: string[]): Promise<Node | undefined> {
   try {
     const config = loadConfig(args);
     node = new Node(config);
+    if (args.length > 0 && !args[0].startsWith('--')) node.configFile = path.resolve(args[0]);
     node.log.setFile(config.str('logfile'));
   } catch (e) {
     const msg = e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e);
@@ -34,6 +36,13 @@ export async function main(args: string[]): Promise<Node | undefined> {
   }
   const stop = (sig: string) => {
     node.log.notice(`Received ${sig} scheduling shutdown...`);
+    void node.shutdown().then(() => {
+      node.log.notice('shardcache is now ready to exit, bye bye...');
+      process.exit(0);
+    });
+  };
+  node.requestShutdown = () => {
+    node.log.warning('User requested shutdown...');
     void node.shutdown().then(() => {
       node.log.notice('shardcache is now ready to exit, bye bye...');
       process.exit(0);
