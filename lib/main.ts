@@ -1,4 +1,5 @@
 // shardcache-server [config-file] [--name value ...]: starts one standalone node, as redis-server does.
+import * as path from 'path';
 import type { Config } from './config/config';
 import { loadConfig } from './config/load';
 import { Node, REDIS_VERSION, SHARDCACHE_VERSION } from './server/node';
@@ -44,6 +45,7 @@ export async function main(args: string[]): Promise<Node | undefined> {
   } catch (e) {
     fatal(`*** FATAL CONFIG ERROR *** ${e instanceof Error ? e.message : String(e)}`);
   }
+  const configFile = args.length > 0 && !args[0].startsWith('--') && args[0] !== '-' ? path.resolve(args[0]) : '';
   const dir = config.str('dir');
   try {
     process.chdir(dir);
@@ -51,6 +53,7 @@ export async function main(args: string[]): Promise<Node | undefined> {
     fatal(`*** FATAL CONFIG ERROR *** Can't chdir to '${dir}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   const node = new Node(config);
+  node.configFile = configFile;
   try {
     node.log.setFile(config.str('logfile'));
   } catch (e) {
@@ -70,12 +73,13 @@ export async function main(args: string[]): Promise<Node | undefined> {
       return;
     }
     stopping = true;
-    node.log.warning(`Received ${sig} scheduling shutdown...`);
+    node.log.warning(sig === 'SHUTDOWN' ? 'User requested shutdown...' : `Received ${sig} scheduling shutdown...`);
     void node.shutdown().then(() => {
       node.log.warning('shardcache is now ready to exit, bye bye...');
       process.exit(0);
     });
   };
+  node.requestShutdown = () => stop('SHUTDOWN');
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   node.log.warning('oO0OoO0OoO0Oo shardcache is starting oO0OoO0OoO0Oo');

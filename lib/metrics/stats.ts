@@ -14,6 +14,8 @@ export class ServerStats {
   /** Clients dropped for exceeding client-output-buffer-limit / client-query-buffer-limit. */
   clientOutputLimitDisconnections = 0;
   clientQueryLimitDisconnections = 0;
+  /** Highest used_memory seen (bytes), sampled by the cron and by INFO (used_memory_peak). */
+  memoryPeak = 0;
 
   /** instantaneous_ops_per_sec: commands in the last samples, taken every 100 ms. */
   private samples = new Float64Array(16);
@@ -46,8 +48,19 @@ export class ServerStats {
     this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + 1);
   }
 
+  /** Records a used_memory reading for the peak. */
+  notePeak(usedBytes: number): void {
+    if (usedBytes > this.memoryPeak) this.memoryPeak = usedBytes;
+  }
+
+  /** Zeroes every counter (CONFIG RESETSTAT), as Redis's resetServerStats. */
   reset(): void {
     this.totalCommands = 0;
+    this.internalErrors = 0;
+    this.memoryPeak = 0;
+    this.samples.fill(0);
+    this.lastSampleAt = 0;
+    this.lastSampleCount = 0;
     this.connectionsReceived = 0;
     this.rejectedConnections = 0;
     this.netInputBytes = 0;

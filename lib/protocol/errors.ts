@@ -71,3 +71,19 @@ export const PROTO_INVALID_BULK_LEN = 'ERR Protocol error: invalid bulk length';
 export const PROTO_UNAUTH_MBULK_LEN = 'ERR Protocol error: unauthenticated multibulk length';
 export const PROTO_UNAUTH_BULK_LEN = 'ERR Protocol error: unauthenticated bulk length';
 export const protoExpectedDollar = (got: string) => `ERR Protocol error: expected '$', got '${got}'`;
+
+// Server family (INFO, CONFIG, COMMAND, SWAPDB, SHUTDOWN, DEBUG).
+export const ERR_CONFIG_SET_UNKNOWN = (name: string) => `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
+export const ERR_CONFIG_SET_FAILED = (name: string, why: string) =>
+  `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
+export const CONFIG_IMMUTABLE = "can't set immutable config";
+export const CONFIG_DUPLICATE = 'duplicate parameter';
+export const ERR_GETKEYS_INVALID_COMMAND = 'ERR Invalid command specified';
+export const ERR_GETKEYS_NO_KEYS = 'ERR The command has no key arguments';
+export const ERR_GETKEYS_ARITY = 'ERR Invalid number of arguments specified for command';
+export const ERR_GETKEYS_INVALID_ARGS = 'ERR Invalid arguments specified for command';
+export const ERR_SWAPDB_FIRST = 'ERR invalid first DB index';
+export const ERR_SWAPDB_SECOND = 'ERR invalid second DB index';
+export const ERR_NO_SHUTDOWN = 'ERR No shutdown in progress.';
+export const ERR_DEBUG_SUBCOMMAND = (sub: string) =>
+  `ERR unknown subcommand or wrong number of arguments for '${truncate(sub, 128)}'. Try DEBUG HELP.`;

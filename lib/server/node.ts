@@ -41,6 +41,15 @@ export class Node {
   activeExpire = true;
   /** Ports actually listened on (port 0 picks one). */
   port = 0;
+  /** Absolute path of the config file the node started from; '' when none (INFO config_file). */
+  configFile = '';
+  /**
+   * SHUTDOWN calls this once its arguments are valid. lib/main.ts sets it to close the node and exit the
+   * process with 0; by default (unit specs) it only closes the node and never exits.
+   */
+  requestShutdown: () => void = () => {
+    void this.shutdown();
+  };
   private servers: net.Server[] = [];
   private cronTimer: NodeJS.Timeout | null = null;
   private monitorFlush: NodeJS.Immediate | null = null;
@@ -157,6 +166,7 @@ export class Node {
   cron(): void {
     const now = this.clock.now();
     this.stats.sample(now);
+    this.stats.notePeak(this.env.memory.used);
     if (this.activeExpire) activeExpireCycle(this.dbs, this.config);
     const timeout = this.config.num('timeout') * 1000;
     for (const c of this.clients.values()) {
