@@ -1,0 +1,25 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
+import { allSpecs } from '../../lib/commands/registry';
+import { commandTable } from '../helpers/command-table';
+
+const README = path.resolve(__dirname, '..', '..', '..', 'README.md');
+
+function section(): string {
+  const text = fs.readFileSync(README, 'utf8');
+  const m = /<!-- commands:begin -->\n([\s\S]*?)<!-- commands:end -->/.exec(text);
+  if (!m) throw new Error('README has no commands section');
+  return m[1];
+}
+
+describe('README command table', () => {
+  it('lists exactly the declared commands and subcommands (regenerate: node dist/spec/helpers/command-table.js)', () => {
+    expect(section().trim()).to.equal(commandTable().trim());
+  });
+
+  it('names every declared command at least once', () => {
+    const text = section();
+    for (const spec of allSpecs) expect(text, spec.name).to.include(`| ${spec.name.toUpperCase()}`);
+  });
+});
