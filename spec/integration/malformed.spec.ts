@@ -231,4 +231,41 @@ describe('integration: maxclients', function () {
     expect(ok, 'a new connection is served after one left').to.equal(true);
     a.destroy();
   });
+
+  /** A connection the node serves, once the clients of the previous test are gone. */
+  async function served(): Promise<Conn> {
+    for (let i = 0; i < 40; i++) {
+      const c = new Conn(server.port);
+      const r = await c.send('PING\r\n');
+      if (r[0] === 'PONG') return c;
+      c.destroy();
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    throw new Error('no free client slot');
+  }
+
+  it('refused connections that reset at once do not bring the node down', async () => {
+    const a = await served();
+    const b = await served();
+    await Promise.all(
+      Array.from(
+        { length: 30 },
+        () =>
+          new Promise<void>((resolve) => {
+            const s = net.connect(server.port, '127.0.0.1');
+            s.on('error', () => resolve());
+            s.on('close', () => resolve());
+            s.on('connect', () => {
+              s.write('PING\r\n'.repeat(1000));
+              s.resetAndDestroy();
+            });
+          }),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.proc.exitCode, server.output()).to.equal(null);
+    expect(await a.send('PING\r\n')).to.deep.equal(['PONG']);
+    a.destroy();
+    b.destroy();
+  });
 });
