@@ -98,11 +98,13 @@ export class RequestParser {
       while (this.remaining > 0) {
         if (this.bulkLen < 0) {
           if (this.pos >= this.buf.length) return null;
-          const c = this.buf[this.pos];
-          if (c !== 36 /* '$' */) throw new ProtocolError(E.protoExpectedDollar(String.fromCharCode(c)));
           const at = this.pos;
           const len = this.readHeader(E.PROTO_TOO_BIG_BULK_COUNT);
           if (len === null) return null;
+          // As Redis, the first byte is checked once the whole line is in (a long line without CR is
+          // "too big bulk count string" whatever it starts with).
+          const c = this.buf[at];
+          if (c !== 36 /* '$' */) throw new ProtocolError(E.protoExpectedDollar(String.fromCharCode(c)));
           if (Number.isNaN(len) || len < 0 || len > this.limits.maxBulkBytes) {
             throw new ProtocolError(E.PROTO_INVALID_BULK_LEN);
           }
@@ -158,15 +160,18 @@ export class RequestParser {
 
   /**
    * Reads a `*N\r\n` or `$N\r\n` line at pos. Returns N (NaN when not a valid integer), or null when the
-   * line is incomplete. Throws with tooBig when no line end shows within INLINE_MAX_BYTES.
+   * line is incomplete. Throws with tooBig when more than INLINE_MAX_BYTES come before the CR.
    */
   private readHeader(tooBig: string): number | null {
     const nl = this.buf.indexOf(CR, this.pos);
-    if (nl < 0 || nl + 1 >= this.buf.length) {
+    if (nl < 0) {
       if (this.buf.length - this.pos > INLINE_MAX_BYTES) throw new ProtocolError(tooBig);
       return null;
     }
+    // Measured to the CR, never to the end of the read, so that the outcome does not depend on how
+    // the bytes were split into reads.
     if (nl - this.pos > INLINE_MAX_BYTES) throw new ProtocolError(tooBig);
+    if (nl + 1 >= this.buf.length) return null; // the byte after CR has not arrived
     const n = parseStrictInt(this.buf, this.pos + 1, nl);
     this.pos = nl + 2;
     return n;

@@ -72,6 +72,7 @@ export class Client {
 
   /** Handles bytes from the socket: parse, run every complete command, write all replies at once. */
   onData(chunk: Buffer): void {
+    if (this.closed) return; // bytes after a protocol error or QUIT are not parsed
     const node = this.node;
     node.stats.netInputBytes += chunk.length;
     this.lastInteraction = node.clock.now();

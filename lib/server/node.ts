@@ -141,6 +141,7 @@ export class Node {
     this.stats.connectionsReceived++;
     if (this.clients.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
+      socket.on('error', () => undefined); // a peer's reset must not become an uncaught exception
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }

@@ -1,0 +1,262 @@
+// RequestParser on fixtures: every fixture is fed as one chunk, byte by byte and at seeded random splits,
+// and must give the same commands, the same bulk forms and the same protocol error every time. Error
+// texts and edge cases were checked against redis-server 7.0.15 with raw sockets.
+import { expect } from 'chai';
+import * as E from '../../lib/protocol/errors';
+import { ProtocolError, RequestParser, bulkString, splitArgs, INLINE_MAX_BYTES } from '../../lib/protocol/parser';
+
+interface Fixture {
+  name: string;
+  input: string | Buffer;
+  /** Commands parsed before the error (or all of them). */
+  commands: string[][];
+  /** Protocol error text, when the input ends with one. */
+  error?: string;
+  unauthenticated?: boolean;
+  maxBulkBytes?: number;
+  /** Skip the byte-by-byte feed (inputs of several MB). */
+  big?: boolean;
+}
+
+interface Outcome {
+  commands: string[][];
+  bulkForms: string[][];
+  error: string | null;
+}
+
+const DEFAULT_MAX_BULK = 512 * 1024 * 1024;
+
+/** Feeds the chunks in order, draining next() after each; stops at the first ProtocolError. */
+function parse(f: Fixture, chunks: Buffer[]): Outcome {
+  const p = new RequestParser({
+    maxBulkBytes: f.maxBulkBytes ?? DEFAULT_MAX_BULK,
+    unauthenticated: () => f.unauthenticated === true,
+  });
+  const out: Outcome = { commands: [], bulkForms: [], error: null };
+  try {
+    for (const chunk of chunks) {
+      p.feed(chunk);
+      for (let argv = p.next(); argv !== null; argv = p.next()) {
+        out.commands.push([...argv]);
+        out.bulkForms.push(argv.map((_, i) => p.bulkForm(i)));
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof ProtocolError)) throw e;
+    out.error = e.message;
+  }
+  return out;
+}
+
+/** Deterministic PRNG (mulberry32) so that a failing split can be replayed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Splits buf at random points: short pieces mostly, sometimes long ones, so both paths are hit. */
+function randomSplit(buf: Buffer, seed: number): Buffer[] {
+  const r = rng(seed);
+  const out: Buffer[] = [];
+  let at = 0;
+  while (at < buf.length) {
+    const max = r() < 0.5 ? 8 : Math.max(16, buf.length >> 2);
+    const n = 1 + Math.floor(r() * max);
+    out.push(buf.subarray(at, at + n));
+    at += n;
+  }
+  return out;
+}
+
+function byteByByte(buf: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < buf.length; i++) out.push(buf.subarray(i, i + 1));
+  return out;
+}
+
+const mb = (...args: string[]) => `*${args.length}\r\n` + args.map(bulkString).join('');
+/** Every byte value 0..255, twice, with CRLFs inside. */
+const ALL_BYTES = Buffer.from([...Array(256).keys(), 13, 10, ...Array(256).keys()]).toString('latin1');
+const BIG_BULK = 'x\r\n$3\r\n'.repeat(30000); // 210 KB, looks like RESP inside
+const HUGE_BULK = Buffer.alloc(3 * 1024 * 1024 + 7, 'ab\r\n').toString('latin1');
+
+const FIXTURES: Fixture[] = [
+  { name: 'multibulk', input: mb('SET', 'key', 'value'), commands: [['SET', 'key', 'value']] },
+  { name: 'multibulk with an empty argument', input: mb('ECHO', ''), commands: [['ECHO', '']] },
+  { name: 'inline', input: 'SET key value\r\n', commands: [['SET', 'key', 'value']] },
+  { name: 'inline ended by LF only', input: 'PING\nPING\n', commands: [['PING'], ['PING']] },
+  { name: 'inline with tabs and extra spaces', input: '  SET\tk \t v  \r\n', commands: [['SET', 'k', 'v']] },
+  { name: 'inline with a bare CR inside (a space to sdssplitargs)', input: 'ECHO a\rb\r\n', commands: [['ECHO', 'a', 'b']] },
+  {
+    name: 'inline with quotes and escapes',
+    input: 'SET "a b" \'c d\' "\\x41\\x4a\\n\\r\\t\\b\\a\\\\\\"\\q" \'it\\\'s\' a"b c" ""\r\n',
+    commands: [['SET', 'a b', 'c d', 'AJ\n\r\t\b\x07\\"q', "it's", 'ab c', '']],
+  },
+  { name: 'inline: invalid \\x escapes stay literal', input: 'ECHO "\\xZZ\\x4"\r\n', commands: [['ECHO', 'xZZx4']] },
+  { name: 'inline: single quotes keep backslashes', input: "ECHO 'a\\nb'\r\n", commands: [['ECHO', 'a\\nb']] },
+  { name: 'inline \\xHH gives any byte', input: 'ECHO "\\x00\\xff\\xFe"\r\n', commands: [['ECHO', '\x00\xff\xfe']] },
+  { name: 'empty lines are skipped', input: '\r\n\n\r\n   \r\n\rPING\r\n', commands: [['PING']] },
+  { name: '*0 and *-1 are skipped', input: '*0\r\n*-1\r\n*-5\r\nPING\r\n', commands: [['PING']] },
+  {
+    name: 'pipelined frames, multibulk and inline mixed',
+    input: mb('GET', 'a') + 'PING\r\n' + mb('SET', 'b', '1') + mb('DEL', 'a', 'b'),
+    commands: [['GET', 'a'], ['PING'], ['SET', 'b', '1'], ['DEL', 'a', 'b']],
+  },
+  {
+    name: 'many pipelined frames',
+    input: Array.from({ length: 300 }, (_, i) => mb('SET', `k${i}`, `v${i}`)).join(''),
+    commands: Array.from({ length: 300 }, (_, i) => ['SET', `k${i}`, `v${i}`]),
+  },
+  {
+    name: 'binary payload with CRLF inside a bulk',
+    input: mb('SET', 'k\r\n', ALL_BYTES) + mb('GET', '*1\r\n$4\r\n'),
+    commands: [['SET', 'k\r\n', ALL_BYTES], ['GET', '*1\r\n$4\r\n']],
+  },
+  {
+    name: 'a bulk that spans many chunks, then more commands',
+    input: mb('SET', 'k', BIG_BULK, 'EX', '10') + mb('GET', 'k'),
+    commands: [['SET', 'k', BIG_BULK, 'EX', '10'], ['GET', 'k']],
+  },
+  {
+    name: 'a 3 MB bulk between two small ones',
+    input: mb('SET', 'k', HUGE_BULK) + mb('SET', 'k2', HUGE_BULK.slice(0, 40000)) + 'PING\r\n',
+    commands: [['SET', 'k', HUGE_BULK], ['SET', 'k2', HUGE_BULK.slice(0, 40000)], ['PING']],
+    big: true,
+  },
+  {
+    name: 'the two bytes after a bulk are skipped unchecked (as Redis)',
+    input: '*1\r\n$4\r\nPINGxx*1\r\n$4\r\nPING\r\n',
+    commands: [['PING'], ['PING']],
+  },
+  { name: 'a bulk of exactly proto-max-bulk-len', input: mb('ECHO', 'z'.repeat(2048)), commands: [['ECHO', 'z'.repeat(2048)]], maxBulkBytes: 2048 },
+  { name: 'an inline line of exactly 64 KiB', input: 'a'.repeat(INLINE_MAX_BYTES) + '\n', commands: [['a'.repeat(INLINE_MAX_BYTES)]] },
+  {
+    name: 'unauthenticated: 10 arguments of 16384 bytes are allowed',
+    input: mb('AUTH', 'p'.repeat(16384), ...Array(8).fill('x')),
+    commands: [['AUTH', 'p'.repeat(16384), ...Array(8).fill('x')]],
+    unauthenticated: true,
+  },
+  {
+    name: 'unauthenticated: inline commands have no argument limit',
+    input: 'PING ' + 'a '.repeat(20) + '\r\n',
+    commands: [['PING', ...Array(20).fill('a')]],
+    unauthenticated: true,
+  },
+
+  // Protocol errors. The commands before the error are still returned.
+  { name: 'too big inline request', input: 'PING\r\n' + 'a'.repeat(INLINE_MAX_BYTES + 1), commands: [['PING']], error: E.PROTO_TOO_BIG_INLINE },
+  { name: 'too big inline request, even with its newline', input: 'a'.repeat(70000) + '\r\n', commands: [], error: E.PROTO_TOO_BIG_INLINE },
+  { name: 'unbalanced double quotes', input: 'SET "a b\r\n', commands: [], error: E.PROTO_UNBALANCED_QUOTES },
+  { name: 'unbalanced single quotes', input: "SET 'a b\r\n", commands: [], error: E.PROTO_UNBALANCED_QUOTES },
+  { name: 'a closing quote must be followed by a space', input: 'ECHO "a"b\r\n', commands: [], error: E.PROTO_UNBALANCED_QUOTES },
+  { name: 'too big mbulk count string', input: '*' + '1'.repeat(70000), commands: [], error: E.PROTO_TOO_BIG_MBULK_COUNT },
+  { name: 'too big mbulk count string: 64 KiB + 1 before the CR', input: '*' + '1'.repeat(65536) + '\r\n', commands: [], error: E.PROTO_TOO_BIG_MBULK_COUNT },
+  { name: 'a 64 KiB mbulk count line is an invalid length, not too big', input: '*' + '1'.repeat(65535) + '\r\n', commands: [], error: E.PROTO_INVALID_MBULK_LEN },
+  { name: 'invalid multibulk length: *abc', input: 'PING\r\n*abc\r\n', commands: [['PING']], error: E.PROTO_INVALID_MBULK_LEN },
+  { name: 'invalid multibulk length: *3000000000', input: '*3000000000\r\n', commands: [], error: E.PROTO_INVALID_MBULK_LEN },
+  { name: 'invalid multibulk length: *+1', input: '*+1\r\n$4\r\nPING\r\n', commands: [], error: E.PROTO_INVALID_MBULK_LEN },
+  { name: 'invalid multibulk length: leading zero', input: '*01\r\n$4\r\nPING\r\n', commands: [], error: E.PROTO_INVALID_MBULK_LEN },
+  { name: 'invalid multibulk length: *-0', input: '*-0\r\n', commands: [], error: E.PROTO_INVALID_MBULK_LEN },
+  { name: 'invalid multibulk length: empty', input: '*\r\n', commands: [], error: E.PROTO_INVALID_MBULK_LEN },
+  { name: "expected '$', got 'x'", input: '*1\r\nx\r\n', commands: [], error: E.protoExpectedDollar('x') },
+  { name: "expected '$', got ':'", input: mb('GET', 'k') + '*2\r\n$3\r\nGET\r\n:4\r\n', commands: [['GET', 'k']], error: E.protoExpectedDollar(':') },
+  { name: "expected '$': CR alone ends the header line", input: '*1\r$4\r\nPING\r\n', commands: [], error: E.protoExpectedDollar('4') },
+  { name: "expected '$', got a byte 0xff", input: '*1\r\n\xff\r\n', commands: [], error: E.protoExpectedDollar('\xff') },
+  { name: "a long line not starting with '$' is a too big bulk count string", input: '*1\r\nx' + 'a'.repeat(70000), commands: [], error: E.PROTO_TOO_BIG_BULK_COUNT },
+  { name: 'invalid bulk length: negative', input: '*1\r\n$-1\r\n', commands: [], error: E.PROTO_INVALID_BULK_LEN },
+  { name: 'invalid bulk length: not a number', input: '*1\r\n$ 4\r\nPING\r\n', commands: [], error: E.PROTO_INVALID_BULK_LEN },
+  { name: 'invalid bulk length: above 512 MB', input: '*1\r\n$600000000\r\n', commands: [], error: E.PROTO_INVALID_BULK_LEN },
+  { name: 'invalid bulk length: above proto-max-bulk-len', input: mb('ECHO', 'z'.repeat(2049)), commands: [], error: E.PROTO_INVALID_BULK_LEN, maxBulkBytes: 2048 },
+  { name: 'too big bulk count string', input: '*1\r\n$' + '1'.repeat(70000), commands: [], error: E.PROTO_TOO_BIG_BULK_COUNT },
+  { name: 'unauthenticated multibulk length', input: '*11\r\n', commands: [], error: E.PROTO_UNAUTH_MBULK_LEN, unauthenticated: true },
+  { name: 'unauthenticated bulk length', input: '*1\r\n$16385\r\n', commands: [], error: E.PROTO_UNAUTH_BULK_LEN, unauthenticated: true },
+];
+
+describe('RequestParser', () => {
+  for (const f of FIXTURES) {
+    describe(f.name, () => {
+      const input = typeof f.input === 'string' ? Buffer.from(f.input, 'latin1') : f.input;
+      const whole = parse(f, [input]);
+
+      it('as one chunk: the expected commands and error', () => {
+        expect(whole.commands).to.deep.equal(f.commands);
+        expect(whole.error).to.equal(f.error ?? null);
+      });
+
+      it('bulkForm(i) is the exact $len\\r\\n...\\r\\n text of every argument', () => {
+        whole.bulkForms.forEach((forms, n) => expect(forms).to.deep.equal(whole.commands[n].map(bulkString)));
+      });
+
+      if (!f.big) {
+        it('byte by byte: the same outcome', () => {
+          expect(parse(f, byteByByte(input))).to.deep.equal(whole);
+        });
+      }
+
+      it('at 20 seeded random splits: the same outcome', () => {
+        for (let seed = 1; seed <= 20; seed++) {
+          const got = parse(f, randomSplit(input, seed));
+          expect(got, `seed ${seed}`).to.deep.equal(whole);
+        }
+      });
+    });
+  }
+
+  it('bulkForm of an argument is sliced from the request bytes when it arrived across chunks', () => {
+    const p = new RequestParser({ maxBulkBytes: DEFAULT_MAX_BULK });
+    const frame = Buffer.from(mb('SET', 'key', 'v'.repeat(100000)), 'latin1');
+    for (let i = 0; i < frame.length; i += 1000) p.feed(frame.subarray(i, i + 1000));
+    const argv = p.next();
+    expect(argv).to.deep.equal(['SET', 'key', 'v'.repeat(100000)]);
+    expect(p.bulkForm(1)).to.equal('$3\r\nkey\r\n');
+    expect(p.bulkForm(2)).to.equal(bulkString('v'.repeat(100000)));
+    expect(p.next()).to.equal(null);
+    expect(p.buffered).to.equal(0);
+  });
+
+  it('buffered counts the bytes not yet parsed, including a partial bulk', () => {
+    const p = new RequestParser({ maxBulkBytes: DEFAULT_MAX_BULK });
+    p.feed(Buffer.from('*2\r\n$4\r\nECHO\r\n$100000\r\n' + 'a'.repeat(50000)));
+    expect(p.next()).to.equal(null);
+    expect(p.buffered).to.equal('$100000\r\n'.length + 50000);
+    p.feed(Buffer.alloc(30000, 'a'));
+    expect(p.next()).to.equal(null);
+    expect(p.buffered).to.equal('$100000\r\n'.length + 80000);
+    p.feed(Buffer.from('a'.repeat(20000) + '\r\nPI'));
+    expect(p.next()).to.deep.equal(['ECHO', 'a'.repeat(100000)]);
+    expect(p.next()).to.equal(null);
+    expect(p.buffered).to.equal(2);
+  });
+
+  it('the unauthenticated limits follow the callback as it changes', () => {
+    let unauth = true;
+    const p = new RequestParser({ maxBulkBytes: DEFAULT_MAX_BULK, unauthenticated: () => unauth });
+    p.feed(Buffer.from(mb('AUTH', 'pw')));
+    expect(p.next()).to.deep.equal(['AUTH', 'pw']);
+    unauth = false;
+    const args = Array.from({ length: 11 }, (_, i) => String(i));
+    p.feed(Buffer.from(mb('MSET', ...args, 'x'.repeat(20000))));
+    expect(p.next()).to.deep.equal(['MSET', ...args, 'x'.repeat(20000)]);
+  });
+});
+
+describe('splitArgs', () => {
+  it('returns null for unbalanced quotes and [] for a blank line', () => {
+    expect(splitArgs('"abc')).to.equal(null);
+    expect(splitArgs("'abc")).to.equal(null);
+    expect(splitArgs('"a"b')).to.equal(null);
+    expect(splitArgs("'a'b")).to.equal(null);
+    expect(splitArgs(' \t ')).to.deep.equal([]);
+  });
+
+  it('a trailing backslash inside double quotes does not close them', () => {
+    expect(splitArgs('"abc\\"')).to.equal(null);
+    expect(splitArgs('"a\\\\"')).to.deep.equal(['a\\']);
+  });
+});

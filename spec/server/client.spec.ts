@@ -1,0 +1,203 @@
+// Client on a fake socket (no network): one write per read batch, protocol errors close after the reply,
+// the query and output buffer limits, pausing a client that does not read. Time is the manual clock.
+import { expect } from 'chai';
+import { EventEmitter } from 'events';
+import type * as net from 'net';
+import * as E from '../../lib/protocol/errors';
+import { Client } from '../../lib/server/client';
+import { decodeResp2, ReplyError } from '../helpers/resp';
+import { UnitNode } from '../helpers/unit-node';
+
+/** The parts of net.Socket that Client uses; records what it is asked to do. */
+class FakeSocket extends EventEmitter {
+  remoteAddress = '127.0.0.1';
+  remotePort = 50000;
+  localAddress = '127.0.0.1';
+  localPort = 6379;
+  /** Bytes "not yet taken by the kernel": specs set it to simulate a client that does not read. */
+  writableLength = 0;
+  writes: Buffer[] = [];
+  ended = false;
+  destroyed = false;
+  paused = false;
+  write(data: string | Buffer, enc?: BufferEncoding): boolean {
+    this.writes.push(typeof data === 'string' ? Buffer.from(data, enc ?? 'utf8') : data);
+    return true;
+  }
+  cork(): void {}
+  uncork(): void {}
+  end(): void {
+    this.ended = true;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+  }
+  isPaused(): boolean {
+    return this.paused;
+  }
+  /** Everything written, decoded as RESP2 replies. */
+  replies(): unknown[] {
+    return decodeResp2(Buffer.concat(this.writes));
+  }
+}
+
+function connect(n: UnitNode): { c: Client; sock: FakeSocket } {
+  const sock = new FakeSocket();
+  const c = new Client(n.node, sock as unknown as net.Socket);
+  n.node.clients.set(c.id, c);
+  return { c, sock };
+}
+
+const cmd = (...args: string[]) => `*${args.length}\r\n` + args.map((a) => `$${a.length}\r\n${a}\r\n`).join('');
+
+describe('Client', () => {
+  it('runs every command of one read and writes all replies in one socket write', () => {
+    const n = new UnitNode();
+    const { c, sock } = connect(n);
+    c.onData(Buffer.from(cmd('SET', 'k', 'v') + 'PING\r\n' + cmd('GET', 'k') + cmd('GET', 'missing')));
+    expect(sock.writes).to.have.length(1);
+    expect(sock.replies()).to.deep.equal(['OK', 'PONG', 'v', null]);
+    expect(n.node.stats.netOutputBytes).to.equal(sock.writes[0].length);
+  });
+
+  it('a command split across reads runs once it is complete', () => {
+    const n = new UnitNode();
+    const { c, sock } = connect(n);
+    const frame = Buffer.from(cmd('SET', 'k', 'x'.repeat(50000)));
+    c.onData(frame.subarray(0, 20000));
+    expect(sock.writes).to.have.length(0);
+    expect(c.queryBufferBytes).to.be.greaterThan(0);
+    c.onData(frame.subarray(20000));
+    expect(sock.replies()).to.deep.equal(['OK']);
+    expect(n.run('GET', 'k')).to.equal('x'.repeat(50000));
+  });
+
+  it('a stored value keeps the exact bytes sent, binary included', () => {
+    const n = new UnitNode();
+    const { c, sock } = connect(n);
+    const all = Buffer.from([...Array(256).keys()]);
+    const frame = Buffer.concat([Buffer.from('*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$256\r\n'), all, Buffer.from('\r\n')]);
+    for (let i = 0; i < frame.length; i += 7) c.onData(frame.subarray(i, i + 7));
+    c.onData(Buffer.from(cmd('GET', 'b')));
+    const tail = Buffer.concat(sock.writes).subarray(-(256 + 2));
+    expect(tail.subarray(0, 256).equals(all)).to.equal(true);
+  });
+
+  it('a protocol error: earlier replies, then the error, then the connection ends and is forgotten', () => {
+    const n = new UnitNode();
+    const { c, sock } = connect(n);
+    c.onData(Buffer.from('PING\r\n*1\r\n$-5\r\nPING\r\n'));
+    const r = sock.replies();
+    expect(r[0]).to.equal('PONG');
+    expect(r[1]).to.be.instanceOf(ReplyError);
+    expect((r[1] as Error).message).to.equal(E.PROTO_INVALID_BULK_LEN);
+    expect(r).to.have.length(2); // the PING after the bad frame never ran
+    expect(sock.ended).to.equal(true);
+    expect(c.closed).to.equal(true);
+    expect(n.node.clients.has(c.id)).to.equal(false);
+  });
+
+  it('bytes arriving after the connection closed are ignored', () => {
+    const n = new UnitNode();
+    const { c, sock } = connect(n);
+    c.onData(Buffer.from('*x\r\n'));
+    const before = sock.writes.length;
+    c.onData(Buffer.from('PING\r\n'));
+    expect(sock.writes).to.have.length(before);
+    expect(c.queryBufferBytes).to.equal(0);
+  });
+
+  it('QUIT replies OK, then closes', () => {
+    const n = new UnitNode();
+    const { c, sock } = connect(n);
+    c.onData(Buffer.from('QUIT\r\nPING\r\n'));
+    expect(sock.replies()).to.deep.equal(['OK']);
+    expect(sock.ended).to.equal(true);
+  });
+
+  it('client-query-buffer-limit: a client whose unparsed input passes it is dropped, without a reply', () => {
+    const n = new UnitNode({ 'client-query-buffer-limit': '1mb' });
+    const { c, sock } = connect(n);
+    c.onData(Buffer.from('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n'));
+    c.onData(Buffer.alloc(1024 * 1024 - 100, 'a'));
+    expect(sock.destroyed).to.equal(false);
+    c.onData(Buffer.alloc(200, 'a'));
+    expect(sock.destroyed).to.equal(true);
+    expect(sock.writes).to.have.length(0);
+    expect(n.node.stats.clientQueryLimitDisconnections).to.equal(1);
+    expect(n.node.clients.has(c.id)).to.equal(false);
+  });
+
+  describe('client-output-buffer-limit (normal 1mb 512kb 1)', () => {
+    const settings = { 'client-output-buffer-limit': 'normal 1mb 512kb 1' };
+
+    it('past the hard limit: closed at once', () => {
+      const n = new UnitNode(settings);
+      const { c, sock } = connect(n);
+      sock.writableLength = 1024 * 1024;
+      c.onData(Buffer.from('PING\r\n'));
+      expect(sock.destroyed).to.equal(true);
+      expect(n.node.stats.clientOutputLimitDisconnections).to.equal(1);
+    });
+
+    it('over the soft limit for the soft seconds: closed by the check after that', () => {
+      const n = new UnitNode(settings);
+      const { c, sock } = connect(n);
+      sock.writableLength = 600 * 1024;
+      c.onData(Buffer.from('PING\r\n'));
+      expect(sock.destroyed).to.equal(false);
+      n.clock.advance(999);
+      c.checkOutputLimits(sock as unknown as net.Socket);
+      expect(sock.destroyed).to.equal(false);
+      n.clock.advance(1);
+      c.checkOutputLimits(sock as unknown as net.Socket);
+      expect(sock.destroyed).to.equal(true);
+    });
+
+    it('dropping under the soft limit resets the soft-limit timer', () => {
+      const n = new UnitNode(settings);
+      const { c, sock } = connect(n);
+      sock.writableLength = 600 * 1024;
+      c.onData(Buffer.from('PING\r\n'));
+      n.clock.advance(900);
+      sock.writableLength = 100;
+      c.checkOutputLimits(sock as unknown as net.Socket);
+      expect(c.softLimitSince).to.equal(0);
+      sock.writableLength = 600 * 1024;
+      n.clock.advance(900);
+      c.checkOutputLimits(sock as unknown as net.Socket);
+      n.clock.advance(900);
+      c.checkOutputLimits(sock as unknown as net.Socket);
+      expect(sock.destroyed).to.equal(false);
+    });
+  });
+
+  it('with no output limit, a client with 16 MB unsent stops being read until it drains', () => {
+    const n = new UnitNode();
+    const { c, sock } = connect(n);
+    sock.writableLength = 17 * 1024 * 1024;
+    c.onData(Buffer.from('PING\r\n'));
+    expect(sock.destroyed).to.equal(false);
+    expect(sock.paused).to.equal(true);
+    sock.writableLength = 0;
+    sock.emit('drain');
+    expect(sock.paused).to.equal(false);
+  });
+
+  it('describe() gives a CLIENT LIST line with the addresses, db, qbuf and the last command', () => {
+    const n = new UnitNode();
+    const { c } = connect(n);
+    c.onData(Buffer.from(cmd('SELECT', '3') + '*2\r\n$3\r\nGET\r\n$12'));
+    const line = c.describe();
+    expect(line).to.match(/^id=\d+ addr=127\.0\.0\.1:50000 laddr=127\.0\.0\.1:6379 /);
+    expect(line).to.contain(' db=3 ');
+    expect(line).to.contain(' qbuf=3 '); // the unfinished `$12` header; GET is already parsed
+    expect(line).to.contain(' cmd=select ');
+  });
+});
