@@ -48,6 +48,27 @@ export const ERR_INVALID_CLIENT_ID = 'ERR Invalid client ID';
 export const errUnknownClientType = (type: string) => `ERR Unknown client type '${type}'`;
 export const errNoSuchUser = (user: string) => `ERR No such user '${user}'`;
 
+// Keyspace commands (db.c, expire.c, object.c, cluster.c's DUMP/RESTORE).
+export const ERR_EXPIRE_NX_CONFLICT = 'ERR NX and XX, GT or LT options at the same time are not compatible';
+export const ERR_EXPIRE_GT_LT = 'ERR GT and LT options at the same time are not compatible';
+export const ERR_UNSUPPORTED_OPTION = (opt: string) => `ERR Unsupported option ${opt}`;
+export const ERR_INVALID_CURSOR = 'ERR invalid cursor';
+/** getIntFromObjectOrReply's text for an integer outside int32 (Redis's typo kept). */
+export const ERR_INT32_RANGE = 'ERR value is out of range, value must between -2147483648 and 2147483647';
+export const ERR_SAME_OBJECT = 'ERR source and destination objects are the same';
+export const ERR_BUSYKEY = 'BUSYKEY Target key name already exists.';
+export const ERR_DUMP_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';
+export const ERR_BAD_DATA_FORMAT = 'ERR Bad data format';
+export const ERR_INVALID_TTL = 'ERR Invalid TTL value, must be >= 0';
+export const ERR_INVALID_IDLETIME = 'ERR Invalid IDLETIME value, must be >= 0';
+export const ERR_INVALID_FREQ = 'ERR Invalid FREQ value, must be >= 0 and <= 255';
+export const ERR_LFU_NOT_SELECTED =
+  'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when ' +
+  'switching between policies at runtime LRU and LFU data will take some time to adjust.';
+export const ERR_LFU_SELECTED =
+  'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching ' +
+  'between policies at runtime LRU and LFU data will take some time to adjust.';
+
 /** Redis 7's unknown-command text: the name and up to 128 bytes of quoted arguments, each followed by a space. */
 export function errUnknownCommand(argv: string[]): string {
   let args = '';

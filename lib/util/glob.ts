@@ -3,8 +3,17 @@
 
 /** True when `s` matches `pattern`. nocase compares ASCII letters case-insensitively. */
 export function globMatch(pattern: string, s: string, nocase = false): boolean {
+  skipLonger = false;
   return matchAt(pattern, 0, s, 0, nocase, 0);
 }
+
+/**
+ * Set once the rest of a pattern after some '*' matched nowhere in the rest of the subject: then no
+ * earlier '*' can help by matching more, and every pending '*' gives up (Redis's skipLongerMatches).
+ * Without it `*a*a*a...` against a long subject takes exponential time. Module state: matching is
+ * synchronous, and globMatch resets it.
+ */
+let skipLonger = false;
 
 const MAX_NESTING = 1000;
 
@@ -22,7 +31,9 @@ function matchAt(p: string, pi: number, s: string, si: number, nocase: boolean, 
         if (pi + 1 === p.length) return true;
         for (let k = si; k <= s.length; k++) {
           if (matchAt(p, pi + 1, s, k, nocase, depth + 1)) return true;
+          if (skipLonger) return false;
         }
+        skipLonger = true;
         return false;
       }
       case '?':

@@ -5,17 +5,24 @@ const RedisParser = require('redis-parser');
 
 export class ReplyError extends Error {}
 
+/** Bulk strings arrive as Buffers; specs see them as latin1 strings (one char per byte, as the node stores them). */
+function toLatin1(r: unknown): unknown {
+  if (Buffer.isBuffer(r)) return r.toString('latin1');
+  if (Array.isArray(r)) return r.map(toLatin1);
+  return r;
+}
+
 /** Decodes every reply in `data`. Errors come back as ReplyError values. Throws on malformed RESP2 or leftovers. */
 export function decodeResp2(data: string | Buffer): unknown[] {
   const out: unknown[] = [];
   let fatal: Error | null = null;
   const parser = new RedisParser({
-    returnReply: (r: unknown) => out.push(r),
+    returnReply: (r: unknown) => out.push(toLatin1(r)),
     returnError: (e: Error) => out.push(new ReplyError(e.message)),
     returnFatalError: (e: Error) => {
       fatal = e;
     },
-    returnBuffers: false,
+    returnBuffers: true,
   });
   const buf = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
   parser.execute(buf);

@@ -1,0 +1,156 @@
+// Expiry commands: EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST.
+// Times are absolute ms since the epoch read from the node's clock. Redis accepts expiry times up to
+// 2^63-1 ms; we keep them as doubles and clamp to MAX_EXPIRE_MS (year ~287,000), which no TTL reaches.
+import * as E from '../protocol/errors';
+import type { Keyspace } from '../store/keyspace';
+import type { Client } from '../server/client';
+import { INT64_MAX, INT64_MIN, parseInt64 } from './args';
+import { ONE_KEY, type CommandSpec } from './types';
+
+/** Largest stored expiry, ms since the epoch. */
+export const MAX_EXPIRE_MS = Number.MAX_SAFE_INTEGER;
+/** Below this magnitude, seconds * 1000 + now stays a safe integer: no overflow checks needed. */
+const SMALL_TIME = 2 ** 40;
+
+/** The slot of a live key without touching it, counting a keyspace hit or miss (TTL, TYPE, EXISTS, OBJECT). */
+export function lookupReadNoTouch(db: Keyspace, key: string): number {
+  const s = db.lookup(key, true);
+  if (s < 0) db.env.stats.misses++;
+  else db.env.stats.hits++;
+  return s;
+}
+
+/**
+ * The absolute expiry (ms) that `arg` means: arg seconds (unitMs 1000) or ms (1) after `base` (now, or 0
+ * for the *AT forms). Errors, as Redis's expireGenericCommand: not an integer; "invalid expire time"
+ * when seconds * 1000 or the sum leaves the signed 64-bit range. Past times come back as they are.
+ */
+export function expireTimeArg(arg: string, unitMs: 1 | 1000, base: number, cmd: string): number | { error: string } {
+  const n = parseInt64(arg);
+  if (n === null) return { error: E.ERR_NOT_INTEGER };
+  if (typeof n === 'number' && Math.abs(n) < SMALL_TIME) return n * unitMs + base;
+  let when = BigInt(n);
+  if (unitMs === 1000) {
+    if (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n) return { error: E.ERR_INVALID_EXPIRE(cmd) };
+    when *= 1000n;
+  }
+  if (when > INT64_MAX - BigInt(base)) return { error: E.ERR_INVALID_EXPIRE(cmd) };
+  when += BigInt(base);
+  if (when > BigInt(MAX_EXPIRE_MS)) return MAX_EXPIRE_MS;
+  if (when < -BigInt(MAX_EXPIRE_MS)) return -MAX_EXPIRE_MS;
+  return Number(when);
+}
+
+const NX = 1;
+const XX = 2;
+const GT = 4;
+const LT = 8;
+
+/**
+ * key time [NX|XX|GT|LT]: 1 when the expiry was set (a time at or before now deletes the key, also 1),
+ * 0 when the key is absent or a condition failed. Errors: Unsupported option, NX with XX/GT/LT, GT with
+ * LT (checked before the time), not an integer, invalid expire time.
+ */
+function expireGeneric(c: Client, argv: string[], unitMs: 1 | 1000, absolute: boolean): void {
+  let flags = 0;
+  for (let i = 3; i < argv.length; i++) {
+    const a = argv[i].toLowerCase();
+    if (a === 'nx') flags |= NX;
+    else if (a === 'xx') flags |= XX;
+    else if (a === 'gt') flags |= GT;
+    else if (a === 'lt') flags |= LT;
+    else return c.out.error(E.ERR_UNSUPPORTED_OPTION(argv[i]));
+  }
+  if (flags & NX && flags & (XX | GT | LT)) return c.out.error(E.ERR_EXPIRE_NX_CONFLICT);
+  if (flags & GT && flags & LT) return c.out.error(E.ERR_EXPIRE_GT_LT);
+  const now = c.node.clock.now();
+  const when = expireTimeArg(argv[2], unitMs, absolute ? 0 : now, argv[0].toLowerCase());
+  if (typeof when !== 'number') return c.out.error(when.error);
+  const db = c.db;
+  const s = db.lookup(argv[1]);
+  if (s < 0) return c.out.int(0);
+  if (flags !== 0) {
+    const cur = db.expireAt(s); // 0: no expiry, an infinite TTL for GT and LT
+    if (flags & NX && cur !== 0) return c.out.int(0);
+    if (flags & XX && cur === 0) return c.out.int(0);
+    if (flags & GT && (cur === 0 || when <= cur)) return c.out.int(0);
+    if (flags & LT && cur !== 0 && when >= cur) return c.out.int(0);
+  }
+  if (when <= now) db.deleteSlot(s);
+  else db.setExpireAt(s, when);
+  c.out.int(1);
+}
+
+/**
+ * TTL family: -2 when the key is absent, -1 when it has no expiry, else the remaining time (or, `abs`,
+ * the expiry time) in ms or in seconds rounded to nearest, never below 0.
+ */
+function ttlGeneric(c: Client, key: string, ms: boolean, abs: boolean): void {
+  const db = c.db;
+  const s = lookupReadNoTouch(db, key);
+  if (s < 0) return c.out.int(-2);
+  const exp = db.expireAt(s);
+  if (exp === 0) return c.out.int(-1);
+  let t = abs ? exp : exp - c.node.clock.now();
+  if (t < 0) t = 0;
+  c.out.int(ms ? t : Math.floor((t + 500) / 1000));
+}
+
+/** PERSIST key: 1 when a TTL was removed, 0 when the key is absent or had none. */
+function persist(c: Client, argv: string[]): void {
+  const db = c.db;
+  const s = db.lookup(argv[1]);
+  if (s < 0 || db.expireAt(s) === 0) return c.out.int(0);
+  db.setExpireAt(s, 0);
+  c.out.int(1);
+}
+
+function expireSpec(name: string, summary: string, since: string, unitMs: 1 | 1000, absolute: boolean): CommandSpec {
+  return {
+    name,
+    group: 'generic',
+    summary,
+    since,
+    arity: -3,
+    flags: ['write', 'fast'],
+    acl: ['keyspace', 'write', 'fast'],
+    keys: ONE_KEY,
+    handler: (c, argv) => expireGeneric(c, argv, unitMs, absolute),
+  };
+}
+
+function ttlSpec(name: string, summary: string, since: string, ms: boolean, abs: boolean): CommandSpec {
+  return {
+    name,
+    group: 'generic',
+    summary,
+    since,
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    acl: ['keyspace', 'read', 'fast'],
+    keys: ONE_KEY,
+    handler: (c, argv) => ttlGeneric(c, argv[1], ms, abs),
+  };
+}
+
+export const expireCommands: readonly CommandSpec[] = [
+  expireSpec('expire', 'Sets the expiration time of a key in seconds.', '1.0.0', 1000, false),
+  expireSpec('pexpire', 'Sets the expiration time of a key in milliseconds.', '2.6.0', 1, false),
+  expireSpec('expireat', 'Sets the expiration time of a key to a Unix timestamp.', '1.2.0', 1000, true),
+  expireSpec('pexpireat', 'Sets the expiration time of a key to a Unix milliseconds timestamp.', '2.6.0', 1, true),
+  ttlSpec('ttl', 'Returns the expiration time in seconds of a key.', '1.0.0', false, false),
+  ttlSpec('pttl', 'Returns the expiration time in milliseconds of a key.', '2.6.0', true, false),
+  ttlSpec('expiretime', 'Returns the expiration time of a key as a Unix timestamp.', '7.0.0', false, true),
+  ttlSpec('pexpiretime', 'Returns the expiration time of a key as a Unix milliseconds timestamp.', '7.0.0', true, true),
+  {
+    name: 'persist',
+    group: 'generic',
+    summary: 'Removes the expiration time of a key.',
+    since: '2.2.0',
+    arity: 2,
+    flags: ['write', 'fast'],
+    acl: ['keyspace', 'write', 'fast'],
+    keys: ONE_KEY,
+    handler: persist,
+  },
+];

@@ -1,0 +1,109 @@
+// DUMP / RESTORE payloads: shardcache's own serialization of one value, so that a key can travel between
+// nodes (RESTORE, later slot migration). Laid out like Redis's (type, body, version, CRC64) but with a
+// version number Redis never uses, so neither side misreads the other's payloads.
+//
+//   offset  size  field
+//   0       1     type: Redis's RDB type numbers (0 = string; later 1 list, 2 set, 3 zset, 4 hash, ...)
+//   1       n     body, self-delimiting, type-specific:
+//                   string: length as an unsigned LEB128 varint (7 bits a byte, low first), then the bytes
+//   1+n     2     format version, little-endian: 0x8000 | DUMP_FORMAT. The high bit marks a shardcache
+//                 payload: Redis's RDB versions stay below 0x8000, so a real Redis rejects ours with
+//                 "DUMP payload version or checksum are wrong" and we reject Redis's the same way.
+//   3+n     8     CRC64 (Jones polynomial, reflected, init 0: Redis's crc64) of bytes [0, 3+n), little-endian
+//
+// A reader accepts format versions 1..DUMP_FORMAT: a new type gets a new type byte (old readers answer
+// "Bad data format" for it); a changed body layout bumps DUMP_FORMAT. Payloads are byte strings (latin1).
+import { stringPayload, stringValue, type Value } from './value';
+
+/** Current format version (the low 15 bits of the version field). */
+export const DUMP_FORMAT = 1;
+/** Marks a shardcache payload in the version field. */
+const VERSION_FLAG = 0x8000;
+export const TYPE_STRING = 0;
+/** type + empty varint + version + CRC. */
+const MIN_PAYLOAD_BYTES = 1 + 1 + 2 + 8;
+
+// CRC64-Jones (poly 0xad93d23594c935a9, reflected: 0x95ac9329ac4bc9b5) as two 32-bit halves.
+const T_LO = new Int32Array(256);
+const T_HI = new Int32Array(256);
+{
+  const poly = 0x95ac9329ac4bc9b5n;
+  for (let i = 0; i < 256; i++) {
+    let crc = BigInt(i);
+    for (let k = 0; k < 8; k++) crc = crc & 1n ? (crc >> 1n) ^ poly : crc >> 1n;
+    T_LO[i] = Number(crc & 0xffffffffn) | 0;
+    T_HI[i] = Number(crc >> 32n) | 0;
+  }
+}
+
+/** CRC64 of the bytes [0, end) of a latin1 string, as 8 little-endian bytes (a latin1 string). */
+function crc64Bytes(s: string, end: number): string {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < end; i++) {
+    const idx = (lo ^ s.charCodeAt(i)) & 0xff;
+    lo = ((lo >>> 8) | (hi << 24)) ^ T_LO[idx];
+    hi = (hi >>> 8) ^ T_HI[idx];
+  }
+  return le32(lo) + le32(hi);
+}
+
+/** CRC64 of a whole latin1 string (for specs: Redis's crc64 gives 0xe9c6d914c4b8d9ca for "123456789"). */
+export function crc64(s: string): bigint {
+  const b = crc64Bytes(s, s.length);
+  let v = 0n;
+  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b.charCodeAt(i));
+  return v;
+}
+
+function le32(n: number): string {
+  return String.fromCharCode(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
+}
+
+function varint(n: number): string {
+  let s = '';
+  while (n >= 0x80) {
+    s += String.fromCharCode((n % 0x80) | 0x80);
+    n = Math.floor(n / 0x80);
+  }
+  return s + String.fromCharCode(n);
+}
+
+/** The DUMP payload of a value. */
+export function dumpValue(v: Value): string {
+  const bytes = stringPayload(v);
+  const head = String.fromCharCode(TYPE_STRING) + varint(bytes.length) + bytes;
+  const version = VERSION_FLAG | DUMP_FORMAT;
+  const body = head + String.fromCharCode(version & 0xff, version >>> 8);
+  return body + crc64Bytes(body, body.length);
+}
+
+/**
+ * The value a payload holds. 'checksum': too short, not a shardcache payload, a newer format than this
+ * node reads, or a wrong CRC (ERR DUMP payload version or checksum are wrong). 'format': the checksum
+ * holds but the type is unknown or the body does not fill the payload exactly (ERR Bad data format).
+ */
+export function restoreValue(payload: string): Value | 'checksum' | 'format' {
+  const n = payload.length;
+  if (n < MIN_PAYLOAD_BYTES) return 'checksum';
+  const version = payload.charCodeAt(n - 10) | (payload.charCodeAt(n - 9) << 8);
+  if ((version & VERSION_FLAG) === 0) return 'checksum';
+  const format = version & ~VERSION_FLAG;
+  if (format < 1 || format > DUMP_FORMAT) return 'checksum';
+  if (crc64Bytes(payload, n - 8) !== payload.slice(n - 8)) return 'checksum';
+  const end = n - 10;
+  if (payload.charCodeAt(0) !== TYPE_STRING) return 'format';
+  // Varint length: at most 8 bytes (2^56 is far beyond any bulk length).
+  let len = 0;
+  let mul = 1;
+  let i = 1;
+  for (;;) {
+    if (i >= end || i > 8) return 'format';
+    const b = payload.charCodeAt(i++);
+    len += (b & 0x7f) * mul;
+    mul *= 0x80;
+    if (b < 0x80) break;
+  }
+  if (i + len !== end) return 'format';
+  return stringValue(payload.slice(i, end));
+}

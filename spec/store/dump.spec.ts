@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import { DUMP_FORMAT, TYPE_STRING, crc64, dumpValue, restoreValue } from '../../lib/store/dump';
+import { stringPayload, stringValue } from '../../lib/store/value';
+
+/** Rewrites the CRC of a payload after tampering, so that only the tampered field is wrong. */
+function reseal(body: string): string {
+  const c = crc64(body);
+  let tail = '';
+  for (let i = 0n; i < 8n; i++) tail += String.fromCharCode(Number((c >> (8n * i)) & 0xffn));
+  return body + tail;
+}
+
+describe('DUMP payloads (store/dump)', () => {
+  it('crc64 is Redis\'s CRC64-Jones (check value of "123456789")', () => {
+    expect(crc64('123456789')).to.equal(0xe9c6d914c4b8d9can);
+    expect(crc64('')).to.equal(0n);
+  });
+
+  it('lays out type, varint length, bytes, version 0x8001 LE, CRC64 LE', () => {
+    const p = dumpValue(stringValue('hello'));
+    expect(p.charCodeAt(0)).to.equal(TYPE_STRING);
+    expect(p.charCodeAt(1)).to.equal(5);
+    expect(p.slice(2, 7)).to.equal('hello');
+    expect(p.charCodeAt(7) | (p.charCodeAt(8) << 8)).to.equal(0x8000 | DUMP_FORMAT);
+    expect(p.length).to.equal(1 + 1 + 5 + 2 + 8);
+    expect(reseal(p.slice(0, -8))).to.equal(p);
+  });
+
+  for (const payload of ['', 'v', '\x00\xff\r\n binary', 'x'.repeat(127), 'y'.repeat(128), 'z'.repeat(70000)]) {
+    it(`round-trips a string of ${payload.length} bytes`, () => {
+      const back = restoreValue(dumpValue(stringValue(payload)));
+      expect(typeof back).to.equal('string');
+      expect(stringPayload(back as string)).to.equal(payload);
+    });
+  }
+
+  it('uses a multi-byte varint for lengths of 128 and more', () => {
+    const p = dumpValue(stringValue('y'.repeat(300)));
+    expect([p.charCodeAt(1), p.charCodeAt(2)]).to.deep.equal([0x80 | (300 & 0x7f), 300 >> 7]);
+  });
+
+  it('rejects a flipped bit anywhere as a checksum error', () => {
+    const p = dumpValue(stringValue('hello world'));
+    for (let i = 0; i < p.length; i++) {
+      const bad = p.slice(0, i) + String.fromCharCode(p.charCodeAt(i) ^ 0x04) + p.slice(i + 1);
+      expect(restoreValue(bad), `byte ${i}`).to.equal('checksum');
+    }
+  });
+
+  it('rejects short payloads, Redis RDB payloads and newer formats as version/checksum errors', () => {
+    expect(restoreValue('')).to.equal('checksum');
+    expect(restoreValue('junk')).to.equal('checksum');
+    // What redis-server 7.0 answers to DUMP of "hello": RDB version 10, its own CRC.
+    const redis = Buffer.from('000568656c6c6f0a006372df766534200a', 'hex').toString('latin1');
+    expect(restoreValue(redis)).to.equal('checksum');
+    const p = dumpValue(stringValue('v'));
+    const newer = 0x8000 | (DUMP_FORMAT + 1);
+    const body = p.slice(0, -10) + String.fromCharCode(newer & 0xff, newer >> 8);
+    expect(restoreValue(reseal(body))).to.equal('checksum');
+  });
+
+  it('answers "format" for a sound checksum over an unknown type or a wrong length', () => {
+    const p = dumpValue(stringValue('abc'));
+    const version = p.slice(-10, -8);
+    expect(restoreValue(reseal('\x63' + p.slice(1, -10) + version))).to.equal('format');
+    expect(restoreValue(reseal('\x00\x04abc' + version))).to.equal('format');
+    expect(restoreValue(reseal('\x00\x02abc' + version))).to.equal('format');
+    expect(restoreValue(reseal('\x00\x80' + version))).to.equal('format'); // unterminated varint
+  });
+});

@@ -1,0 +1,209 @@
+import { expect } from 'chai';
+import { BigMap } from '../../lib/store/bigmap';
+import { KEEP_TTL, KEY_OVERHEAD_BYTES, Keyspace, newStoreEnv } from '../../lib/store/keyspace';
+import { stringValue } from '../../lib/store/value';
+import { ManualClock } from '../../lib/util/clock';
+import { UnitNode } from '../helpers/unit-node';
+
+function newDb(mapLimit?: number) {
+  const clock = new ManualClock();
+  const env = newStoreEnv(clock);
+  const removed: string[] = [];
+  env.onRemoved = (_db, key, why) => removed.push(`${why}:${key}`);
+  return { clock, env, removed, db: new Keyspace(0, env, mapLimit) };
+}
+
+/** Every key a full SCAN walk returns, in order (duplicates kept). */
+function scanAll(db: Keyspace, count: number): string[] {
+  const out: string[] = [];
+  let cursor = 0;
+  do cursor = db.scan(cursor, count, (s) => out.push(db.keyAt(s)));
+  while (cursor !== 0);
+  return out;
+}
+
+describe('BigMap', () => {
+  it('keeps working past its per-map limit (a stand-in for V8\'s 2^24 Map entries)', () => {
+    const m = new BigMap(4);
+    for (let i = 0; i < 10; i++) m.insert(`k${i}`, i);
+    expect(m.size).to.equal(10);
+    expect(m.chainLength).to.equal(3);
+    for (let i = 0; i < 10; i++) expect(m.get(`k${i}`)).to.equal(i);
+    expect(m.get('absent')).to.equal(undefined);
+    m.set('k9', 90);
+    m.set('k10', 10);
+    expect(m.get('k9')).to.equal(90);
+    expect(m.size).to.equal(11);
+  });
+
+  it('reuses room that deletions left before growing, and drops emptied maps', () => {
+    const m = new BigMap(2);
+    for (let i = 0; i < 6; i++) m.insert(`k${i}`, i);
+    expect(m.chainLength).to.equal(3);
+    expect(m.delete('k0')).to.equal(true);
+    expect(m.delete('k0')).to.equal(false);
+    m.insert('new', 7); // goes into the first map's free room
+    expect(m.chainLength).to.equal(3);
+    expect(m.get('new')).to.equal(7);
+    m.delete('k2');
+    m.delete('k3');
+    expect(m.chainLength).to.equal(2);
+    expect(m.size).to.equal(4);
+    for (const k of ['k1', 'new', 'k4', 'k5']) expect(m.get(k), k).to.not.equal(undefined);
+    m.clear();
+    expect([m.size, m.chainLength, m.get('k1')]).to.deep.equal([0, 1, undefined]);
+  });
+});
+
+describe('Keyspace', () => {
+  it('sets, looks up and deletes keys, charging their bytes to the shared memory count', () => {
+    const { db, env } = newDb();
+    const v = stringValue('value');
+    const s = db.set('key', v);
+    expect(db.lookup('key')).to.equal(s);
+    expect(db.valueAt(s)).to.equal(v);
+    expect(db.size).to.equal(1);
+    expect(env.memory.used).to.equal(3 + v.length + KEY_OVERHEAD_BYTES);
+    expect(db.usedBytes).to.equal(env.memory.used);
+    db.set('key', stringValue('longer value'));
+    expect(env.memory.used).to.equal(3 + stringValue('longer value').length + KEY_OVERHEAD_BYTES);
+    expect(db.delete('key')).to.equal(true);
+    expect(db.delete('key')).to.equal(false);
+    expect([db.size, env.memory.used, db.lookup('key')]).to.deep.equal([0, 0, -1]);
+  });
+
+  it('expires keys lazily by the clock: counted, reported to onRemoved, absent to lookups', () => {
+    const { db, env, clock, removed } = newDb();
+    const s = db.set('k', stringValue('v'), clock.now() + 1000);
+    expect(db.volatileCount).to.equal(1);
+    clock.advance(999);
+    expect(db.lookup('k')).to.equal(s);
+    clock.advance(1);
+    expect(db.peek('k')).to.equal(s); // still stored
+    expect(db.lookup('k')).to.equal(-1);
+    expect(db.peek('k')).to.equal(-1);
+    expect([env.stats.expired, db.volatileCount, removed]).to.deep.equal([1, 0, ['expired:k']]);
+  });
+
+  it('delete() of an expired key answers false but removes it', () => {
+    const { db, clock } = newDb();
+    db.set('k', stringValue('v'), clock.now() + 10);
+    clock.advance(10);
+    expect(db.delete('k')).to.equal(false);
+    expect(db.size).to.equal(0);
+  });
+
+  it('KEEP_TTL keeps the expiry; a plain set clears it', () => {
+    const { db, clock } = newDb();
+    const at = clock.now() + 5000;
+    const s = db.set('k', stringValue('a'), at);
+    db.set('k', stringValue('b'), KEEP_TTL);
+    expect(db.expireAt(s)).to.equal(at);
+    db.set('k', stringValue('c'));
+    expect([db.expireAt(s), db.volatileCount]).to.deep.equal([0, 0]);
+  });
+
+  it('samples volatile keys only from keys with a TTL', () => {
+    const { db, clock } = newDb();
+    for (let i = 0; i < 50; i++) db.set(`p${i}`, stringValue('v'));
+    for (let i = 0; i < 5; i++) db.set(`v${i}`, stringValue('v'), clock.now() + 1000);
+    db.setExpireAt(db.peek('v2'), 0);
+    for (let i = 0; i < 200; i++) {
+      const k = db.keyAt(db.randomVolatileSlot());
+      expect(k).to.match(/^v[0134]$/);
+    }
+    expect(db.volatileCount).to.equal(4);
+  });
+
+  it('a full scan returns every key exactly once, for any COUNT', () => {
+    const { db } = newDb();
+    const keys = Array.from({ length: 300 }, (_, i) => `key:${i}`);
+    for (const k of keys) db.set(k, stringValue('v'));
+    for (let i = 0; i < 300; i += 3) db.delete(`key:${i}`);
+    const live = keys.filter((_, i) => i % 3 !== 0);
+    for (const count of [1, 7, 10, 1000]) {
+      const seen = scanAll(db, count);
+      expect(seen.length, `count ${count}`).to.equal(live.length);
+      expect(new Set(seen)).to.deep.equal(new Set(live));
+    }
+    expect(db.scan(db.slotLimit + 5, 10, () => expect.fail('visited'))).to.equal(0);
+  });
+
+  it('scan returns every key present for the whole scan while others come and go between calls', () => {
+    const { db } = newDb();
+    for (let i = 0; i < 500; i++) db.set(`stable:${i}`, stringValue('v'));
+    for (let i = 0; i < 500; i++) db.set(`churn:${i}`, stringValue('v'));
+    const seen = new Set<string>();
+    let cursor = 0;
+    let round = 0;
+    let added = 0;
+    do {
+      cursor = db.scan(cursor, 20, (s) => seen.add(db.keyAt(s)));
+      // Between calls: delete some churn keys (freeing slots behind and ahead of the cursor) and add new
+      // keys, which reuse freed slots or extend the slot range.
+      for (let j = 0; j < 15; j++) db.delete(`churn:${(round * 37 + j * 11) % 500}`);
+      for (let j = 0; j < 10; j++) db.set(`new:${added++}`, stringValue('v'));
+      round++;
+    } while (cursor !== 0 && round < 1000);
+    expect(cursor).to.equal(0);
+    for (let i = 0; i < 500; i++) expect(seen.has(`stable:${i}`), `stable:${i}`).to.equal(true);
+    expect(round).to.be.greaterThan(10);
+  });
+
+  it('forEachLive visits live keys and collects expired ones', () => {
+    const { db, clock, env } = newDb();
+    db.set('a', stringValue('1'));
+    db.set('b', stringValue('2'), clock.now() + 1);
+    db.set('c', stringValue('3'));
+    clock.advance(1);
+    const seen: string[] = [];
+    db.forEachLive((s) => seen.push(db.keyAt(s)));
+    expect(seen).to.deep.equal(['a', 'c']);
+    expect([db.size, env.stats.expired]).to.deep.equal([2, 1]);
+  });
+
+  it('randomSlot returns occupied slots, -1 when empty', () => {
+    const { db } = newDb();
+    expect(db.randomSlot()).to.equal(-1);
+    for (let i = 0; i < 20; i++) db.set(`k${i}`, stringValue('v'));
+    for (let i = 0; i < 19; i++) db.delete(`k${i}`);
+    for (let i = 0; i < 20; i++) expect(db.keyAt(db.randomSlot())).to.equal('k19');
+  });
+
+  it('reuses freed slots and grows its arrays past the initial capacity', () => {
+    const { db, clock } = newDb();
+    const s = db.set('a', stringValue('v'));
+    db.delete('a');
+    expect(db.set('b', stringValue('v'))).to.equal(s);
+    for (let i = 0; i < 3000; i++) db.set(`k${i}`, stringValue('v'), i % 2 ? clock.now() + 1000 + i : 0);
+    expect([db.size, db.volatileCount]).to.deep.equal([3001, 1500]);
+    expect(db.expireAt(db.peek('k2999'))).to.equal(clock.now() + 3999);
+  });
+
+  it('flush() empties the database and its memory share; swapWith() exchanges contents', () => {
+    const clock = new ManualClock();
+    const env = newStoreEnv(clock);
+    const a = new Keyspace(0, env);
+    const b = new Keyspace(1, env);
+    a.set('x', stringValue('1'), clock.now() + 100);
+    b.set('y', stringValue('2'));
+    b.set('z', stringValue('3'));
+    const total = env.memory.used;
+    a.swapWith(b);
+    expect([a.size, b.size, a.lookup('y') >= 0, b.lookup('x') >= 0, b.volatileCount]).to.deep.equal([2, 1, true, true, 1]);
+    expect(a.usedBytes + b.usedBytes).to.equal(total);
+    expect(a.flush()).to.equal(2);
+    expect([a.size, a.usedBytes, env.memory.used]).to.deep.equal([0, 0, b.usedBytes]);
+  });
+
+  it('with a tiny per-map limit, a node keeps answering commands for keys in every map', () => {
+    const n = new UnitNode({}, 8);
+    for (let i = 0; i < 50; i++) n.run('SET', `k${i}`, `v${i}`);
+    expect(n.run('DBSIZE')).to.equal(50);
+    for (let i = 0; i < 50; i++) expect(n.run('GET', `k${i}`)).to.equal(`v${i}`);
+    expect(n.run('DEL', 'k3', 'k40', 'nope')).to.equal(2);
+    expect(n.run('RENAME', 'k45', 'k3')).to.equal('OK');
+    expect(n.run('EXISTS', 'k3', 'k40', 'k45')).to.equal(1);
+    expect((n.run('KEYS', '*') as string[]).length).to.equal(48);
+  });
+});
