@@ -1,4 +1,4 @@
-// npm run bench [-- --rounds N] [-- --profile] [-- --quick]
+// npm run bench [-- --rounds N] [--rows 1,2,5] [--profile] [--quick]
 // Runs redis-benchmark against a real redis-server and a shardcache node in turn (A B A B ...), so both
 // see the same machine, and prints shardcache/redis ratios. Writes the same figures as JSON under
 // bench/results/. Without redis-server on PATH it says so and reports shardcache alone.
@@ -31,6 +31,9 @@ const PROFILE = args.includes('--profile');
 const roundsArg = args.indexOf('--rounds');
 const ROUNDS = roundsArg >= 0 ? Number(args[roundsArg + 1]) : QUICK ? 1 : 3;
 const scale = QUICK ? 10 : 1;
+const rowsArg = args.indexOf('--rows');
+const ONLY = rowsArg >= 0 ? new Set(args[rowsArg + 1].split(',')) : null;
+const wanted = (id: string) => ONLY === null || ONLY.has(id);
 
 const ROWS: Row[] = [
   { id: '1', title: 'no pipelining: -t set,get -n 200000 -c 50', tests: ['set', 'get'], args: ['-n', `${200000 / scale}`, '-c', '50'], requests: 200000 / scale },
@@ -79,12 +82,20 @@ async function waitPing(port: number): Promise<void> {
   throw new Error(`server on ${port} did not answer PING`);
 }
 
-async function startServer(name: Server['name'], extra: string[] = []): Promise<Server> {
+const SERVER_BIN = path.join(ROOT, 'bin', 'shardcache-server');
+/** The node flags on bin/shardcache-server's `#!/usr/bin/env -S node ...` line. */
+const SHEBANG_FLAGS = fs.readFileSync(SERVER_BIN, 'utf8').split('\n')[0].split(/\s+/).filter((w) => w.startsWith('--'));
+
+/** Starts a server; `nodeFlags` (shardcache only) run the node under extra flags, e.g. --cpu-prof. */
+async function startServer(name: Server['name'], nodeFlags: string[] = []): Promise<Server> {
   const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1'];
   const proc =
     name === 'redis'
-      ? spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], { stdio: 'ignore' })
-      : spawn(process.execPath, [...extra, path.join(ROOT, 'bin', 'shardcache-server'), '--port', String(port), '--bind', '127.0.0.1'], { stdio: 'ignore' });
+      ? spawn('redis-server', [...args, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+      : nodeFlags.length === 0
+        ? spawn(SERVER_BIN, args, { stdio: 'ignore' })
+        : spawn(process.execPath, [...SHEBANG_FLAGS, ...nodeFlags, SERVER_BIN, ...args], { stdio: 'ignore' });
   await waitPing(port);
   return { name, port, proc };
 }
@@ -164,7 +175,7 @@ async function main(): Promise<void> {
   const names: Server['name'][] = haveRedis ? ['redis', 'shardcache'] : ['shardcache'];
   fs.mkdirSync(RESULTS, { recursive: true });
   const results: Results = {};
-  for (const row of ROWS) {
+  for (const row of ROWS.filter((r) => wanted(r.id))) {
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of names) {
         const profiling = PROFILE && row.profile && name === 'shardcache' && round === 0;
@@ -184,7 +195,7 @@ async function main(): Promise<void> {
     }
   }
   const memory: Record<string, number[]> = {};
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < (wanted('5') ? ROUNDS : 0); round++) {
     for (const name of names) {
       const s = await startServer(name);
       try {

@@ -6,11 +6,13 @@ import { connectionCommands } from './connection';
 import { stringCommands } from './string';
 import { keyspaceCommands } from './keyspace';
 import { serverCommands } from './server';
+import { memoryCommands } from './memory';
 
 /** Every declared command, by family, in the order the README lists them. */
 export const families: ReadonlyArray<{ name: string; commands: readonly CommandSpec[] }> = [
   { name: 'connection', commands: connectionCommands },
   { name: 'server', commands: serverCommands },
+  { name: 'memory', commands: memoryCommands },
   { name: 'string', commands: stringCommands },
   { name: 'keyspace', commands: keyspaceCommands },
 ];

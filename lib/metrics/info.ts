@@ -121,6 +121,7 @@ function memory(node: Node): InfoFields {
     ['maxmemory_human', bytesToHuman(max)],
     ['maxmemory_policy', node.config.str('maxmemory-policy')],
     ['mem_allocator', 'v8'],
+    ['shardcache_full_gcs', node.reclaimer.runs],
     ['lazyfree_pending_objects', 0],
   ];
 }

@@ -13,6 +13,7 @@ import { Client } from './client';
 import { execute } from './dispatcher';
 import { Logger, type LogLevel } from './log';
 import { formatMonitorLine } from './monitor';
+import { IdleReclaimer } from './reclaim';
 
 export { REDIS_VERSION, SHARDCACHE_VERSION } from './version';
 
@@ -29,6 +30,8 @@ export class Node {
   readonly stats = new ServerStats();
   readonly commands = new CommandTable();
   readonly evictor: Evictor;
+  /** Full garbage collections when idle after large growth (reclaim.ts). */
+  readonly reclaimer = new IdleReclaimer(this);
   readonly log = new Logger();
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
@@ -163,12 +166,13 @@ export class Node {
     this.cronTimer.unref();
   }
 
-  /** Background work, hz times a second: active expiry, ops/sec samples, idle clients, output limits. */
+  /** Background work, hz times a second: active expiry, ops/sec samples, memory reclaim when idle, idle clients, output limits. */
   cron(): void {
     const now = this.clock.now();
     this.stats.sample(now);
     this.stats.notePeak(this.env.memory.used);
     if (this.activeExpire) activeExpireCycle(this.dbs, this.config);
+    this.reclaimer.tick(now);
     const timeout = this.config.num('timeout') * 1000;
     for (const c of this.clients.values()) {
       if (c.socket === null) continue;

@@ -33,8 +33,9 @@ export interface ServerProcess {
  */
 export async function startServer(args: string[] = [], configFile?: string): Promise<ServerProcess> {
   const port = await freePort();
-  const argv = [SERVER_BIN, ...(configFile ? [configFile] : []), '--bind', '127.0.0.1', '--port', String(port), ...args];
-  const proc = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [...(configFile ? [configFile] : []), '--bind', '127.0.0.1', '--port', String(port), ...args];
+  // Executed as users run it, so the node flags of its #! line apply.
+  const proc = spawn(SERVER_BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
