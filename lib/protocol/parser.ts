@@ -2,6 +2,7 @@
 // commands, a frame split anywhere across reads, many frames in one read. Arguments are latin1 strings,
 // so every byte maps to one char and keys stay binary-safe. Limits and error texts are Redis's
 // (networking.c: processInlineBuffer, processMultibulkBuffer).
+import { constants as bufferConstants } from 'buffer';
 import * as E from './errors';
 
 /** Inline requests and the `*N` / `$N` header lines may not exceed this many bytes (PROTO_INLINE_MAX_SIZE). */
@@ -11,6 +12,14 @@ export const MBULK_MAX_COUNT = 2147483647;
 /** Before AUTH, Redis allows at most this many arguments and this many bytes per argument. */
 const UNAUTH_MAX_COUNT = 10;
 const UNAUTH_MAX_BULK_BYTES = 16384;
+/**
+ * The longest argument a latin1 string can hold with room for its bulk header (V8's limit is 2^29 - 24
+ * chars, slightly less than proto-max-bulk-len's 512mb maximum): longer ones get "invalid bulk length".
+ */
+export const MAX_ARG_BYTES = bufferConstants.MAX_STRING_LENGTH - 32;
+/** Bytes charged per parsed argument of an unfinished command, on top of its length (buffered). */
+const ARG_OVERHEAD_BYTES = 32;
+const EMPTY_ARGV: string[] = [];
 
 const EMPTY = Buffer.alloc(0);
 const CR = 13;
@@ -20,8 +29,8 @@ const LF = 10;
 export class ProtocolError extends Error {}
 
 export interface ParserLimits {
-  /** proto-max-bulk-len, bytes. */
-  maxBulkBytes: number;
+  /** proto-max-bulk-len, bytes (read for each bulk, so CONFIG SET applies at once). */
+  maxBulkBytes: () => number;
   /** True while the client must still authenticate (tighter limits, as Redis). */
   unauthenticated?: () => boolean;
 }
@@ -42,16 +51,40 @@ export class RequestParser {
   // Multibulk state: arguments still expected (0 = between commands), length of the current bulk (-1 = header not read).
   private remaining = 0;
   private bulkLen = -1;
-  private argv: string[] = [];
-  // Where each argument's `$` header starts, and in which buffer (-1: not from a bulk header).
+  private argv: string[] = EMPTY_ARGV;
+  /** Bytes held by the arguments of the command being read (counted in `buffered`). */
+  private argBytes = 0;
+  // For argument k < argc: where its `$` header and its data start, and in which buffer. The arrays are
+  // reused from command to command (argc says how much of them is valid).
+  private argc = 0;
   private hdrAt: number[] = [];
+  private dataAt: number[] = [];
   private hdrBuf: Buffer[] = [];
 
   constructor(private readonly limits: ParserLimits) {}
 
-  /** Bytes received but not yet parsed into commands (what client-query-buffer-limit bounds). */
+  /**
+   * Bytes received and not yet run as commands: unparsed bytes plus the arguments already parsed of an
+   * unfinished command (what client-query-buffer-limit bounds).
+   */
   get buffered(): number {
-    return this.buf.length - this.pos + this.pendingBytes;
+    return this.buf.length - this.pos + this.pendingBytes + this.argBytes;
+  }
+
+  /**
+   * Drops references to the last command and to a fully consumed read buffer, so that an idle
+   * connection does not keep its last (possibly huge) request alive. Call between batches.
+   */
+  release(): void {
+    if (this.remaining === 0) {
+      this.argv = EMPTY_ARGV;
+      this.hdrBuf.fill(EMPTY, 0, this.argc);
+      this.argc = 0;
+    }
+    if (this.pos >= this.buf.length && this.pendingBytes === 0) {
+      this.buf = EMPTY;
+      this.pos = 0;
+    }
   }
 
   feed(chunk: Buffer): void {
@@ -92,8 +125,8 @@ export class RequestParser {
         if (count <= 0) continue; // `*0` and `*-1` are empty commands: skipped, as Redis does
         this.remaining = count;
         this.argv = [];
-        this.hdrAt.length = 0;
-        this.hdrBuf.length = 0;
+        this.argc = 0;
+        this.argBytes = 0;
       }
       while (this.remaining > 0) {
         if (this.bulkLen < 0) {
@@ -105,27 +138,36 @@ export class RequestParser {
           // "too big bulk count string" whatever it starts with).
           const c = this.buf[at];
           if (c !== 36 /* '$' */) throw new ProtocolError(E.protoExpectedDollar(String.fromCharCode(c)));
-          if (Number.isNaN(len) || len < 0 || len > this.limits.maxBulkBytes) {
+          if (Number.isNaN(len) || len < 0 || len > this.limits.maxBulkBytes() || len > MAX_ARG_BYTES) {
             throw new ProtocolError(E.PROTO_INVALID_BULK_LEN);
           }
           if (len > UNAUTH_MAX_BULK_BYTES && this.limits.unauthenticated?.()) {
             throw new ProtocolError(E.PROTO_UNAUTH_BULK_LEN);
           }
           this.bulkLen = len;
-          this.hdrAt.push(at);
-          this.hdrBuf.push(this.buf);
+          const k = this.argc;
+          this.hdrAt[k] = at;
+          this.dataAt[k] = this.pos;
+          this.hdrBuf[k] = this.buf;
         }
         const end = this.pos + this.bulkLen;
         if (end + 2 > this.buf.length) {
-          this.need = this.bulkLen + 2;
-          this.keepFrom(this.hdrAt.length - 1);
+          // The bulk spans reads: resume at its header once buf holds all of it (feed() concatenates;
+          // earlier arguments keep a reference to the buffer they came from in hdrBuf).
+          const k = this.argc;
+          this.pos = this.hdrAt[k];
+          this.need = this.dataAt[k] - this.hdrAt[k] + this.bulkLen + 2;
+          this.bulkLen = -1;
           return null;
         }
         this.argv.push(this.buf.latin1Slice(this.pos, end));
+        this.argc++;
+        this.argBytes += this.bulkLen + ARG_OVERHEAD_BYTES;
         this.pos = end + 2; // Redis skips the two bytes after a bulk without checking them
         this.bulkLen = -1;
         this.remaining--;
       }
+      this.argBytes = 0;
       return this.argv;
     }
   }
@@ -136,26 +178,12 @@ export class RequestParser {
    */
   bulkForm(i: number): string {
     const arg = this.argv[i];
-    const at = i < this.hdrAt.length ? this.hdrAt[i] : -1;
-    if (at >= 0) {
+    if (i < this.argc) {
       const b = this.hdrBuf[i];
-      const end = b.indexOf(CR, at) + 2 + arg.length;
-      if (b[end] === CR && b[end + 1] === LF) return b.latin1Slice(at, end + 2);
+      const end = this.dataAt[i] + arg.length;
+      if (b[end] === CR && b[end + 1] === LF) return b.latin1Slice(this.hdrAt[i], end + 2);
     }
-    return bulkString(arg);
-  }
-
-  /**
-   * The bulk being read spans reads: buf will be replaced by a concatenation, so the earlier
-   * arguments' headers must keep a reference to the buffer they came from (they do: hdrBuf), and the
-   * current header must be re-read from the new buffer. Rewind pos to the current header.
-   */
-  private keepFrom(argIndex: number): void {
-    this.pos = this.hdrAt[argIndex];
-    this.need += this.buf.indexOf(CR, this.pos) + 2 - this.pos;
-    this.hdrAt.length = argIndex;
-    this.hdrBuf.length = argIndex;
-    this.bulkLen = -1;
+    return flat(bulkString(arg));
   }
 
   /**
@@ -189,13 +217,21 @@ export class RequestParser {
     if (end > this.pos && this.buf[end - 1] === CR) end--;
     const line = this.buf.latin1Slice(this.pos, end);
     this.pos = nl + 1;
-    this.hdrAt.length = 0;
-    this.hdrBuf.length = 0;
+    this.argc = 0;
     const args = splitArgs(line);
     if (args === null) throw new ProtocolError(E.PROTO_UNBALANCED_QUOTES);
     this.argv = args;
     return args;
   }
+}
+
+/**
+ * Makes V8 flatten a string built by concatenation (a rope) in place, so that what is stored costs its
+ * bytes only; returns it.
+ */
+export function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
 }
 
 /** `$len\r\n<s>\r\n` for a latin1 string. */
@@ -288,7 +324,7 @@ export function splitArgs(line: string): string[] | null {
       }
       i++;
     }
-    out.push(cur);
+    out.push(flat(cur));
   }
 }
 

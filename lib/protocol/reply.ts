@@ -30,6 +30,12 @@ for (let i = 0; i < HDR_CACHE; i++) {
 
 const CRLF_RE = /[\r\n]/g;
 
+/**
+ * Pending text beyond this many chars moves into the list of chunks, so that one reply (KEYS on millions
+ * of keys) or one batch never builds a string near V8's 2^29-char limit.
+ */
+const SPILL_CHARS = 64 * 1024 * 1024;
+
 export class Reply {
   /** Protocol version of the connection: 2 or 3 (HELLO changes it). */
   resp: 2 | 3 = 2;
@@ -40,10 +46,14 @@ export class Reply {
   /** Pending output: text, then (when a large Buffer was added) a list of chunks. */
   private s = '';
   private parts: (string | Buffer)[] | null = null;
+  // checkpoint(): what was pending when the running command started.
+  private markChars = 0;
+  private markParts = 0;
 
   /** A preformatted RESP fragment (a constant such as OK, or a stored value in bulk form). */
   raw(frag: string): void {
     this.s += frag;
+    if (this.s.length > SPILL_CHARS) this.spill();
   }
 
   ok(): void {
@@ -74,6 +84,7 @@ export class Reply {
   bulk(str: string): void {
     const n = str.length;
     this.s += (n < HDR_CACHE ? BULK_HDRS[n] : '$' + n + '\r\n') + str + '\r\n';
+    if (this.s.length > SPILL_CHARS) this.spill();
   }
 
   /** A bulk string whose bytes are in a Buffer (not copied when large). */
@@ -172,10 +183,35 @@ export class Reply {
     return parts;
   }
 
+  /** Remembers what is pending now: rollback() returns to it (a command that failed half-way). */
+  checkpoint(): void {
+    this.markChars = this.s.length;
+    this.markParts = this.parts === null ? 0 : this.parts.length;
+  }
+
+  /** Drops what was written since checkpoint(), so that a failed command leaves no partial reply. */
+  rollback(): void {
+    if (this.parts === null || this.parts.length === this.markParts) {
+      this.s = this.s.slice(0, this.markChars);
+      return;
+    }
+    // Spilled since: the text pending at the checkpoint is the start of the first chunk added after it.
+    const first = this.parts[this.markParts];
+    this.s = this.markChars > 0 && typeof first === 'string' ? first.slice(0, this.markChars) : '';
+    this.parts.length = this.markParts;
+    if (this.markParts === 0) this.parts = null;
+  }
+
   /** Drops pending output (CLIENT REPLY OFF style; also used when a connection dies). */
   discard(): void {
     this.s = '';
     this.parts = null;
+  }
+
+  private spill(): void {
+    if (this.parts === null) this.parts = [];
+    this.parts.push(this.s);
+    this.s = '';
   }
 
   private pushPart(b: Buffer): void {

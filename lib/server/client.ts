@@ -43,10 +43,10 @@ export class Client {
     this.db = node.dbs[0];
     this.authenticated = node.config.str('requirepass') === '';
     this.createdAt = this.lastInteraction = node.clock.now();
-    this.addr = socket ? `${socket.remoteAddress}:${socket.remotePort}` : '';
-    this.laddr = socket ? `${socket.localAddress}:${socket.localPort}` : '';
+    this.addr = socket ? formatAddr(socket.remoteAddress, socket.remotePort) : '';
+    this.laddr = socket ? formatAddr(socket.localAddress, socket.localPort) : '';
     this.parser = new RequestParser({
-      maxBulkBytes: node.config.num('proto-max-bulk-len'),
+      maxBulkBytes: () => node.protoMaxBulkLen,
       unauthenticated: () => !this.authenticated && node.config.str('requirepass') !== '',
     });
   }
@@ -77,8 +77,23 @@ export class Client {
     node.stats.netInputBytes += chunk.length;
     this.lastInteraction = node.clock.now();
     this.parser.feed(chunk);
+    this.processInput();
+  }
+
+  /**
+   * Runs the complete commands the parser holds, then writes their replies. Stops early, to go on once
+   * the socket drains, when the replies of this batch pass PAUSE_OUTPUT_BYTES and the client does not
+   * read them. A protocol error is answered and closes the connection after the reply; any other
+   * exception here is a bug of ours: it is logged and closes this connection only.
+   */
+  private processInput(): void {
+    const node = this.node;
     try {
       while (!this.closeAfterReply) {
+        if (this.out.pendingBytes > PAUSE_OUTPUT_BYTES && this.socket !== null) {
+          this.flush();
+          if (this.closed || this.socket.isPaused()) break;
+        }
         const argv = this.parser.next();
         if (argv === null) break;
         this.fromWire = true;
@@ -87,17 +102,25 @@ export class Client {
       }
     } catch (e) {
       this.fromWire = false;
-      if (!(e instanceof ProtocolError)) throw e;
-      node.log.verbose(`Protocol error (${e.message}) from client: ${this.describe()}`);
-      this.out.error(e.message);
-      this.closeAfterReply = true;
+      if (e instanceof ProtocolError) {
+        node.log.verbose(`Protocol error (${e.message}) from client: ${this.describe()}`);
+        this.out.error(e.message);
+        this.closeAfterReply = true;
+      } else {
+        node.stats.internalErrors++;
+        node.log.warning(`Closing client after an internal error: ${e instanceof Error ? e.stack : String(e)}`);
+        this.close();
+        return;
+      }
     }
+    if (this.closed) return;
     if (!this.closeAfterReply && this.parser.buffered > node.config.num('client-query-buffer-limit')) {
       node.log.warning(`Closing client that reached max query buffer length: ${this.describe()}`);
       node.stats.clientQueryLimitDisconnections++;
       this.close();
       return;
     }
+    this.parser.release();
     this.flush();
   }
 
@@ -158,7 +181,9 @@ export class Client {
     if (pending > PAUSE_OUTPUT_BYTES && !socket.isPaused()) {
       socket.pause();
       socket.once('drain', () => {
-        if (!this.closed) socket.resume();
+        if (this.closed) return;
+        socket.resume();
+        this.processInput(); // commands already received but not run while paused
       });
     }
   }
@@ -178,6 +203,12 @@ export class Client {
       `lib-name=${this.libName} lib-ver=${this.libVer}`
     );
   }
+}
+
+/** `ip:port`, with IPv6 addresses in brackets (`[::1]:6379`), as Redis's anetFormatAddr. */
+function formatAddr(ip: string | undefined, port: number | undefined): string {
+  const host = ip ?? '?';
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function fdOf(socket: net.Socket | null): number {

@@ -54,12 +54,14 @@ export function execute(node: Node, c: Client, argv: string[]): void {
   // Set before running, as Redis: CLIENT LIST / INFO show the caller's cmd as the running command.
   c.lastCommand = cmd.fullName;
   const errorsBefore = out.errors;
+  out.checkpoint();
   const t0 = performance.now();
   try {
     handler(c, argv);
   } catch (e) {
     node.stats.internalErrors++;
     node.log.warning(`internal error in '${cmd.fullName}': ${e instanceof Error ? e.stack : String(e)}`);
+    out.rollback(); // no half-written reply before the error
     out.internalError();
   }
   const stat = cmd.stat;

@@ -40,6 +40,8 @@ export class Node {
   nextClientId = 1;
   /** maxmemory in bytes (cached: read before every command). */
   maxmemory = 0;
+  /** proto-max-bulk-len in bytes (cached: read for every request argument). */
+  protoMaxBulkLen = 0;
   /** Active expiry on (DEBUG SET-ACTIVE-EXPIRE). */
   activeExpire = true;
   /** Ports actually listened on (port 0 picks one). */
@@ -79,6 +81,7 @@ export class Node {
   /** Caches the directives read on the hot path. */
   private applyConfig(): void {
     this.maxmemory = this.config.num('maxmemory');
+    this.protoMaxBulkLen = this.config.num('proto-max-bulk-len');
     const policy = this.config.str('maxmemory-policy');
     this.env.lfu = policy.endsWith('-lfu');
     this.env.lfuParams.logFactor = this.config.num('lfu-log-factor');

@@ -3,7 +3,7 @@
 // texts and edge cases were checked against redis-server 7.0.15 with raw sockets.
 import { expect } from 'chai';
 import * as E from '../../lib/protocol/errors';
-import { ProtocolError, RequestParser, bulkString, splitArgs, INLINE_MAX_BYTES } from '../../lib/protocol/parser';
+import { ProtocolError, RequestParser, bulkString, splitArgs, INLINE_MAX_BYTES, MAX_ARG_BYTES } from '../../lib/protocol/parser';
 
 interface Fixture {
   name: string;
@@ -29,7 +29,7 @@ const DEFAULT_MAX_BULK = 512 * 1024 * 1024;
 /** Feeds the chunks in order, draining next() after each; stops at the first ProtocolError. */
 function parse(f: Fixture, chunks: Buffer[]): Outcome {
   const p = new RequestParser({
-    maxBulkBytes: f.maxBulkBytes ?? DEFAULT_MAX_BULK,
+    maxBulkBytes: () => f.maxBulkBytes ?? DEFAULT_MAX_BULK,
     unauthenticated: () => f.unauthenticated === true,
   });
   const out: Outcome = { commands: [], bulkForms: [], error: null };
@@ -209,7 +209,7 @@ describe('RequestParser', () => {
   }
 
   it('bulkForm of an argument is sliced from the request bytes when it arrived across chunks', () => {
-    const p = new RequestParser({ maxBulkBytes: DEFAULT_MAX_BULK });
+    const p = new RequestParser({ maxBulkBytes: () => DEFAULT_MAX_BULK });
     const frame = Buffer.from(mb('SET', 'key', 'v'.repeat(100000)), 'latin1');
     for (let i = 0; i < frame.length; i += 1000) p.feed(frame.subarray(i, i + 1000));
     const argv = p.next();
@@ -220,23 +220,49 @@ describe('RequestParser', () => {
     expect(p.buffered).to.equal(0);
   });
 
-  it('buffered counts the bytes not yet parsed, including a partial bulk', () => {
-    const p = new RequestParser({ maxBulkBytes: DEFAULT_MAX_BULK });
+  it('buffered counts the bytes not yet parsed, including a partial bulk and the parsed arguments before it', () => {
+    const p = new RequestParser({ maxBulkBytes: () => DEFAULT_MAX_BULK });
+    const echo = 4 + 32; // ECHO, parsed: its bytes plus 32 of bookkeeping
     p.feed(Buffer.from('*2\r\n$4\r\nECHO\r\n$100000\r\n' + 'a'.repeat(50000)));
     expect(p.next()).to.equal(null);
-    expect(p.buffered).to.equal('$100000\r\n'.length + 50000);
+    expect(p.buffered).to.equal(echo + '$100000\r\n'.length + 50000);
     p.feed(Buffer.alloc(30000, 'a'));
     expect(p.next()).to.equal(null);
-    expect(p.buffered).to.equal('$100000\r\n'.length + 80000);
+    expect(p.buffered).to.equal(echo + '$100000\r\n'.length + 80000);
     p.feed(Buffer.from('a'.repeat(20000) + '\r\nPI'));
     expect(p.next()).to.deep.equal(['ECHO', 'a'.repeat(100000)]);
     expect(p.next()).to.equal(null);
     expect(p.buffered).to.equal(2);
   });
 
+  it('buffered grows with the parsed arguments of a command that never ends (query buffer limit)', () => {
+    const p = new RequestParser({ maxBulkBytes: () => DEFAULT_MAX_BULK });
+    p.feed(Buffer.from('*2147483647\r\n'));
+    for (let i = 0; i < 1000; i++) p.feed(Buffer.from('$1\r\nx\r\n'));
+    expect(p.next()).to.equal(null);
+    expect(p.buffered).to.equal(1000 * (1 + 32));
+  });
+
+  it('rejects a bulk longer than a string can hold even when proto-max-bulk-len allows it', () => {
+    const p = new RequestParser({ maxBulkBytes: () => 2 ** 40 });
+    p.feed(Buffer.from(`*2\r\n$4\r\nECHO\r\n$${MAX_ARG_BYTES + 1}\r\n`));
+    expect(() => p.next()).to.throw(ProtocolError, E.PROTO_INVALID_BULK_LEN);
+  });
+
+  it('release() drops the last command and a consumed buffer; bulkForm still worked before', () => {
+    const p = new RequestParser({ maxBulkBytes: () => DEFAULT_MAX_BULK });
+    p.feed(Buffer.from('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n'));
+    expect(p.next()).to.deep.equal(['SET', 'k', 'hello']);
+    expect(p.bulkForm(2)).to.equal('$5\r\nhello\r\n');
+    p.release();
+    expect(p.buffered).to.equal(0);
+    expect((p as unknown as { buf: Buffer }).buf.length).to.equal(0);
+    expect((p as unknown as { argv: string[] }).argv).to.deep.equal([]);
+  });
+
   it('the unauthenticated limits follow the callback as it changes', () => {
     let unauth = true;
-    const p = new RequestParser({ maxBulkBytes: DEFAULT_MAX_BULK, unauthenticated: () => unauth });
+    const p = new RequestParser({ maxBulkBytes: () => DEFAULT_MAX_BULK, unauthenticated: () => unauth });
     p.feed(Buffer.from(mb('AUTH', 'pw')));
     expect(p.next()).to.deep.equal(['AUTH', 'pw']);
     unauth = false;

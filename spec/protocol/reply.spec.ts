@@ -204,4 +204,44 @@ describe('Reply', () => {
       expect(r.take()).to.equal('');
     });
   });
+
+  describe('checkpoint and rollback', () => {
+    it('rollback() drops what was written since checkpoint(), keeping what came before', () => {
+      const r = new Reply();
+      r.ok();
+      r.checkpoint();
+      r.array(2);
+      r.bulk('x');
+      r.rollback();
+      r.int(7);
+      expect(r.take()).to.equal('+OK\r\n:7\r\n');
+    });
+
+    it('moves pending text over 64 Mi chars into chunks, and rollback() still returns to the checkpoint', () => {
+      const r = new Reply();
+      r.simple('before');
+      r.checkpoint();
+      const big = 'x'.repeat(40 * 1024 * 1024);
+      r.bulk(big);
+      r.bulk(big); // passes 64 Mi chars: spilled into a chunk
+      const parts = (r as unknown as { parts: unknown[] | null }).parts;
+      expect(parts).to.not.equal(null);
+      r.rollback();
+      r.int(1);
+      expect(r.take()).to.equal('+before\r\n:1\r\n');
+    });
+
+    it('spilled output is the same bytes, in order', () => {
+      const r = new Reply();
+      const big = 'y'.repeat(40 * 1024 * 1024);
+      r.bulk(big);
+      r.bulk(big);
+      r.ok();
+      const out = r.take();
+      expect(Array.isArray(out)).to.equal(true);
+      const text = (out as string[]).join('');
+      expect(text.length).to.equal(2 * (big.length + '$41943040\r\n\r\n'.length) + 5);
+      expect(text.endsWith('\r\n+OK\r\n')).to.equal(true);
+    });
+  });
 });

@@ -197,7 +197,7 @@ describe('Client', () => {
     const line = c.describe();
     expect(line).to.match(/^id=\d+ addr=127\.0\.0\.1:50000 laddr=127\.0\.0\.1:6379 /);
     expect(line).to.contain(' db=3 ');
-    expect(line).to.contain(' qbuf=3 '); // the unfinished `$12` header; GET is already parsed
+    expect(line).to.contain(' qbuf=38 '); // the unfinished `$12` header, and GET parsed (3 bytes + 32)
     expect(line).to.contain(' cmd=select ');
   });
 });

@@ -206,4 +206,26 @@ describe('Keyspace', () => {
     expect(n.run('EXISTS', 'k3', 'k40', 'k45')).to.equal(1);
     expect((n.run('KEYS', '*') as string[]).length).to.equal(48);
   });
+
+  describe('writes over an expired key', () => {
+    it('SET KEEPTTL over an expired, uncollected key writes a key without TTL (the old key expired first)', () => {
+      const n = new UnitNode();
+      n.run('SET', 'k', 'old', 'PX', '100');
+      n.clock.advance(200);
+      expect(n.run('SET', 'k', 'new', 'KEEPTTL')).to.equal('OK');
+      expect(n.run('GET', 'k')).to.equal('new');
+      expect(n.run('PTTL', 'k')).to.equal(-1);
+      expect(n.node.env.stats.expired).to.equal(1);
+    });
+
+    it('DEL of an expired key reports it to the replication hook as an expiry and answers 0', () => {
+      const n = new UnitNode();
+      const removed: string[] = [];
+      n.node.env.onRemoved = (_db, key, why) => removed.push(`${key}:${why}`);
+      n.run('SET', 'k', 'v', 'PX', '100');
+      n.clock.advance(200);
+      expect(n.run('DEL', 'k')).to.equal(0);
+      expect(removed).to.deep.equal(['k:expired']);
+    });
+  });
 });
