@@ -335,9 +335,31 @@ describe('server commands', () => {
   describe('DEBUG', () => {
     const realSleep = debugHooks.sleep;
     afterEach(() => (debugHooks.sleep = realSleep));
+    const DEBUG_ON = { 'enable-debug-command': 'yes' };
+    const NOT_ALLOWED =
+      'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a ' +
+      'local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+
+    it('is refused by default (enable-debug-command no), with Redis 7\'s text, even HELP; never sleeps', () => {
+      const n = new UnitNode();
+      const slept: number[] = [];
+      debugHooks.sleep = (ms) => slept.push(ms);
+      expect(err(n.run('DEBUG', 'SLEEP', '1000000000'))).to.equal(NOT_ALLOWED);
+      expect(err(n.run('DEBUG', 'HELP'))).to.equal(NOT_ALLOWED);
+      expect(slept).to.deep.equal([]);
+    });
+
+    it('local allows clients without a socket; the directive is immutable as in Redis', () => {
+      const n = new UnitNode({ 'enable-debug-command': 'local' });
+      expect(n.run('DEBUG', 'SET-ACTIVE-EXPIRE', '1')).to.equal('OK');
+      expect(err(n.run('CONFIG', 'SET', 'enable-debug-command', 'yes'))).to.equal(
+        "ERR CONFIG SET failed (possibly related to argument 'enable-debug-command') - can't set immutable config",
+      );
+      expect(n.run('CONFIG', 'GET', 'enable-debug-command')).to.deep.equal(['enable-debug-command', 'local']);
+    });
 
     it('SLEEP blocks for the given seconds (decimals allowed, not a number = 0)', () => {
-      const n = new UnitNode();
+      const n = new UnitNode(DEBUG_ON);
       const slept: number[] = [];
       debugHooks.sleep = (ms) => slept.push(ms);
       expect(n.run('DEBUG', 'SLEEP', '0.25')).to.equal('OK');
@@ -346,7 +368,7 @@ describe('server commands', () => {
     });
 
     it('SET-ACTIVE-EXPIRE switches node.activeExpire', () => {
-      const n = new UnitNode();
+      const n = new UnitNode(DEBUG_ON);
       expect(n.run('DEBUG', 'SET-ACTIVE-EXPIRE', '0')).to.equal('OK');
       expect(n.node.activeExpire).to.equal(false);
       expect(n.run('DEBUG', 'set-active-expire', '1')).to.equal('OK');
@@ -354,7 +376,7 @@ describe('server commands', () => {
     });
 
     it('HELP, and Redis\'s error for unknown subcommands or counts', () => {
-      const n = new UnitNode();
+      const n = new UnitNode(DEBUG_ON);
       expect(n.run('DEBUG', 'HELP') as string[]).to.include('SLEEP <seconds>');
       expect(err(n.run('DEBUG', 'foo'))).to.equal("ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP.");
       expect(err(n.run('DEBUG', 'sleep'))).to.equal("ERR unknown subcommand or wrong number of arguments for 'sleep'. Try DEBUG HELP.");
