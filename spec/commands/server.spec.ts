@@ -134,6 +134,12 @@ describe('server commands', () => {
         "ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config",
       );
       expect(err(n.run('CONFIG', 'SET', 'databases', '1', 'foo', '2'))).to.include("argument 'databases') - can't set immutable");
+      // dir is protected (Redis 7, enable-protected-configs no): refused with the name as given, nothing changes
+      const dir = n.run('CONFIG', 'GET', 'dir');
+      expect(err(n.run('CONFIG', 'SET', 'hz', '5', 'DIR', '/tmp'))).to.equal(
+        "ERR CONFIG SET failed (possibly related to argument 'DIR') - can't set protected config",
+      );
+      expect(n.run('CONFIG', 'GET', 'dir')).to.deep.equal(dir);
       expect(err(n.run('CONFIG', 'SET', 'hz', '12', 'hz', '13'))).to.equal(
         "ERR CONFIG SET failed (possibly related to argument 'hz') - duplicate parameter",
       );
