@@ -213,6 +213,20 @@ describe('server commands', () => {
       );
     });
 
+    it('INFO in RESP3 sends key specs as a set and a non-empty subcommand list as an array, as Redis 7.0.15', () => {
+      const n = new UnitNode();
+      n.client.out.resp = 3;
+      const get = n.raw(['COMMAND', 'INFO', 'get']);
+      expect(get).to.match(/^\*1\r\n\*10\r\n\$3\r\nget\r\n:2\r\n~2\r\n\+readonly\r\n\+fast\r\n:1\r\n:1\r\n:1\r\n~3\r\n\+@read\r\n\+@string\r\n\+@fast\r\n~0\r\n~1\r\n%3\r\n/);
+      expect(get.endsWith('~0\r\n')).to.equal(true);
+      const config = n.raw(['COMMAND', 'INFO', 'config']);
+      const subs = (new UnitNode().run('COMMAND', 'INFO', 'config') as unknown[][])[0][9] as unknown[];
+      expect(config.startsWith(
+        '*1\r\n*10\r\n$6\r\nconfig\r\n:-2\r\n~0\r\n:0\r\n:0\r\n:0\r\n~1\r\n+@slow\r\n~0\r\n~0\r\n' +
+          `*${subs.length}\r\n*10\r\n`,
+      )).to.equal(true, config.slice(0, 120));
+    });
+
     it('DOCS answers a map of summary, since, group (and subcommands), skipping unknown names', () => {
       const n = new UnitNode();
       const docs = pairs(n.run('COMMAND', 'DOCS', 'get', 'nosuch', 'config'));
