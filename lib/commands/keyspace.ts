@@ -165,14 +165,17 @@ function rename(c: Client, argv: string[], nx: boolean): void {
   else c.out.ok();
 }
 
-/** A DB argument: the database, or null with an error written (not an integer, out of int32 range for MOVE, DB index). */
-function dbArg(c: Client, arg: string, int32: boolean): Keyspace | null {
+/**
+ * A DB argument (COPY, MOVE): the database, or null with an error written, as Redis's
+ * getIntFromObjectOrReply then its index check: not an integer, out of int32 range, DB index.
+ */
+function dbArg(c: Client, arg: string): Keyspace | null {
   const n = parseInt64(arg);
   if (n === null) {
     c.out.error(E.ERR_NOT_INTEGER);
     return null;
   }
-  if (int32 && (n < -2147483648 || n > 2147483647)) {
+  if (n < -2147483648 || n > 2147483647) {
     c.out.error(E.ERR_INT32_RANGE);
     return null;
   }
@@ -186,8 +189,8 @@ function dbArg(c: Client, arg: string, int32: boolean): Keyspace | null {
 
 /**
  * COPY source destination [DB n] [REPLACE]: 1 when copied (with its TTL), 0 when source is absent or
- * destination exists without REPLACE. Errors: syntax error, not an integer, DB index is out of range,
- * source and destination objects are the same.
+ * destination exists without REPLACE. Errors: syntax error, not an integer, value is out of range (int32),
+ * DB index is out of range, source and destination objects are the same.
  */
 function copy(c: Client, argv: string[]): void {
   const db = c.db;
@@ -196,7 +199,7 @@ function copy(c: Client, argv: string[]): void {
   for (let j = 3; j < argv.length; j++) {
     if (is(argv[j], 'replace')) replace = true;
     else if (is(argv[j], 'db') && j + 1 < argv.length) {
-      const d = dbArg(c, argv[++j], false);
+      const d = dbArg(c, argv[++j]);
       if (d === null) return;
       to = d;
     } else return c.out.error(E.ERR_SYNTAX);
@@ -220,7 +223,7 @@ function copy(c: Client, argv: string[]): void {
  * there. Errors: not an integer, DB index is out of range, source and destination objects are the same.
  */
 function move(c: Client, argv: string[]): void {
-  const to = dbArg(c, argv[2], true);
+  const to = dbArg(c, argv[2]);
   if (to === null) return;
   const db = c.db;
   if (to === db) return c.out.error(E.ERR_SAME_OBJECT);

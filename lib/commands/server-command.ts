@@ -107,7 +107,8 @@ function writeKeySpec(out: Reply, spec: CommandSpec): void {
 
 /**
  * COMMAND INFO's entry for one command, Redis 7's shape: [name, arity, flags, first, last, step,
- * acl categories, tips, key specs, subcommands].
+ * acl categories, tips, key specs, subcommands]. RESP3 types as redis-server 7.0.15 sends them: flags,
+ * categories, tips and key specs are sets; subcommands a set when empty, else an array.
  */
 export function writeCommandInfo(out: Reply, cmd: Command): void {
   const spec = cmd.spec;
@@ -127,8 +128,10 @@ export function writeCommandInfo(out: Reply, cmd: Command): void {
   const hasKeys = spec.keys.first !== 0 || spec.getKeys !== undefined;
   out.set(hasKeys ? 1 : 0);
   if (hasKeys) writeKeySpec(out, spec);
+  // As Redis 7 on the wire: no subcommands is an empty set (~0), some are an array (*N).
   const subs = cmd.subs ? [...cmd.subs.values()] : [];
-  out.set(subs.length);
+  if (subs.length === 0) out.set(0);
+  else out.array(subs.length);
   for (const sub of subs) writeCommandInfo(out, sub);
 }
 

@@ -38,11 +38,16 @@ export function configGet(c: Client, argv: string[]): void {
   }
 }
 
+// Redis 7's reason for a protected directive (enable-protected-configs no). Belongs in
+// lib/protocol/errors.ts next to CONFIG_IMMUTABLE, which was being edited elsewhere when this was added.
+const CONFIG_PROTECTED = "can't set protected config";
+
 /**
  * CONFIG SET name value [name value ...]: all or nothing. Errors, as Redis 7: syntax error for an odd
  * count; then the first problem among the names: Unknown option or number of arguments ... for an
  * unknown name, CONFIG SET failed (possibly related to argument '<name>') - can't set immutable config /
- * duplicate parameter; then the first invalid value's reason. Nothing changes unless every pair is valid.
+ * can't set protected config / duplicate parameter; then the first invalid value's reason. Nothing
+ * changes unless every pair is valid.
  */
 export function configSet(c: Client, argv: string[]): void {
   if (argv.length % 2 !== 0) return c.out.error(E.ERR_SYNTAX);
@@ -54,6 +59,7 @@ export function configSet(c: Client, argv: string[]): void {
     const d = DIRECTIVES_BY_NAME.get(asked.toLowerCase());
     if (!d) problem ||= E.ERR_CONFIG_SET_UNKNOWN(asked);
     else if (!d.mutable) problem ||= E.ERR_CONFIG_SET_FAILED(asked, E.CONFIG_IMMUTABLE);
+    else if (d.protected) problem ||= E.ERR_CONFIG_SET_FAILED(asked, CONFIG_PROTECTED);
     else if (pairs.some((p) => p.d === d)) problem ||= E.ERR_CONFIG_SET_FAILED(asked, E.CONFIG_DUPLICATE);
     if (d) pairs.push({ asked, d, text: argv[i + 1] });
   }

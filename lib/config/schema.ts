@@ -103,6 +103,7 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'maxclients', type: 'int', default: '10000', min: 1, max: UINT_MAX, mutable: true, doc: 'Most clients connected at once; more get "-ERR max number of clients reached".' },
   // security
   { name: 'requirepass', type: 'string', default: '', mutable: true, doc: 'Password for AUTH; empty = no authentication.' },
+  { name: 'enable-debug-command', type: 'enum', default: 'no', values: ['no', 'yes', 'local'], mutable: false, doc: 'Who may run DEBUG (it can block the node): no one, every client, or loopback clients only (local).' },
   // general
   { name: 'databases', type: 'int', default: '16', min: 1, max: INT_MAX, mutable: false, doc: 'Number of databases (SELECT 0..N-1).' },
   { name: 'loglevel', type: 'enum', default: 'notice', values: ['debug', 'verbose', 'notice', 'warning', 'nothing'], mutable: true, doc: 'Log verbosity: debug, verbose, notice, warning or nothing.' },

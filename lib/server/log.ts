@@ -7,6 +7,9 @@ const RANK: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warnin
 const MARK: Record<string, string> = { debug: '.', verbose: '-', notice: '*', warning: '#' };
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** process.stdout has its error listener (asynchronous EPIPE would otherwise be an uncaught exception). */
+let stdoutGuarded = false;
+
 export class Logger {
   level: LogLevel = 'notice';
   private fd: number | null = null;
@@ -16,6 +19,7 @@ export class Logger {
     this.fd = path ? fs.openSync(path, 'a') : null;
   }
 
+  /** Writes one line at level when the level is enabled. Never throws (write errors are ignored). */
   log(level: Exclude<LogLevel, 'nothing'>, msg: string): void {
     if (RANK[level] < RANK[this.level]) return;
     const d = new Date();
@@ -24,8 +28,19 @@ export class Logger {
       `${p2(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ` +
       `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
     const line = `${process.pid}:M ${stamp} ${MARK[level]} ${msg}\n`;
-    if (this.fd !== null) fs.writeSync(this.fd, line);
-    else process.stdout.write(line);
+    // A full disk (ENOSPC) or a closed stdout (EPIPE) must not take the node down: the line is lost.
+    try {
+      if (this.fd !== null) fs.writeSync(this.fd, line);
+      else {
+        if (!stdoutGuarded) {
+          stdoutGuarded = true;
+          process.stdout.on('error', () => undefined);
+        }
+        process.stdout.write(line);
+      }
+    } catch {
+      // ignored: logging is best effort
+    }
   }
 
   debug(msg: string): void {

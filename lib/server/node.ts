@@ -107,10 +107,18 @@ export class Node {
     this.monitors.delete(c);
   }
 
-  /** Sends a command to every MONITOR client (flushed once per event-loop turn). */
+  /**
+   * Sends a command to every MONITOR client (flushed once per event-loop turn). Never throws: a failure
+   * (a line too large to build, a broken monitor) is logged and the command still runs.
+   */
   feedMonitors(c: Client, argv: readonly string[]): void {
-    const line = formatMonitorLine(this.clock.now(), c, argv);
-    for (const m of this.monitors) if (m !== c) m.out.raw(line);
+    try {
+      const line = formatMonitorLine(this.clock.now(), c, argv);
+      for (const m of this.monitors) if (m !== c) m.out.raw(line);
+    } catch (e) {
+      this.log.warning(`MONITOR feed failed: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
     if (this.monitorFlush === null) {
       this.monitorFlush = setImmediate(() => {
         this.monitorFlush = null;
@@ -136,6 +144,8 @@ export class Node {
         server.listen({ host: addr, port, backlog: this.config.num('tcp-backlog') }, () => resolve());
       });
       port = (server.address() as net.AddressInfo).port;
+      // Accept errors (EMFILE...) after listening must not crash the node: log them, keep serving.
+      server.on('error', (e: Error) => this.log.warning(`Accepting client connection: ${e.message}`));
       this.servers.push(server);
     }
     this.port = port;

@@ -12,6 +12,12 @@ import { lfuDecayed } from './lfu';
 /** Candidates the pool keeps (Redis EVPOOL_SIZE). */
 export const EVPOOL_SIZE = 16;
 
+/**
+ * Most keys sampled per database per round. Redis accepts maxmemory-samples up to INT_MAX (and caps a
+ * round at the database's size); sampling with replacement here, a huge value would loop for minutes.
+ */
+export const MAX_SAMPLES = 64;
+
 const enum Kind {
   None,
   Lru,
@@ -74,7 +80,7 @@ export class Evictor {
     if (kind !== this.kind || allkeys !== this.allkeys) this.clearPool();
     this.kind = kind;
     this.allkeys = allkeys;
-    this.samples = c.num('maxmemory-samples');
+    this.samples = Math.min(c.num('maxmemory-samples'), MAX_SAMPLES);
     this.timeLimitMs = evictionTimeLimitUs(c.num('maxmemory-eviction-tenacity')) / 1000;
   }
 
@@ -165,7 +171,7 @@ export class Evictor {
     }
   }
 
-  /** Samples maxmemory-samples keys of database dbIndex into the pool (Redis evictionPoolPopulate). */
+  /** Samples maxmemory-samples (at most MAX_SAMPLES) keys of database dbIndex into the pool (Redis evictionPoolPopulate). */
   private populate(dbIndex: number): void {
     const db = this.dbs[dbIndex];
     const keys = this.poolKey;

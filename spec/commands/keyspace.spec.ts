@@ -327,6 +327,13 @@ describe('keyspace commands', () => {
       expect(err(n.run('COPY', 'a', 'b', 'DB', '16'))).to.equal('ERR DB index is out of range');
       expect(err(n.run('COPY', 'a', 'b', 'DB', '-1'))).to.equal('ERR DB index is out of range');
       expect(err(n.run('COPY', 'a', 'b', 'DB', 'x'))).to.equal('ERR value is not an integer or out of range');
+      // beyond int32: the range error, as redis-server 7.0.15 (and MOVE); beyond int64: not an integer
+      const INT32 = 'ERR value is out of range, value must between -2147483648 and 2147483647';
+      expect(err(n.run('COPY', 'a', 'b', 'DB', '2147483648'))).to.equal(INT32);
+      expect(err(n.run('COPY', 'a', 'b', 'DB', '-2147483649'))).to.equal(INT32);
+      expect(err(n.run('COPY', 'a', 'b', 'DB', '99999999999'))).to.equal(INT32);
+      expect(err(n.run('COPY', 'a', 'b', 'DB', '2147483647'))).to.equal('ERR DB index is out of range');
+      expect(err(n.run('COPY', 'a', 'b', 'DB', '99999999999999999999'))).to.equal('ERR value is not an integer or out of range');
       expect(err(n.run('COPY', 'a', 'b', 'DB'))).to.equal('ERR syntax error');
       expect(err(n.run('COPY', 'a', 'b', 'FOO'))).to.equal('ERR syntax error');
     });

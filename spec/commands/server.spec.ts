@@ -134,6 +134,12 @@ describe('server commands', () => {
         "ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config",
       );
       expect(err(n.run('CONFIG', 'SET', 'databases', '1', 'foo', '2'))).to.include("argument 'databases') - can't set immutable");
+      // dir is protected (Redis 7, enable-protected-configs no): refused with the name as given, nothing changes
+      const dir = n.run('CONFIG', 'GET', 'dir');
+      expect(err(n.run('CONFIG', 'SET', 'hz', '5', 'DIR', '/tmp'))).to.equal(
+        "ERR CONFIG SET failed (possibly related to argument 'DIR') - can't set protected config",
+      );
+      expect(n.run('CONFIG', 'GET', 'dir')).to.deep.equal(dir);
       expect(err(n.run('CONFIG', 'SET', 'hz', '12', 'hz', '13'))).to.equal(
         "ERR CONFIG SET failed (possibly related to argument 'hz') - duplicate parameter",
       );
@@ -205,6 +211,20 @@ describe('server commands', () => {
         '*1\r\n*10\r\n$6\r\ndbsize\r\n:1\r\n~2\r\n+readonly\r\n+fast\r\n:0\r\n:0\r\n:0\r\n' +
           '~3\r\n+@keyspace\r\n+@read\r\n+@fast\r\n~0\r\n~0\r\n~0\r\n',
       );
+    });
+
+    it('INFO in RESP3 sends key specs as a set and a non-empty subcommand list as an array, as Redis 7.0.15', () => {
+      const n = new UnitNode();
+      n.client.out.resp = 3;
+      const get = n.raw(['COMMAND', 'INFO', 'get']);
+      expect(get).to.match(/^\*1\r\n\*10\r\n\$3\r\nget\r\n:2\r\n~2\r\n\+readonly\r\n\+fast\r\n:1\r\n:1\r\n:1\r\n~3\r\n\+@read\r\n\+@string\r\n\+@fast\r\n~0\r\n~1\r\n%3\r\n/);
+      expect(get.endsWith('~0\r\n')).to.equal(true);
+      const config = n.raw(['COMMAND', 'INFO', 'config']);
+      const subs = (new UnitNode().run('COMMAND', 'INFO', 'config') as unknown[][])[0][9] as unknown[];
+      expect(config.startsWith(
+        '*1\r\n*10\r\n$6\r\nconfig\r\n:-2\r\n~0\r\n:0\r\n:0\r\n:0\r\n~1\r\n+@slow\r\n~0\r\n~0\r\n' +
+          `*${subs.length}\r\n*10\r\n`,
+      )).to.equal(true, config.slice(0, 120));
     });
 
     it('DOCS answers a map of summary, since, group (and subcommands), skipping unknown names', () => {
@@ -335,9 +355,31 @@ describe('server commands', () => {
   describe('DEBUG', () => {
     const realSleep = debugHooks.sleep;
     afterEach(() => (debugHooks.sleep = realSleep));
+    const DEBUG_ON = { 'enable-debug-command': 'yes' };
+    const NOT_ALLOWED =
+      'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a ' +
+      'local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+
+    it('is refused by default (enable-debug-command no), with Redis 7\'s text, even HELP; never sleeps', () => {
+      const n = new UnitNode();
+      const slept: number[] = [];
+      debugHooks.sleep = (ms) => slept.push(ms);
+      expect(err(n.run('DEBUG', 'SLEEP', '1000000000'))).to.equal(NOT_ALLOWED);
+      expect(err(n.run('DEBUG', 'HELP'))).to.equal(NOT_ALLOWED);
+      expect(slept).to.deep.equal([]);
+    });
+
+    it('local allows clients without a socket; the directive is immutable as in Redis', () => {
+      const n = new UnitNode({ 'enable-debug-command': 'local' });
+      expect(n.run('DEBUG', 'SET-ACTIVE-EXPIRE', '1')).to.equal('OK');
+      expect(err(n.run('CONFIG', 'SET', 'enable-debug-command', 'yes'))).to.equal(
+        "ERR CONFIG SET failed (possibly related to argument 'enable-debug-command') - can't set immutable config",
+      );
+      expect(n.run('CONFIG', 'GET', 'enable-debug-command')).to.deep.equal(['enable-debug-command', 'local']);
+    });
 
     it('SLEEP blocks for the given seconds (decimals allowed, not a number = 0)', () => {
-      const n = new UnitNode();
+      const n = new UnitNode(DEBUG_ON);
       const slept: number[] = [];
       debugHooks.sleep = (ms) => slept.push(ms);
       expect(n.run('DEBUG', 'SLEEP', '0.25')).to.equal('OK');
@@ -346,7 +388,7 @@ describe('server commands', () => {
     });
 
     it('SET-ACTIVE-EXPIRE switches node.activeExpire', () => {
-      const n = new UnitNode();
+      const n = new UnitNode(DEBUG_ON);
       expect(n.run('DEBUG', 'SET-ACTIVE-EXPIRE', '0')).to.equal('OK');
       expect(n.node.activeExpire).to.equal(false);
       expect(n.run('DEBUG', 'set-active-expire', '1')).to.equal('OK');
@@ -354,7 +396,7 @@ describe('server commands', () => {
     });
 
     it('HELP, and Redis\'s error for unknown subcommands or counts', () => {
-      const n = new UnitNode();
+      const n = new UnitNode(DEBUG_ON);
       expect(n.run('DEBUG', 'HELP') as string[]).to.include('SLEEP <seconds>');
       expect(err(n.run('DEBUG', 'foo'))).to.equal("ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP.");
       expect(err(n.run('DEBUG', 'sleep'))).to.equal("ERR unknown subcommand or wrong number of arguments for 'sleep'. Try DEBUG HELP.");

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { evictionTimeLimitUs } from '../../lib/store/evict';
+import { evictionTimeLimitUs, MAX_SAMPLES } from '../../lib/store/evict';
 import { ReplyError } from '../helpers/resp';
 import { UnitNode } from '../helpers/unit-node';
 
@@ -206,6 +206,22 @@ describe('maxmemory eviction (Evictor)', () => {
     for (let turn = 0; turn < 1000 && n.node.evictor.running; turn++) await new Promise((r) => setImmediate(r));
     expect(n.node.env.memory.used).to.be.at.most(max);
     expect(n.node.evictor.running).to.equal(false);
+  });
+
+  it('maxmemory-samples 2147483647 (Redis\'s max) samples at most MAX_SAMPLES keys per round', () => {
+    const n = filledNode('allkeys-lru', 100, undefined, { 'maxmemory-samples': '2147483647' });
+    const db = n.node.dbs[0];
+    const real = db.randomSlot.bind(db);
+    let calls = 0;
+    db.randomSlot = () => {
+      if (++calls > 100000) throw new Error('sampling does not stop');
+      return real();
+    };
+    n.config.set('maxmemory', String(n.node.env.memory.used - 1000));
+    expect(n.run('SET', 'a', VALUE)).to.equal('OK');
+    const evicted = n.node.env.stats.evicted;
+    expect(evicted).to.be.at.least(1);
+    expect(calls).to.be.at.most(MAX_SAMPLES * evicted);
   });
 
   it('maxmemory-eviction-tenacity maps to time as Redis', () => {
