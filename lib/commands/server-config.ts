@@ -38,9 +38,6 @@ export function configGet(c: Client, argv: string[]): void {
   }
 }
 
-// Redis 7's reason for a protected directive (enable-protected-configs no). Belongs in
-// lib/protocol/errors.ts next to CONFIG_IMMUTABLE, which was being edited elsewhere when this was added.
-const CONFIG_PROTECTED = "can't set protected config";
 
 /**
  * CONFIG SET name value [name value ...]: all or nothing. Errors, as Redis 7: syntax error for an odd
@@ -59,7 +56,7 @@ export function configSet(c: Client, argv: string[]): void {
     const d = DIRECTIVES_BY_NAME.get(asked.toLowerCase());
     if (!d) problem ||= E.ERR_CONFIG_SET_UNKNOWN(asked);
     else if (!d.mutable) problem ||= E.ERR_CONFIG_SET_FAILED(asked, E.CONFIG_IMMUTABLE);
-    else if (d.protected) problem ||= E.ERR_CONFIG_SET_FAILED(asked, CONFIG_PROTECTED);
+    else if (d.protected) problem ||= E.ERR_CONFIG_SET_FAILED(asked, E.CONFIG_PROTECTED);
     else if (pairs.some((p) => p.d === d)) problem ||= E.ERR_CONFIG_SET_FAILED(asked, E.CONFIG_DUPLICATE);
     if (d) pairs.push({ asked, d, text: argv[i + 1] });
   }

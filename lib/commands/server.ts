@@ -103,12 +103,6 @@ function atoi(s: string): number {
   return Number.isNaN(n) ? 0 : n;
 }
 
-// Redis 7's rejection of a protected command (processCommand). Belongs in lib/protocol/errors.ts, which
-// was being edited elsewhere when this was added.
-const ERR_DEBUG_NOT_ALLOWED =
-  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it ' +
-  'from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
-
 /**
  * enable-debug-command: yes, or local and c is local (Redis islocalClient: 127.0.0.1 or ::1; here also an
  * IPv4-mapped ::ffff:127.0.0.1, and a detached client without a socket, as Redis treats its unix socket).
@@ -129,7 +123,7 @@ function debugAllowed(c: Client): boolean {
  * number of arguments for '<sub>'. Try DEBUG HELP.
  */
 function debug(c: Client, argv: string[]): void {
-  if (!debugAllowed(c)) return c.out.error(ERR_DEBUG_NOT_ALLOWED);
+  if (!debugAllowed(c)) return c.out.error(E.ERR_DEBUG_NOT_ALLOWED);
   const sub = argv[1];
   if (is(sub, 'help') && argv.length === 2) {
     return replyHelp(c, 'DEBUG', [

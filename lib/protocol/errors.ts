@@ -98,6 +98,12 @@ export const ERR_CONFIG_SET_UNKNOWN = (name: string) => `ERR Unknown option or n
 export const ERR_CONFIG_SET_FAILED = (name: string, why: string) =>
   `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
 export const CONFIG_IMMUTABLE = "can't set immutable config";
+/** Redis 7's reason for a protected directive (enable-protected-configs no). */
+export const CONFIG_PROTECTED = "can't set protected config";
+/** Redis 7's rejection of DEBUG while enable-debug-command does not allow it (processCommand). */
+export const ERR_DEBUG_NOT_ALLOWED =
+  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it ' +
+  'from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
 export const CONFIG_DUPLICATE = 'duplicate parameter';
 export const ERR_GETKEYS_INVALID_COMMAND = 'ERR Invalid command specified';
 export const ERR_GETKEYS_NO_KEYS = 'ERR The command has no key arguments';
