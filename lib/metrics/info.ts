@@ -122,6 +122,7 @@ function memory(node: Node): InfoFields {
     ['maxmemory_policy', node.config.str('maxmemory-policy')],
     ['mem_allocator', 'v8'],
     ['shardcache_full_gcs', node.reclaimer.runs],
+    ['shardcache_heap_tight', node.heapTight ? 1 : 0],
     ['lazyfree_pending_objects', 0],
   ];
 }

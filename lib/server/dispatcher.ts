@@ -38,9 +38,14 @@ export function execute(node: Node, c: Client, argv: string[]): void {
     reject(node, c, cmd, E.ERR_NOAUTH);
     return;
   }
-  if (node.maxmemory > 0 && !node.evictor.makeRoom() && spec.flags.includes('denyoom')) {
-    reject(node, c, cmd, E.ERR_OOM);
-    return;
+  // Over maxmemory after evicting, or near V8's heap limit (heapTight): commands that may grow memory
+  // get OOM, everything else still runs.
+  if (node.maxmemory > 0 || node.heapTight) {
+    const full = (node.maxmemory > 0 && !node.evictor.makeRoom()) || node.heapTight;
+    if (full && spec.flags.includes('denyoom')) {
+      reject(node, c, cmd, E.ERR_OOM);
+      return;
+    }
   }
   if (node.monitors.size > 0 && !spec.flags.includes('admin') && !spec.flags.includes('skip_monitor')) {
     node.feedMonitors(c, argv);

@@ -2,6 +2,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
+import * as v8 from 'v8';
 import { CommandTable } from '../commands/registry';
 import type { Config } from '../config/config';
 import { ServerStats } from '../metrics/stats';
@@ -16,6 +17,9 @@ import { formatMonitorLine } from './monitor';
 import { IdleReclaimer } from './reclaim';
 
 export { REDIS_VERSION, SHARDCACHE_VERSION } from './version';
+
+/** Share of V8's heap limit (heap_size_limit) above which writes are refused. */
+export const HEAP_TIGHT_SHARE = 0.9;
 
 export interface NodeOptions {
   clock?: Clock;
@@ -40,6 +44,12 @@ export class Node {
   nextClientId = 1;
   /** maxmemory in bytes (cached: read before every command). */
   maxmemory = 0;
+  /**
+   * True while V8's heap is above HEAP_TIGHT_SHARE of its limit (checked by the cron): writes then get
+   * OOM, as over maxmemory, instead of the process dying of heap exhaustion (with maxmemory 0 or set
+   * above what the heap can hold).
+   */
+  heapTight = false;
   /** proto-max-bulk-len in bytes (cached: read for every request argument). */
   protoMaxBulkLen = 0;
   /** Active expiry on (DEBUG SET-ACTIVE-EXPIRE). */
@@ -186,6 +196,12 @@ export class Node {
     this.stats.notePeak(this.env.memory.used);
     if (this.activeExpire) activeExpireCycle(this.dbs, this.config);
     this.reclaimer.tick(now);
+    const heap = v8.getHeapStatistics();
+    const tight = heap.used_heap_size > HEAP_TIGHT_SHARE * heap.heap_size_limit;
+    if (tight !== this.heapTight) {
+      this.heapTight = tight;
+      this.log.warning(tight ? `Heap at ${Math.round(heap.used_heap_size / 2 ** 20)} MB of a ${Math.round(heap.heap_size_limit / 2 ** 20)} MB limit: refusing writes (OOM) until it drops` : 'Heap back under its limit: accepting writes');
+    }
     const timeout = this.config.num('timeout') * 1000;
     for (const c of this.clients.values()) {
       if (c.socket === null) continue;

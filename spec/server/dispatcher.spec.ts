@@ -36,3 +36,27 @@ describe('dispatcher', () => {
     expect(n.node.stats.internalErrors).to.equal(1);
   });
 });
+
+describe('dispatcher: heap protection', () => {
+  it('while the heap is near its limit, denyoom commands get OOM and the rest still run', () => {
+    const n = new UnitNode();
+    n.run('SET', 'k', 'v');
+    n.node.heapTight = true;
+    const r = n.run('SET', 'k2', 'v2');
+    expect(r).to.be.instanceOf(ReplyError);
+    expect((r as Error).message).to.equal("OOM command not allowed when used memory > 'maxmemory'.");
+    expect(n.run('GET', 'k')).to.equal('v');
+    expect(n.run('DEL', 'k')).to.equal(1);
+    expect(n.run('INFO', 'memory') as string).to.include('shardcache_heap_tight:1\r\n');
+    n.node.heapTight = false;
+    expect(n.run('SET', 'k2', 'v2')).to.equal('OK');
+  });
+
+  it('the cron finds the heap well under its limit in a spec process', () => {
+    const n = new UnitNode();
+    n.node.log.level = 'nothing';
+    n.node.heapTight = true;
+    n.node.cron();
+    expect(n.node.heapTight).to.equal(false);
+  });
+});
