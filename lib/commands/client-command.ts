@@ -2,6 +2,7 @@
 // texts). Every connection is a "normal" client of the user "default" until replication and ACLs exist.
 import * as E from '../protocol/errors';
 import type { Client } from '../server/client';
+import { replyHelp } from './help';
 import { is, parseInt64 } from './args';
 import { NO_KEYS, type CommandFlag, type CommandSpec, type Handler } from './types';
 
@@ -187,7 +188,6 @@ function clientOnOff(c: Client, argv: string[]): void {
 }
 
 const HELP = [
-  'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'GETNAME',
   '    Return the name of the current connection.',
   'ID',
@@ -222,14 +222,11 @@ const HELP = [
   '    Protect current client connection from eviction.',
   'NO-TOUCH (ON|OFF)',
   '    Will not touch LRU/LFU stats when this mode is on.',
-  'HELP',
-  '    Prints this help.',
 ];
 
 /** CLIENT HELP: the subcommands, one status line each. */
 function clientHelp(c: Client): void {
-  c.out.array(HELP.length);
-  for (const line of HELP) c.out.simple(line);
+  replyHelp(c, 'CLIENT', HELP);
 }
 
 const STATE: readonly CommandFlag[] = ['noscript', 'loading', 'stale'];

@@ -4,6 +4,7 @@ import { dumpValue, restoreValue } from '../store/dump';
 import { lfuDecayed, lfuMinutes } from '../store/lfu';
 import { stringPayload, type Value } from '../store/value';
 import type { Client } from '../server/client';
+import { replyHelp } from './help';
 import { is, parseInt64 } from './args';
 import { MAX_EXPIRE_MS, lookupReadNoTouch } from './keyspace-expire';
 import { NO_KEYS, ONE_KEY, type CommandSpec, type KeyPositions } from './types';
@@ -70,7 +71,6 @@ function objectFreq(c: Client, argv: string[]): void {
 }
 
 const OBJECT_HELP = [
-  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'ENCODING <key>',
   '    Return the kind of internal representation used in order to store the value',
   '    associated with a <key>.',
@@ -83,14 +83,11 @@ const OBJECT_HELP = [
   'REFCOUNT <key>',
   '    Return the number of references of the value associated with the specified',
   '    <key>.',
-  'HELP',
-  '    Prints this help.',
 ];
 
 /** OBJECT HELP: the help lines as status replies. */
 function objectHelp(c: Client): void {
-  c.out.array(OBJECT_HELP.length);
-  for (const line of OBJECT_HELP) c.out.simple(line);
+  replyHelp(c, 'OBJECT', OBJECT_HELP);
 }
 
 /** DUMP key: the payload (see store/dump.ts), nil when the key is absent. */
