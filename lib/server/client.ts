@@ -25,6 +25,8 @@ export class Client {
   /** Set by QUIT, protocol errors and CLIENT KILL: the connection closes once pending replies are written. */
   closeAfterReply = false;
   closed = false;
+  /** Waiting in the node's list of clients to flush at the end of this event-loop turn. */
+  flushQueued = false;
   /** In MONITOR mode. */
   monitor = false;
   /** When the pending output first exceeded the soft limit (0 = not over it). */
@@ -70,7 +72,10 @@ export class Client {
     return this.fromWire ? this.parser.bulkForm(i) : bulkString(argv[i]);
   }
 
-  /** Handles bytes from the socket: parse, run every complete command, write all replies at once. */
+  /**
+   * Handles bytes from the socket: parse and run every complete command; their replies leave in one
+   * write once this event-loop turn has read every ready socket (Node.flushLater).
+   */
   onData(chunk: Buffer): void {
     if (this.closed) return; // bytes after a protocol error or QUIT are not parsed
     const node = this.node;
@@ -121,7 +126,9 @@ export class Client {
       return;
     }
     this.parser.release();
-    this.flush();
+    if (this.socket === null) return;
+    if (this.closeAfterReply) this.flush();
+    else this.node.flushLater(this);
   }
 
   /** Writes pending replies in one socket write; closes when asked to; enforces output limits. */

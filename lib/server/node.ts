@@ -118,6 +118,31 @@ export class Node {
   }
 
   /**
+   * Writes c's replies once this event-loop turn has read from every ready socket (Redis's
+   * beforeSleep / handleClientsWithPendingWrites), so the writes of one turn go out together.
+   */
+  flushLater(c: Client): void {
+    if (c.flushQueued) return;
+    c.flushQueued = true;
+    this.pendingFlush.push(c);
+    if (this.pendingFlushTimer === null) this.pendingFlushTimer = setImmediate(this.flushPending);
+  }
+
+  private pendingFlush: Client[] = [];
+  private pendingFlushTimer: NodeJS.Immediate | null = null;
+  /** Writes every client's replies queued by flushLater now (the end of the event-loop turn; specs). */
+  readonly flushPending = (): void => {
+    if (this.pendingFlushTimer !== null) clearImmediate(this.pendingFlushTimer);
+    this.pendingFlushTimer = null;
+    const list = this.pendingFlush;
+    this.pendingFlush = [];
+    for (let i = 0; i < list.length; i++) {
+      list[i].flushQueued = false;
+      list[i].flush();
+    }
+  };
+
+  /**
    * Sends a command to every MONITOR client (flushed once per event-loop turn). Never throws: a failure
    * (a line too large to build, a broken monitor) is logged and the command still runs.
    */

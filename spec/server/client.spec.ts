@@ -51,12 +51,35 @@ function connect(n: UnitNode): { c: Client; sock: FakeSocket } {
   const sock = new FakeSocket();
   const c = new Client(n.node, sock as unknown as net.Socket);
   n.node.clients.set(c.id, c);
+  // Replies leave at the end of the event-loop turn (Node.flushLater): end the turn after each read.
+  const onData = c.onData.bind(c);
+  c.onData = (chunk: Buffer) => {
+    onData(chunk);
+    n.node.flushPending();
+  };
   return { c, sock };
 }
 
 const cmd = (...args: string[]) => `*${args.length}\r\n` + args.map((a) => `$${a.length}\r\n${a}\r\n`).join('');
 
 describe('Client', () => {
+  it('replies leave at the end of the event-loop turn: one write per client, even for two reads in that turn', async () => {
+    const n = new UnitNode();
+    const a = new FakeSocket();
+    const b = new FakeSocket();
+    const ca = new Client(n.node, a as unknown as net.Socket);
+    const cb = new Client(n.node, b as unknown as net.Socket);
+    ca.onData(Buffer.from(cmd('SET', 'k', 'v')));
+    cb.onData(Buffer.from('PING\r\n'));
+    ca.onData(Buffer.from(cmd('GET', 'k')));
+    expect(a.writes).to.have.length(0);
+    expect(b.writes).to.have.length(0);
+    await new Promise((r) => setImmediate(r));
+    expect(a.writes).to.have.length(1);
+    expect(a.replies()).to.deep.equal(['OK', 'v']);
+    expect(b.replies()).to.deep.equal(['PONG']);
+  });
+
   it('runs every command of one read and writes all replies in one socket write', () => {
     const n = new UnitNode();
     const { c, sock } = connect(n);
