@@ -83,8 +83,9 @@ describe('integration: redis-cli and redis-benchmark', function () {
   needs(['hello'])('-3 (RESP3 via HELLO 3)', () => {
     it('negotiates RESP3 and prints the HELLO map', async () => {
       const r = await cli('-3', '--no-raw', 'hello', '3');
-      expect(r.stderr).to.equal('');
-      expect(r.stdout).to.contain('"proto" => (integer) 3');
+      const seen = `redis-cli said: ${JSON.stringify(r)}`; // a failure shows everything the tool printed
+      expect(r.stderr, seen).to.equal('');
+      expect(r.stdout, seen).to.contain('"proto" => (integer) 3');
       await cli('set', 'cli:r3', 'v');
       expect(await cli('-3', '--no-raw', 'get', 'cli:r3')).to.deep.equal({ code: 0, stdout: '"v"\n', stderr: '' });
       expect((await cli('-3', '--no-raw', 'get', 'cli:missing')).stdout).to.equal('(nil)\n');
