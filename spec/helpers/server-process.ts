@@ -29,9 +29,21 @@ export interface ServerProcess {
 
 /**
  * Starts `bin/shardcache-server [configFile] --bind 127.0.0.1 --port P ...args` and resolves once it logs
- * "Ready to accept connections". Rejects if it exits first or does not get ready in 10 s.
+ * "Ready to accept connections". Rejects if it exits first or does not get ready in 10 s. The free port
+ * is released before the server binds it, so another socket may take it in between: then it tries again
+ * on another port (3 attempts).
  */
 export async function startServer(args: string[] = [], configFile?: string): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(args, configFile);
+    } catch (e) {
+      if (attempt >= 3 || !String(e).includes('Address already in use')) throw e;
+    }
+  }
+}
+
+async function startServerOnce(args: string[], configFile?: string): Promise<ServerProcess> {
   const port = await freePort();
   const argv = [...(configFile ? [configFile] : []), '--bind', '127.0.0.1', '--port', String(port), ...args];
   // Executed as users run it, so the node flags of its #! line apply.
