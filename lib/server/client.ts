@@ -1,7 +1,7 @@
 // One connection: its parser, its reply writer and its state (database, name, protocol, auth). Every
 // command parsed from one read runs before the replies leave, in a single socket write.
 import type * as net from 'net';
-import { ProtocolError, RequestParser, bulkString } from '../protocol/parser';
+import { ProtocolError, RequestParser, bulkString, flat } from '../protocol/parser';
 import { Reply } from '../protocol/reply';
 import type { Keyspace } from '../store/keyspace';
 import type { Node } from './node';
@@ -69,7 +69,7 @@ export class Client {
 
   /** Argument i of the running command as a RESP bulk string (a stored string value). */
   bulkArg(argv: readonly string[], i: number): string {
-    return this.fromWire ? this.parser.bulkForm(i) : bulkString(argv[i]);
+    return this.fromWire ? this.parser.bulkForm(i) : flat(bulkString(argv[i]));
   }
 
   /**

@@ -1,7 +1,7 @@
 // Values. A string value is stored in its RESP bulk form (`$len\r\n<bytes>\r\n`) as a latin1 string,
 // so GET writes it as is: no header to build, no copy into a Buffer. Other types (lists, hashes, ...)
 // will be objects with a `type` field.
-import { bulkString } from '../protocol/parser';
+import { bulkString, flat } from '../protocol/parser';
 
 /** A stored value. Today only strings, in bulk form. */
 export type Value = string;
@@ -10,7 +10,7 @@ export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
 /** The value for a string payload (latin1), flattened so it holds no rope nodes. */
 export function stringValue(payload: string): Value {
-  return flatten(bulkString(payload));
+  return flat(bulkString(payload));
 }
 
 /** The payload (the stored bytes as a latin1 string) of a string value. */
@@ -30,14 +30,4 @@ export function typeName(_v: Value): TypeName {
 /** Bytes a value is charged in used_memory (its stored form). */
 export function valueBytes(v: Value): number {
   return v.length;
-}
-
-/**
- * V8 concatenations build ropes (ConsStrings); reading a char flattens one in place, and the garbage
- * collector then drops the rope node. Stored values are flattened so they cost their bytes only.
- */
-export function flatten(s: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-unused-expressions
-  s.charCodeAt(0);
-  return s;
 }
