@@ -16,6 +16,11 @@ import { ClusterView } from './view';
 
 /** Pause between retries of an etcd operation that failed (registration, controller, commit), ms. */
 const RETRY_MS = 250;
+/**
+ * Least time between two migration commits of this node, ms: each commit makes every node parse the
+ * topology and rebuild its view, so slots emptied meanwhile are batched into the next commit.
+ */
+const COMMIT_SPACING_MS = 200;
 /** The controller also re-plans this often, in case a watch event was missed, ms. */
 const RECONCILE_EVERY_MS = 1000;
 
@@ -90,6 +95,7 @@ export class ClusterAgent {
   private reconcileTimer: NodeJS.Timeout | null = null;
   private pendingCommits = new Map<string, Set<number>>();
   private committing = false;
+  private lastCommitAt = 0;
   /** When the coordinator first saw a topology node without registration (ms), by node id. */
   private missingSince = new Map<string, number>();
   private etcdDown = false;
@@ -405,6 +411,8 @@ export class ClusterAgent {
     while (this.committing) await this.nextCommitTurn();
     if (!slots.some((s) => this.pendingCommits.get(from)?.has(s))) return true; // done by a merged commit
     this.committing = true;
+    const wait = this.lastCommitAt + COMMIT_SPACING_MS - Date.now();
+    if (wait > 0) await sleep(wait);
     const batch = this.pendingCommits;
     this.pendingCommits = new Map();
     try {
@@ -435,6 +443,7 @@ export class ClusterAgent {
       }
       return false;
     } finally {
+      this.lastCommitAt = Date.now();
       this.committing = false;
       this.wakeCommitters();
     }
@@ -454,7 +463,8 @@ export class ClusterAgent {
 
   /**
    * SHUTDOWN / SIGTERM: marks this node leaving, waits until the coordinator has handed its slots to
-   * the others and removed it from the topology (or timeoutMs passed, or etcd is unreachable), then
+   * the others and removed it from the topology (or timeoutMs passed, or etcd became unreachable: no one
+   * could take the slots then), then
    * stop()s. Resolves true when the hand-off completed.
    */
   async leave(timeoutMs: number): Promise<boolean> {
@@ -464,7 +474,7 @@ export class ClusterAgent {
     try {
       await this.updateRegistration();
       if (this.coordinator) void this.reconcile();
-      while (Date.now() < deadline) {
+      while (Date.now() < deadline && !this.etcdDown) {
         if (this.view.node(this.myId) === undefined && this.reg !== null) {
           done = true;
           break;

@@ -180,10 +180,9 @@ export function validateTopology(value: unknown): Topology {
     if (slots[i][0] <= slots[i - 1][1]) throw new TopologyError('$.slots', `ranges ${slots[i - 1][0]}-${slots[i - 1][1]} and ${slots[i][0]}-${slots[i][1]} overlap`);
   }
 
-  const ownerOf = (slot: number): string | null => {
-    for (const [s, e, sid] of slots) if (slot >= s && slot <= e) return sid;
-    return null;
-  };
+  const owners: (string | undefined)[] = new Array(SLOTS);
+  for (const [s, e, sid] of slots) owners.fill(sid, s, e + 1);
+  const ownerOf = (slot: number): string | null => owners[slot] ?? null;
   const seen = new Set<number>();
   const migrating: Migration[] = arr(o.migrating, '$.migrating').map((raw, i) => {
     const path = `$.migrating[${i}]`;
