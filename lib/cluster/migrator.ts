@@ -3,7 +3,9 @@
 // For every migration in the view whose `from` is my shard, the keys of the slot are copied to the
 // target shard's primary, one target connection (Peer) per target shard, slot after slot in ascending
 // order. Each key goes as `RESTORE-ASKING key <abs expiry ms or 0> <DUMP payload> REPLACE ABSTTL`,
-// pipelined, at most batchKeys sends awaiting a reply per target. A key is "in flight" from its first
+// pipelined, at most batchKeys sends awaiting a reply per target. The window spans slots: once every key
+// of a slot was sent, the next slot starts while the earlier one's replies come back (with ~6 keys a slot,
+// one round trip per slot would cap the rate at a few thousand keys/s). A key is "in flight" from its first
 // send until an OK for its latest state arrived:
 // - written meanwhile (noteWrite): sent again, its current value, or when it is gone (or expired) the
 //   delete form `RESTORE-ASKING key 1 <payload of ''> REPLACE ABSTTL` (a past expiry with REPLACE removes
@@ -59,12 +61,14 @@ interface Target {
   /** `ip:port` of the target primary; a change replaces the Target. */
   addr: string;
   peer: Peer;
-  /** Slots still to do after `current`, ascending. */
+  /** Slots not started yet, ascending. */
   queue: number[];
-  /** The slot being moved, -1 between slots. */
+  /** The slot whose keys are being sent, -1 between slots. */
   current: number;
-  /** Keys of `current` in flight. */
+  /** Keys in flight to this target, any slot. */
   flight: Map<string, Flight>;
+  /** Keys in flight per slot (slots with none are absent). A started slot is done when it has none and no key here. */
+  perSlot: Map<number, number>;
   /** Sends awaiting a reply. */
   outstanding: number;
   /** Keys in flight whose latest send failed: to send again after the pause. */
@@ -133,6 +137,7 @@ export class Migrator {
           queue: [],
           current: -1,
           flight: new Map(),
+          perSlot: new Map(),
           outstanding: 0,
           retry: [],
           paused: null,
@@ -142,8 +147,11 @@ export class Migrator {
         this.targets.set(shard, t);
         this.host.log.notice(`Migrating ${todo.size} slot(s) to shard ${shard} at ${addr}`);
       }
-      if (t.current >= 0 && !todo.has(t.current)) this.cancelCurrent(t);
+      this.cancelSlots(t, (slot) => !todo.has(slot));
+      if (t.current >= 0 && !todo.has(t.current)) t.current = -1;
+      // Slots started (current, or draining: all sent, replies pending) are not queued again.
       todo.delete(t.current);
+      for (const slot of t.perSlot.keys()) todo.delete(slot);
       t.queue = [...todo].sort((a, b) => a - b);
     }
     for (const t of this.targets.values()) this.pump(t);
@@ -186,15 +194,18 @@ export class Migrator {
     for (;;) {
       if (t.current < 0) {
         if (t.queue.length === 0) {
-          this.stopTarget(t); // all slots done
+          if (t.flight.size === 0) this.stopTarget(t); // all slots done
           return;
         }
         t.current = t.queue.shift() as number;
       }
       const slot = t.current;
       const want = this.batch - t.outstanding;
+      if (want <= 0) return;
+      const inSlot = t.perSlot.get(slot) ?? 0;
       let sent = 0;
-      for (const key of db.keysInSlot(slot, want + t.flight.size)) {
+      // Keys in flight that are still here come back in this walk too: ask for that many more.
+      for (const key of db.keysInSlot(slot, want + inSlot)) {
         if (t.flight.has(key)) continue;
         const f: Flight = { slot, dirty: false, sentValue: false, cancelled: false };
         t.flight.set(key, f);
@@ -202,10 +213,11 @@ export class Migrator {
         this.sendKey(t, key, f);
         if (++sent === want) break;
       }
-      // Nothing new to send: wait for the replies, or the slot is empty and done.
-      if (sent > 0 || t.flight.size > 0) return;
+      if (sent > 0) t.perSlot.set(slot, inSlot + sent);
+      if (sent === want) return; // window full
+      // Every key of the slot is in flight: on to the next slot; this one is done once its replies are in.
       t.current = -1;
-      this.slotEmptied(slot);
+      if (inSlot + sent === 0) this.slotEmptied(slot);
     }
   }
 
@@ -260,28 +272,42 @@ export class Migrator {
     }
     t.flight.delete(key);
     this.flights.delete(key);
-    const s = this.host.db.peek(key);
-    if (s >= 0) this.host.db.deleteSlot(s);
+    const db = this.host.db;
+    const s = db.peek(key);
+    if (s >= 0) db.deleteSlot(s);
     if (f.sentValue) this.stats.keysMoved++;
+    const left = (t.perSlot.get(f.slot) ?? 0) - 1;
+    if (f.slot !== t.current) {
+      if (left > 0) t.perSlot.set(f.slot, left);
+      else {
+        t.perSlot.delete(f.slot);
+        // A key that appeared in a drained slot (the router should not let that happen): go over it again.
+        if (db.countKeysInSlot(f.slot) === 0) this.slotEmptied(f.slot);
+        else t.queue.unshift(f.slot);
+      }
+    } else if (left > 0) t.perSlot.set(f.slot, left);
+    else t.perSlot.delete(f.slot);
     this.pump(t);
   }
 
   // ---- stopping ----
 
-  /** Forgets the keys in flight of t's current slot (they stay here) and leaves the slot. */
-  private cancelCurrent(t: Target): void {
+  /** Forgets t's keys in flight of the slots `which` selects: they stay here, their replies are ignored. */
+  private cancelSlots(t: Target, which: (slot: number) => boolean): void {
     for (const [key, f] of t.flight) {
+      if (!which(f.slot)) continue;
       f.cancelled = true;
+      t.flight.delete(key);
       this.flights.delete(key);
+      t.perSlot.delete(f.slot);
     }
-    t.flight.clear();
-    t.retry = [];
-    t.current = -1;
+    t.retry = t.retry.filter((key) => t.flight.has(key));
   }
 
   private stopTarget(t: Target): void {
     if (t.stopped) return;
-    this.cancelCurrent(t);
+    this.cancelSlots(t, () => true);
+    t.current = -1;
     t.stopped = true;
     t.queue = [];
     if (t.paused !== null) clearTimeout(t.paused);
@@ -293,6 +319,7 @@ export class Migrator {
   // ---- commits ----
 
   private slotEmptied(slot: number): void {
+    if (this.done.has(slot)) return;
     this.done.add(slot);
     this.toCommit.add(slot);
     this.kickCommit();
