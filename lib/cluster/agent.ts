@@ -99,6 +99,8 @@ export class ClusterAgent {
   /** When the coordinator first saw a topology node without registration (ms), by node id. */
   private missingSince = new Map<string, number>();
   private etcdDown = false;
+  /** When this node last became coordinator or saw etcd come back (ms): longer grace for missing nodes. */
+  private calmSince = 0;
   private stopped = false;
   private viewWaiters: Array<() => void> = [];
 
@@ -135,6 +137,7 @@ export class ClusterAgent {
   private etcdOk(): void {
     if (!this.etcdDown) return;
     this.etcdDown = false;
+    this.calmSince = Date.now();
     this.node.log.notice('etcd reachable again');
   }
 
@@ -308,6 +311,7 @@ export class ClusterAgent {
           campaign.on('elected', () => {
             if (this.stopped) return;
             this.coordinator = true;
+            this.calmSince = Date.now();
             this.missingSince.clear();
             this.node.log.notice(`This node is now the cluster coordinator (epoch ${this.view.version})`);
             void this.reconcile();
@@ -332,8 +336,9 @@ export class ClusterAgent {
   /**
    * One controller pass (coordinator only; passes never overlap, a request during one runs another):
    * reads the topology and the registrations, plans, writes the plan by CAS. A node without registration
-   * counts as alive for a grace period (a quarter of the node timeout, at least 500 ms) so that nodes
-   * re-registering after an etcd outage are not removed.
+   * counts as alive for a grace period (a quarter of the node timeout, at least 500 ms; a whole node
+   * timeout after this node was elected or saw etcd come back) so that nodes re-registering after an
+   * etcd outage are not removed.
    */
   private async reconcile(): Promise<void> {
     if (this.reconciling) {
@@ -357,7 +362,8 @@ export class ClusterAgent {
           if (reg !== null) live.set(n.key.toString('utf8').slice(`${this.prefix}/nodes/`.length), reg);
         }
         const now = Date.now();
-        const grace = Math.max(500, this.opts.nodeTimeoutMs / 4);
+        // Just elected or etcd just back: every node may be re-registering, so wait a whole node timeout.
+        const grace = Math.max(500, this.opts.nodeTimeoutMs / 4, this.calmSince + this.opts.nodeTimeoutMs - now);
         for (const id of this.missingSince.keys()) if (live.has(id) || current.nodes[id] === undefined) this.missingSince.delete(id);
         for (const [id, n] of Object.entries(current.nodes)) {
           if (live.has(id)) continue;
