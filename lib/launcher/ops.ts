@@ -10,7 +10,7 @@ import { spawnNode, stopNode, waitNodeGone, waitReady, type NodeOptions, type St
 import { portFree } from './ports';
 import { command } from './resp';
 import { readSnapshot, nodeIdAtPort, type Snapshot } from './snapshot';
-import { etcdPrefix, liveProcesses, processAlive, readState, writeState, NODE_MARK, STATE_FILE, type ClusterState, type NodeState } from './state';
+import { etcdPrefix, liveProcesses, processAlive, readState, writeState, ETCD_MARK, NODE_MARK, STATE_FILE, type ClusterState, type NodeState } from './state';
 import { formatStatus } from './status';
 import { waitSettled } from './wait';
 
@@ -22,7 +22,14 @@ const STOP_GRACE_MS = 10000;
 const nodeOptions = (s: ClusterState): NodeOptions => ({ etcd: s.etcd, name: s.name, nodeTimeoutMs: s.nodeTimeoutMs });
 const liveNodes = (s: ClusterState) => s.nodes.filter((n) => processAlive(n.pid, NODE_MARK));
 
+/** The first sentence of an etcd/gRPC error (their messages run on with resolution notes). */
+function etcdError(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/\. Last error:.*$/, '');
+}
+
+/** Runs fn with a client of the cluster's etcd; refuses at once when the launcher's own etcd is stopped. */
 async function withEtcd<T>(s: ClusterState, fn: (c: Etcd3) => Promise<T>): Promise<T> {
+  if (s.ownEtcd !== null && !processAlive(s.ownEtcd.pid, ETCD_MARK)) throw new Error('the cluster is not running (its etcd is stopped; start it again with shardcache-cluster start)');
   const c = connectEtcd(s.etcd.split(','));
   try {
     return await fn(c);
@@ -141,7 +148,9 @@ function findTarget(s: ClusterState, snap: Snapshot, o: RemoveNodeCommand): { no
 export async function removeNode(o: RemoveNodeCommand): Promise<string> {
   const s = readState(o.dir);
   return withEtcd(s, async (client) => {
-    const snap = await readSnapshot(client, etcdPrefix(s));
+    const snap = await readSnapshot(client, etcdPrefix(s)).catch((e) => {
+      throw new Error(`cannot read the cluster from etcd at ${s.etcd}: ${etcdError(e)}`);
+    });
     const { node, id } = findTarget(s, snap, o);
     const rest = liveNodes(s).filter((n) => n !== node);
     if (rest.length === 0) throw new Error(`port ${node.port} is the last node: use shardcache-cluster stop`);
@@ -160,8 +169,9 @@ export async function removeNode(o: RemoveNodeCommand): Promise<string> {
 /** stop: SHUTDOWN NOW to every node (SIGKILL after 10 s), then stops the own etcd. Keeps logs and dirs. */
 export async function stop(dir: string): Promise<string> {
   const s = readState(dir);
-  const etcdRunning = s.ownEtcd !== null && processAlive(s.ownEtcd.pid, 'etcd');
+  const etcdRunning = s.ownEtcd !== null && processAlive(s.ownEtcd.pid, ETCD_MARK);
   const n = await stopAll(dir, s);
+  if (n === 0 && !etcdRunning) return 'nothing was running';
   return `stopped ${n} node${n === 1 ? '' : 's'}${etcdRunning ? ' and etcd' : ''}`;
 }
 
@@ -173,7 +183,7 @@ export async function status(dir: string): Promise<string> {
     try {
       snap = await readSnapshot(client, etcdPrefix(s));
     } catch (e) {
-      throw new Error(`cannot read the cluster from etcd at ${s.etcd}: ${(e as Error).message}`);
+      throw new Error(`cannot read the cluster from etcd at ${s.etcd}: ${etcdError(e)}`);
     }
     const keys = new Map<string, number>();
     await Promise.all(

@@ -57,7 +57,7 @@ export async function waitSettled(o: WaitOptions): Promise<Snapshot> {
       if (r === null) return s;
       reason = r;
     } catch (e) {
-      reason = `etcd: ${(e as Error).message}`;
+      reason = `etcd: ${(e as Error).message.split('\n')[0].replace(/\. Last error:.*$/, '')}`;
     }
     if (Date.now() > until) throw new Error(`cluster not ready in ${o.timeoutMs} ms: ${reason}`);
     await sleep(100);

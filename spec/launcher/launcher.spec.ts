@@ -45,7 +45,10 @@ function parseStatus(text: string) {
   return { rows, summary: lines[lines.length - 1] };
 }
 
-const withCluster = DIRECTIVES_BY_NAME.has('cluster-etcd') ? describe : describe.skip;
+// Needs cluster mode and the migrator: without it even start can hang, as a node joining after the first
+// plan gets its slots by migration (empty slots too), which only the migrator commits.
+const withCluster = DIRECTIVES_BY_NAME.has('cluster-etcd') && fs.existsSync(path.join(ROOT, 'dist', 'lib', 'cluster', 'migrator.js')) ? describe : describe.skip;
+const alive = (pid: number) => processAlive(pid, 'shardcache-server') || processAlive(pid, 'etcd');
 
 describe('shardcache-cluster usage errors', () => {
   it('exits 2 for bad usage and for replicas, with one line on stderr', async () => {
@@ -108,7 +111,7 @@ withCluster('shardcache-cluster (real etcd and nodes)', function () {
   });
   after(async () => {
     if (fs.existsSync(path.join(dir, 'cluster.json'))) await cluster(['stop', '--dir', dir]);
-    for (const pid of pids) if (processAlive(pid, '')) process.kill(pid, 'SIGKILL');
+    for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -167,7 +170,7 @@ withCluster('shardcache-cluster (real etcd and nodes)', function () {
     const r = await cluster(['stop', '--dir', dir]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.equal('stopped 3 nodes and etcd\n');
-    for (const pid of pids) expect(processAlive(pid, ''), `pid ${pid}`).to.equal(false);
+    for (const pid of pids) expect(alive(pid), `pid ${pid}`).to.equal(false);
     const after = readState(dir);
     expect(after.nodes.every((n) => n.pid === null) && after.ownEtcd!.pid === null).to.equal(true);
     for (const n of before.nodes) expect(fs.existsSync(path.join(n.dir, 'node.log'))).to.equal(true);
