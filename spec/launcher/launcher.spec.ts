@@ -45,9 +45,12 @@ function parseStatus(text: string) {
   return { rows, summary: lines[lines.length - 1] };
 }
 
-// Needs cluster mode and the migrator: without it even start can hang, as a node joining after the first
-// plan gets its slots by migration (empty slots too), which only the migrator commits.
-const withCluster = DIRECTIVES_BY_NAME.has('cluster-etcd') && fs.existsSync(path.join(ROOT, 'dist', 'lib', 'cluster', 'migrator.js')) ? describe : describe.skip;
+// Needs cluster mode with the migrator wired in (setup.ts creating a Migrator): without it even start can
+// hang, as a node joining after the first plan gets its slots by migration (empty slots too), which only
+// the migrator commits. Skipped until then, so that it enables itself once the wiring is merged.
+const setupJs = path.join(ROOT, 'dist', 'lib', 'cluster', 'setup.js');
+const migratorWired = fs.existsSync(setupJs) && fs.readFileSync(setupJs, 'utf8').includes('Migrator');
+const withCluster = DIRECTIVES_BY_NAME.has('cluster-etcd') && migratorWired ? describe : describe.skip;
 const alive = (pid: number) => processAlive(pid, 'shardcache-server') || processAlive(pid, 'etcd');
 
 describe('shardcache-cluster usage errors', () => {
@@ -112,7 +115,7 @@ withCluster('shardcache-cluster (real etcd and nodes)', function () {
   after(async () => {
     if (fs.existsSync(path.join(dir, 'cluster.json'))) await cluster(['stop', '--dir', dir]);
     for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!process.env.KEEP_LAUNCHER_DIR) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('start --nodes 3 prints the seed, and the cluster serves redis-cli -c', async () => {
