@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { Cluster } from 'ioredis';
 import { createCluster } from 'redis';
 import { keySlot } from '../../lib/cluster/slots';
-import { startCluster, type TestCluster } from '../helpers/cluster';
+import { describeCluster, startCluster, type TestCluster } from '../helpers/cluster';
 import { ReplyError } from '../helpers/resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -78,7 +78,7 @@ function nodeRedisDriver(port: number): Driver {
   };
 }
 
-describe('integration: cluster clients (ioredis 5, ioredis 6, node-redis)', function () {
+describeCluster('integration: cluster clients (ioredis 5, ioredis 6, node-redis)', function () {
   this.timeout(60000);
   let cluster: TestCluster;
 
