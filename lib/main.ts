@@ -3,6 +3,11 @@ import * as path from 'path';
 import type { Config } from './config/config';
 import { loadConfig } from './config/load';
 import { Node, REDIS_VERSION, SHARDCACHE_VERSION } from './server/node';
+import { enableClusterMode, startClusterMode } from './cluster/setup';
+import type { ClusterAgent } from './cluster/agent';
+
+/** How long SHUTDOWN / SIGTERM of a cluster node waits for its slots to be handed off, ms. */
+const HANDOFF_TIMEOUT_MS = 60_000;
 
 const USAGE =
   'Usage: shardcache-server [/path/to/shardcache.conf] [--name value ...]\n' +
@@ -28,7 +33,8 @@ function fatal(msg: string, node?: Node, logToFile = false): never {
  * "*** FATAL CONFIG ERROR *** <file>:<line>: directive '<name>': <reason> (>>> '<line>')", "Can't chdir
  * to '<dir>': ...", "Can't open the log file: ...", "Configured to not listen anywhere, exiting.",
  * "Could not create server TCP listening socket <addr>:<port>: bind: Address already in use".
- * SIGTERM and SIGINT shut down (pidfile removed) and exit 0; a second SIGINT exits 1 at once.
+ * SIGTERM and SIGINT shut down (pidfile removed) and exit 0; a second SIGINT exits 1 at once. A cluster
+ * node (cluster-etcd set) first hands its slots off (except SHUTDOWN NOW), for at most HANDOFF_TIMEOUT_MS.
  */
 export async function main(args: string[]): Promise<Node | undefined> {
   if (args[0] === '--version' || args[0] === '-v') {
@@ -64,7 +70,8 @@ export async function main(args: string[]): Promise<Node | undefined> {
   const toFile = config.str('logfile') !== '';
   // Installed before listening, so that a signal sent once the node says it is ready is always handled.
   let stopping = false;
-  const stop = (sig: string) => {
+  let agent: ClusterAgent | null = null;
+  const stop = (sig: string, now = false) => {
     if (stopping) {
       if (sig === 'SIGINT') {
         node.log.warning('You insist... exiting now.');
@@ -74,12 +81,20 @@ export async function main(args: string[]): Promise<Node | undefined> {
     }
     stopping = true;
     node.log.warning(sig === 'SHUTDOWN' ? 'User requested shutdown...' : `Received ${sig} scheduling shutdown...`);
-    void node.shutdown().then(() => {
+    const a = agent;
+    const leave = async () => {
+      if (a === null) return;
+      if (now) return a.stop();
+      node.log.notice('Handing this node\'s slots off to the rest of the cluster...');
+      const ok = await a.leave(HANDOFF_TIMEOUT_MS);
+      node.log.notice(ok ? 'Hand-off done: slots handed off, node removed from the topology' : `Hand-off incomplete after ${HANDOFF_TIMEOUT_MS} ms or etcd unreachable: leaving anyway`);
+    };
+    void leave().then(() => node.shutdown()).then(() => {
       node.log.warning('shardcache is now ready to exit, bye bye...');
       process.exit(0);
     });
   };
-  node.requestShutdown = () => stop('SHUTDOWN');
+  node.requestShutdown = (now: boolean) => stop('SHUTDOWN', now);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   node.log.warning('oO0OoO0OoO0Oo shardcache is starting oO0OoO0OoO0Oo');
@@ -90,6 +105,13 @@ export async function main(args: string[]): Promise<Node | undefined> {
     node.log.warning('Configuration loaded');
   }
   if (config.str('bind') === '') fatal('Configured to not listen anywhere, exiting.', node, toFile);
+  if (config.str('cluster-etcd') !== '') {
+    try {
+      agent = enableClusterMode(node);
+    } catch (e) {
+      fatal(`*** FATAL CONFIG ERROR *** ${e instanceof Error ? e.message : String(e)}`, node, toFile);
+    }
+  }
   let port: number;
   try {
     port = await node.listen();
@@ -105,7 +127,8 @@ export async function main(args: string[]): Promise<Node | undefined> {
   config.onChange((name, value) => {
     if (name === 'dir') process.chdir(String(value));
   });
-  node.log.notice(`Running mode=standalone, port=${port}.`);
+  node.log.notice(`Running mode=${agent ? 'cluster' : 'standalone'}, port=${port}.`);
+  if (agent) startClusterMode(node, agent);
   node.log.notice('Ready to accept connections tcp');
   return node;
 }

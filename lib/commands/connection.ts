@@ -32,6 +32,7 @@ function select(c: Client, argv: string[]): void {
   const n = parseInt64(argv[1]);
   if (n === null) return c.out.error(E.ERR_NOT_INTEGER);
   if (typeof n === 'bigint' || n < INT32_MIN || n > INT32_MAX) return c.out.error(E.errIntRange(INT32_MIN, INT32_MAX));
+  if (c.node.cluster !== null && n !== 0) return c.out.error(E.ERR_SELECT_CLUSTER);
   if (n < 0 || n >= c.node.dbs.length) return c.out.error(E.ERR_DB_INDEX);
   c.db = c.node.dbs[n];
   c.out.ok();
@@ -53,6 +54,8 @@ function reset(c: Client): void {
     c.node.monitors.delete(c);
   }
   c.db = c.node.dbs[0];
+  c.asking = false;
+  c.readonly = false;
   c.out.resp = 2;
   c.name = '';
   c.authenticated = c.node.config.str('requirepass') === '';

@@ -204,6 +204,7 @@ function copy(c: Client, argv: string[]): void {
       to = d;
     } else return c.out.error(E.ERR_SYNTAX);
   }
+  if (c.node.cluster !== null && (db !== c.node.dbs[0] || to !== db)) return c.out.error(E.ERR_COPY_CLUSTER);
   if (to === db && argv[1] === argv[2]) return c.out.error(E.ERR_SAME_OBJECT);
   const s = db.lookupRead(argv[1]);
   if (s < 0) return c.out.int(0);
@@ -223,6 +224,7 @@ function copy(c: Client, argv: string[]): void {
  * there. Errors: not an integer, DB index is out of range, source and destination objects are the same.
  */
 function move(c: Client, argv: string[]): void {
+  if (c.node.cluster !== null) return c.out.error(E.ERR_MOVE_CLUSTER);
   const to = dbArg(c, argv[2]);
   if (to === null) return;
   const db = c.db;

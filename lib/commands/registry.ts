@@ -7,6 +7,7 @@ import { stringCommands } from './string';
 import { keyspaceCommands } from './keyspace';
 import { serverCommands } from './server';
 import { memoryCommands } from './memory';
+import { clusterCommands } from './cluster';
 
 /** Every declared command, by family, in the order the README lists them. */
 export const families: ReadonlyArray<{ name: string; commands: readonly CommandSpec[] }> = [
@@ -15,6 +16,7 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'memory', commands: memoryCommands },
   { name: 'string', commands: stringCommands },
   { name: 'keyspace', commands: keyspaceCommands },
+  { name: 'cluster', commands: clusterCommands },
 ];
 
 export const allSpecs: readonly CommandSpec[] = families.flatMap((f) => f.commands);

@@ -49,6 +49,7 @@ function parseInt32(s: string): number | null {
  * Errors: invalid first/second DB index (not an integer), DB index is out of range.
  */
 function swapdb(c: Client, argv: string[]): void {
+  if (c.node.cluster !== null) return c.out.error(E.ERR_SWAPDB_CLUSTER);
   const a = parseInt32(argv[1]);
   if (a === null) return c.out.error(E.ERR_SWAPDB_FIRST);
   const b = parseInt32(argv[2]);
@@ -69,25 +70,28 @@ function time(c: Client): void {
 
 /**
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: no reply; the connection closes and the node shuts down
- * through node.requestShutdown (nothing is ever saved, so SAVE changes nothing). Errors: syntax error for
+ * through node.requestShutdown (nothing is ever saved, so SAVE changes nothing). A cluster node first
+ * hands its slots off to the others, unless NOW (which, as Redis's, does not wait). Errors: syntax error for
  * unknown words, NOSAVE with SAVE, or ABORT with anything; ABORT alone: No shutdown in progress.
  */
 function shutdown(c: Client, argv: string[]): void {
   let nosave = false;
   let save = false;
   let other = false;
+  let now = false;
   let abort = false;
   for (let i = 1; i < argv.length; i++) {
     if (is(argv[i], 'nosave')) nosave = true;
     else if (is(argv[i], 'save')) save = true;
-    else if (is(argv[i], 'now') || is(argv[i], 'force')) other = true;
+    else if (is(argv[i], 'now')) other = now = true;
+    else if (is(argv[i], 'force')) other = true;
     else if (is(argv[i], 'abort')) abort = true;
     else return c.out.error(E.ERR_SYNTAX);
   }
   if ((abort && (nosave || save || other)) || (nosave && save)) return c.out.error(E.ERR_SYNTAX);
   if (abort) return c.out.error(E.ERR_NO_SHUTDOWN);
   c.closeAfterReply = true;
-  c.node.requestShutdown();
+  c.node.requestShutdown(now);
 }
 
 /** Blocks the whole process for ms, as Redis's DEBUG SLEEP blocks its event loop. Replaceable by specs. */

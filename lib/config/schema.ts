@@ -93,6 +93,18 @@ function refineDir(v: ConfigValue): Refined {
   return st.isDirectory() ? { value: abs } : { error: 'Not a directory' };
 }
 
+/** cluster-etcd: comma-separated http(s)://host:port URLs, stored without spaces. */
+function refineEtcd(v: ConfigValue): Refined {
+  const urls = String(v).split(/[\s,]+/).filter((u) => u !== '');
+  for (const u of urls) if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(u)) return { error: `bad etcd endpoint '${u}' (expected http://host:port)` };
+  return { value: urls.join(',') };
+}
+
+/** cluster-name: part of an etcd key, so letters, digits, '-', '_' and '.' only. */
+function refineClusterName(v: ConfigValue): Refined {
+  return /^[A-Za-z0-9._-]{1,64}$/.test(String(v)) ? { value: v } : { error: 'cluster-name must be 1-64 letters, digits, ".", "_" or "-"' };
+}
+
 export const DIRECTIVES: readonly Directive[] = [
   // network
   { name: 'bind', type: 'string', default: '127.0.0.1', multi: true, refine: refineBind, mutable: false, doc: 'Addresses to listen on, space separated (IPv4 or IPv6; several may be given).' },
@@ -126,6 +138,15 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'lfu-log-factor', type: 'int', default: '10', min: 0, max: INT_MAX, mutable: true, doc: 'LFU counter logarithm factor.' },
   { name: 'lfu-decay-time', type: 'int', default: '1', min: 0, max: INT_MAX, mutable: true, doc: 'Minutes of idleness that decrement an LFU counter by one (0 = never).' },
   { name: 'active-expire-effort', type: 'int', default: '1', min: 1, max: 10, mutable: true, doc: 'Effort of the periodic expiry collector (1-10): more keys sampled, more CPU allowed.' },
+  // cluster (cluster mode is on when cluster-etcd is set)
+  { name: 'cluster-etcd', type: 'string', default: '', refine: refineEtcd, mutable: false, doc: 'etcd endpoints (http://host:port, comma separated) of the cluster to join; empty = standalone node.' },
+  { name: 'cluster-name', type: 'string', default: 'shardcache', refine: refineClusterName, mutable: false, doc: 'Cluster name: its keys in etcd live under /shardcache/<name>/.' },
+  { name: 'cluster-announce-ip', type: 'string', default: '', mutable: false, doc: 'Address announced to clients in MOVED/ASK and CLUSTER replies; empty = the first bind address.' },
+  { name: 'cluster-announce-port', type: 'int', default: '0', min: 0, max: 65535, mutable: false, doc: 'Port announced to clients; 0 = the port listened on.' },
+  { name: 'cluster-node-timeout', type: 'int', default: '15000', min: 1000, max: INT_MAX, mutable: false, doc: 'Milliseconds: a node is dead when its etcd lease (TTL = this, rounded up to seconds, at least 2 s) ends.' },
+  { name: 'cluster-vnodes', type: 'int', default: '256', min: 1, max: 4096, mutable: false, doc: 'Virtual nodes per shard on the consistent-hash ring (the same on every node).' },
+  { name: 'cluster-config-file', type: 'string', default: 'nodes.conf', mutable: false, doc: 'File (relative to dir) keeping this node\'s 40-hex id across restarts; created at first start.' },
+  { name: 'cluster-require-full-coverage', type: 'bool', default: 'yes', mutable: true, doc: 'As Redis: while a slot has no live owner, commands with keys get CLUSTERDOWN The cluster is down.' },
 ];
 
 export const DIRECTIVES_BY_NAME: ReadonlyMap<string, Directive> = new Map(

@@ -231,6 +231,26 @@ function errorstats(node: Node): InfoFields {
 }
 
 /** db<N>:keys=..,expires=..,avg_ttl=0 for every non-empty database (avg_ttl is not estimated). */
+/**
+ * cluster_enabled as Redis; in cluster mode also ours: node id, shard, epoch, state, whether this node is
+ * the coordinator, slots its controller reassigned from dead nodes, keys and slots its migrations moved.
+ */
+function cluster(node: Node): InfoFields {
+  const a = node.cluster;
+  if (a === null) return [['cluster_enabled', 0]];
+  return [
+    ['cluster_enabled', 1],
+    ['cluster_node_id', a.myId],
+    ['cluster_shard', a.myShard ?? ''],
+    ['cluster_state', a.stateOk ? 'ok' : 'fail'],
+    ['cluster_current_epoch', a.view.version],
+    ['cluster_coordinator', a.coordinator ? 1 : 0],
+    ['cluster_slots_reassigned', a.slotsReassigned],
+    ['cluster_keys_migrated', a.migrator?.stats.keysMoved ?? 0],
+    ['cluster_slots_migrated', a.migrator?.stats.slotsCommitted ?? 0],
+  ];
+}
+
 function keyspace(node: Node): InfoFields {
   const out: InfoFields = [];
   for (const db of node.dbs) {
@@ -252,7 +272,7 @@ export const INFO_SECTIONS: readonly InfoSection[] = [
   { name: 'modules', title: 'Modules', isDefault: true, fields: () => [] },
   { name: 'commandstats', title: 'Commandstats', isDefault: false, fields: commandstats },
   { name: 'errorstats', title: 'Errorstats', isDefault: true, fields: errorstats },
-  { name: 'cluster', title: 'Cluster', isDefault: true, fields: () => [['cluster_enabled', 0]] },
+  { name: 'cluster', title: 'Cluster', isDefault: true, fields: cluster },
   { name: 'keyspace', title: 'Keyspace', isDefault: true, fields: keyspace },
 ];
 

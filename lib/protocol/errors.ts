@@ -114,3 +114,18 @@ export const ERR_SWAPDB_SECOND = 'ERR invalid second DB index';
 export const ERR_NO_SHUTDOWN = 'ERR No shutdown in progress.';
 export const ERR_DEBUG_SUBCOMMAND = (sub: string) =>
   `ERR unknown subcommand or wrong number of arguments for '${truncate(sub, 128)}'. Try DEBUG HELP.`;
+
+// Cluster mode (cluster.c getNodeByQuery / clusterRedirectClient and the commands refused there).
+export const ERR_CLUSTER_DISABLED = 'ERR This instance has cluster support disabled';
+export const errMoved = (slot: number, ip: string, port: number) => `MOVED ${slot} ${ip}:${port}`;
+export const errAsk = (slot: number, ip: string, port: number) => `ASK ${slot} ${ip}:${port}`;
+export const ERR_CROSSSLOT = "CROSSSLOT Keys in request don't hash to the same slot";
+export const ERR_CLUSTERDOWN_UNBOUND = 'CLUSTERDOWN Hash slot not served';
+export const ERR_CLUSTERDOWN_STATE = 'CLUSTERDOWN The cluster is down';
+export const ERR_TRYAGAIN = 'TRYAGAIN Multiple keys request during rehashing of slot';
+export const ERR_SELECT_CLUSTER = 'ERR SELECT is not allowed in cluster mode';
+export const ERR_SWAPDB_CLUSTER = 'ERR SWAPDB is not allowed in cluster mode';
+export const ERR_MOVE_CLUSTER = 'ERR MOVE is not allowed in cluster mode';
+export const ERR_COPY_CLUSTER = 'ERR Copying to another database is not allowed in cluster mode';
+export const ERR_INVALID_SLOT = 'ERR Invalid slot';
+export const ERR_INVALID_SLOT_OR_KEYS = 'ERR Invalid slot or number of keys';

@@ -29,6 +29,10 @@ export class Client {
   flushQueued = false;
   /** In MONITOR mode. */
   monitor = false;
+  /** ASKING was sent: the next command may run on a slot this node imports (cleared after it). */
+  asking = false;
+  /** READONLY was sent (replica reads, cluster mode). */
+  readonly = false;
   /** When the pending output first exceeded the soft limit (0 = not over it). */
   softLimitSince = 0;
   readonly addr: string;

@@ -1,18 +1,23 @@
-// The one gatekeeper, in Redis's order (server.c processCommand): lookup, arity, auth, (cluster routing,
-// later), memory for denyoom commands, run, statistics. Handlers never repeat these checks.
+// The one gatekeeper, in Redis's order (server.c processCommand): lookup, arity, auth, cluster routing,
+// memory for denyoom commands, run, statistics. Handlers never repeat these checks.
 import * as E from '../protocol/errors';
 import type { Command } from '../commands/types';
 import type { Client } from './client';
 import type { Node } from './node';
 import { performance } from 'perf_hooks';
+import { route } from '../cluster/router';
 
 /**
  * Runs one command for client c, writing exactly one reply (or none when the connection is closing).
- * Rejections: unknown command or subcommand, wrong arity, NOAUTH, OOM. A handler's exception is a bug:
+ * Rejections: unknown command or subcommand, wrong arity, NOAUTH, a cluster redirect or refusal
+ * (MOVED, ASK, CROSSSLOT, CLUSTERDOWN, TRYAGAIN: cluster/router.ts), OOM. A handler's exception is a bug:
  * it becomes ERR internal error and is logged; the node keeps running.
  */
 export function execute(node: Node, c: Client, argv: string[]): void {
   const out = c.out;
+  // ASKING holds for the one command after it, whatever that command's fate (Redis's resetClient).
+  const asking = c.asking;
+  c.asking = false;
   let cmd = node.commands.lookup(argv[0]);
   if (cmd === undefined) {
     reject(node, c, undefined, E.errUnknownCommand(argv));
@@ -37,6 +42,14 @@ export function execute(node: Node, c: Client, argv: string[]): void {
   if (!c.authenticated && !spec.flags.includes('no_auth') && node.config.str('requirepass') !== '') {
     reject(node, c, cmd, E.ERR_NOAUTH);
     return;
+  }
+  const agent = node.cluster;
+  if (agent !== null) {
+    const redirect = route(agent, c, spec, argv, asking);
+    if (redirect !== null) {
+      reject(node, c, cmd, redirect);
+      return;
+    }
   }
   // Over maxmemory after evicting, or near V8's heap limit (heapTight): commands that may grow memory
   // get OOM, everything else still runs.

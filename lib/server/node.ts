@@ -3,6 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as v8 from 'v8';
+import type { ClusterAgent } from '../cluster/agent';
 import { CommandTable } from '../commands/registry';
 import type { Config } from '../config/config';
 import { ServerStats } from '../metrics/stats';
@@ -59,12 +60,15 @@ export class Node {
   /** Absolute path of the config file the node started from; '' when none (INFO config_file). */
   configFile = '';
   /**
-   * SHUTDOWN calls this once its arguments are valid. lib/main.ts sets it to close the node and exit the
-   * process with 0; by default (unit specs) it only closes the node and never exits.
+   * SHUTDOWN calls this once its arguments are valid (now: SHUTDOWN NOW, no cluster hand-off). lib/main.ts
+   * sets it to close the node and exit the process with 0; by default (unit specs) it only closes the node
+   * and never exits.
    */
-  requestShutdown: () => void = () => {
+  requestShutdown: (now: boolean) => void = () => {
     void this.shutdown();
   };
+  /** Cluster mode: this node's agent (etcd, view, coordinator); null for a standalone node. */
+  cluster: ClusterAgent | null = null;
   private servers: net.Server[] = [];
   private cronTimer: NodeJS.Timeout | null = null;
   private monitorFlush: NodeJS.Immediate | null = null;

@@ -6,6 +6,12 @@
 // its place in the dense list of volatile slots (for sampling keys with a TTL in O(1)). A key keeps its
 // slot for as long as it exists, which is what SCAN's cursor walks: a key present for a whole scan is
 // returned exactly once. Freed slots are reused.
+//
+// Hash-slot index (cluster mode only, off by default so a standalone key costs nothing more): per Redis
+// Cluster hash slot (0..16383) the head of an intrusive doubly-linked list threaded through per-entry
+// next/prev arrays, plus a count per hash slot. Add and delete stay O(1). Naming: "slot" alone is an entry
+// of this keyspace's arrays; "hash slot" is a cluster slot (keySlot).
+import { keySlot, SLOTS } from '../cluster/slots';
 import type { Clock } from '../util/clock';
 import { BigMap } from './bigmap';
 import { lfuNew, lfuTouch, type LfuParams } from './lfu';
@@ -66,6 +72,13 @@ export class Keyspace {
   private hwm = 0;
   /** Bytes this database holds (its share of env.memory.used). */
   usedBytes = 0;
+  // Hash-slot index, null while disabled: head entry per hash slot (-1 none), keys per hash slot, and
+  // per entry its hash slot and its next/prev entry in that hash slot's list (-1 none).
+  private hsHead: Int32Array | null = null;
+  private hsCount: Int32Array | null = null;
+  private hsOf: Uint16Array | null = null;
+  private hsNext: Int32Array | null = null;
+  private hsPrev: Int32Array | null = null;
 
   constructor(
     readonly id: number,
@@ -194,6 +207,7 @@ export class Keyspace {
     this.expAt[s] = 0;
     this.lru[s] = this.env.lfu ? lfuNew(this.env.clock.now()) : this.lruNow();
     this.index.insert(key, s);
+    if (this.hsHead !== null) this.linkHashSlot(s, key);
     this.charge(key.length + valueBytes(value) + KEY_OVERHEAD_BYTES);
     return s;
   }
@@ -234,6 +248,7 @@ export class Keyspace {
     this.index.delete(key);
     this.charge(-(key.length + valueBytes(this.vals[slot] as Value) + KEY_OVERHEAD_BYTES));
     if (this.expAt[slot] !== 0) this.unlistVolatile(slot);
+    if (this.hsHead !== null) this.unlinkHashSlot(slot);
     this.keys[slot] = undefined;
     this.vals[slot] = undefined;
     this.expAt[slot] = 0;
@@ -270,17 +285,64 @@ export class Keyspace {
     this.volCount = 0;
     this.free = [];
     this.hwm = 0;
+    if (this.hsHead !== null) this.allocHashSlotIndex(INITIAL_SLOTS);
     return n;
   }
 
   /** Exchanges the contents of two databases (SWAPDB). */
   swapWith(other: Keyspace): void {
-    const fields = ['index', 'keys', 'vals', 'expAt', 'lru', 'volPos', 'volList', 'volCount', 'free', 'hwm', 'usedBytes'] as const;
+    // The hash-slot index travels with the data (enabled or not).
+    const fields = [
+      'index', 'keys', 'vals', 'expAt', 'lru', 'volPos', 'volList', 'volCount', 'free', 'hwm', 'usedBytes',
+      'hsHead', 'hsCount', 'hsOf', 'hsNext', 'hsPrev',
+    ] as const;
     for (const f of fields) {
       const mine = this[f as keyof this];
       (this as Record<string, unknown>)[f] = other[f as keyof Keyspace];
       (other as unknown as Record<string, unknown>)[f] = mine;
     }
+  }
+
+  // ---- hash-slot index (cluster mode) ----
+
+  /** True once enableSlotIndex() ran (and after a flush, which keeps it). */
+  get slotIndexEnabled(): boolean {
+    return this.hsHead !== null;
+  }
+
+  /** Turns the hash-slot index on, indexing the keys already present (O(keys)). No-op when on. */
+  enableSlotIndex(): void {
+    if (this.hsHead !== null) return;
+    this.allocHashSlotIndex(this.expAt.length);
+    for (let s = 0; s < this.hwm; s++) {
+      const key = this.keys[s];
+      if (key !== undefined) this.linkHashSlot(s, key);
+    }
+  }
+
+  /** Keys in hash slot `hs`, expired-not-yet-collected included (CLUSTER COUNTKEYSINSLOT); 0 when the index is off. */
+  countKeysInSlot(hs: number): number {
+    return this.hsCount === null ? 0 : this.hsCount[hs];
+  }
+
+  /** Up to `count` keys of hash slot `hs`, expired ones included, most recently added first (CLUSTER GETKEYSINSLOT). */
+  keysInSlot(hs: number, count: number): string[] {
+    const out: string[] = [];
+    if (this.hsHead === null) return out;
+    const next = this.hsNext as Int32Array;
+    for (let s = this.hsHead[hs]; s >= 0 && out.length < count; s = next[s]) out.push(this.keys[s] as string);
+    return out;
+  }
+
+  /** Removes every key of hash slot `hs` (no expired/evicted counting, no onRemoved). Returns how many. */
+  deleteKeysInSlot(hs: number): number {
+    if (this.hsHead === null) return 0;
+    let n = 0;
+    for (let s = this.hsHead[hs]; s >= 0; s = this.hsHead[hs]) {
+      this.deleteSlot(s);
+      n++;
+    }
+    return n;
   }
 
   // ---- iteration and sampling ----
@@ -362,8 +424,54 @@ export class Keyspace {
     this.volPos[slot] = -1;
   }
 
+  private allocHashSlotIndex(cap: number): void {
+    this.hsHead = new Int32Array(SLOTS).fill(-1);
+    this.hsCount = new Int32Array(SLOTS);
+    this.hsOf = new Uint16Array(cap);
+    this.hsNext = new Int32Array(cap);
+    this.hsPrev = new Int32Array(cap);
+  }
+
+  /** Puts entry s (holding key) at the head of its hash slot's list. */
+  private linkHashSlot(s: number, key: string): void {
+    const head = this.hsHead as Int32Array;
+    const next = this.hsNext as Int32Array;
+    const hs = keySlot(key);
+    const h = head[hs];
+    (this.hsOf as Uint16Array)[s] = hs;
+    next[s] = h;
+    (this.hsPrev as Int32Array)[s] = -1;
+    if (h >= 0) (this.hsPrev as Int32Array)[h] = s;
+    head[hs] = s;
+    (this.hsCount as Int32Array)[hs]++;
+  }
+
+  /** Takes entry s out of its hash slot's list. */
+  private unlinkHashSlot(s: number): void {
+    const next = this.hsNext as Int32Array;
+    const prev = this.hsPrev as Int32Array;
+    const hs = (this.hsOf as Uint16Array)[s];
+    const n = next[s];
+    const p = prev[s];
+    if (p >= 0) next[p] = n;
+    else (this.hsHead as Int32Array)[hs] = n;
+    if (n >= 0) prev[n] = p;
+    (this.hsCount as Int32Array)[hs]--;
+  }
+
   private grow(): void {
     const cap = this.expAt.length * 2;
+    if (this.hsHead !== null) {
+      const of = new Uint16Array(cap);
+      of.set(this.hsOf as Uint16Array);
+      this.hsOf = of;
+      const next = new Int32Array(cap);
+      next.set(this.hsNext as Int32Array);
+      this.hsNext = next;
+      const prev = new Int32Array(cap);
+      prev.set(this.hsPrev as Int32Array);
+      this.hsPrev = prev;
+    }
     const expAt = new Float64Array(cap);
     expAt.set(this.expAt);
     this.expAt = expAt;

@@ -1,0 +1,504 @@
+// A node's part in a cluster: its registration in etcd (a lease: its liveness), its view of the
+// topology (watched, swapped in whole), its campaign for coordinator and, while elected, the controller
+// loop that plans the topology (planner.ts) and writes it by compare-and-swap. etcd keys (P =
+// /shardcache/<cluster-name>): P/nodes/<id> (registration, on the lease), P/topology (the topology JSON),
+// P/election/coordinator/... (etcd3's Election).
+//
+// etcd unreachable: the node keeps serving with the view it has; registration, controller and commits
+// retry every RETRY_MS; the log says it once when etcd goes and once when it is back.
+import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
+import type { Node } from '../server/node';
+import { SLOTS } from './slots';
+import { connectEtcd, registerNode, type NodeRegistration } from './etcd';
+import { EMPTY_TOPOLOGY, finalizeMigrations, plan, type Registration } from './planner';
+import { parseTopology, serializeTopology, type NodeAddr, type Topology } from './topology';
+import { ClusterView } from './view';
+
+/** Pause between retries of an etcd operation that failed (registration, controller, commit), ms. */
+const RETRY_MS = 250;
+/** The controller also re-plans this often, in case a watch event was missed, ms. */
+const RECONCILE_EVERY_MS = 1000;
+
+/** What the router and the agent need of the migration engine (migrator.ts). */
+export interface MigratorLike {
+  update(view: ClusterView, myShard: string | null): void;
+  inFlight(key: string): boolean;
+  noteWrite(key: string): void;
+  stop(): Promise<void>;
+  readonly stats: { keysMoved: number; slotsCommitted: number };
+}
+
+export interface AgentOptions {
+  myId: string;
+  endpoints: string[];
+  clusterName: string;
+  /** The address clients and other nodes use for this node. */
+  announce: NodeAddr;
+  nodeTimeoutMs: number;
+  vnodes: number;
+}
+
+/** etcd lease TTL for a node timeout: whole seconds, at least 2 (etcd's own minimum on one member). */
+export function leaseTtlSeconds(nodeTimeoutMs: number): number {
+  return Math.max(2, Math.ceil(nodeTimeoutMs / 1000));
+}
+
+/** Parses a registration value; null when it is not one (ignored, as an unknown node). */
+function parseRegistration(text: string): Registration | null {
+  try {
+    const v = JSON.parse(text) as { addr?: { ip?: unknown; port?: unknown }; state?: unknown };
+    if (typeof v.addr?.ip !== 'string' || typeof v.addr.port !== 'number') return null;
+    return { addr: { ip: v.addr.ip, port: v.addr.port }, state: v.state === 'leaving' ? 'leaving' : 'up' };
+  } catch {
+    return null;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+export class ClusterAgent {
+  readonly myId: string;
+  readonly prefix: string;
+  /** The view the node routes by and answers CLUSTER commands from. */
+  view: ClusterView;
+  /** cluster_state:ok in `view` (every slot assigned, every owning primary live). */
+  stateOk = false;
+  /** The shard this node belongs to in `view`, or null. */
+  myShard: string | null = null;
+  /** The migration engine (set by the node at start-up). */
+  migrator: MigratorLike | null = null;
+  /** cluster-require-full-coverage (kept current by the node). */
+  requireFullCoverage = true;
+  /** True while this node is the coordinator. */
+  coordinator = false;
+  /** Slots seen going from a removed (dead) shard to a survivor since start (INFO cluster_slots_reassigned). */
+  slotsReassigned = 0;
+  /** Set while SHUTDOWN/SIGTERM hands this node's slots off. */
+  leaving = false;
+
+  private readonly etcd: Etcd3;
+  private readonly ttl: number;
+  private reg: NodeRegistration | null = null;
+  private watcher: Watcher | null = null;
+  private campaign: ReturnType<ReturnType<Etcd3['election']>['campaign']> | null = null;
+  private live = new Map<string, Registration>();
+  private topology: Topology = EMPTY_TOPOLOGY;
+  private topologyRev = -1n;
+  private rebuildQueued = false;
+  private reconciling = false;
+  private reconcileAgain = false;
+  private reconcileTimer: NodeJS.Timeout | null = null;
+  private pendingCommits = new Map<string, Set<number>>();
+  private committing = false;
+  /** When the coordinator first saw a topology node without registration (ms), by node id. */
+  private missingSince = new Map<string, number>();
+  private etcdDown = false;
+  private stopped = false;
+  private viewWaiters: Array<() => void> = [];
+
+  constructor(
+    readonly node: Node,
+    readonly opts: AgentOptions,
+  ) {
+    this.myId = opts.myId;
+    this.prefix = `/shardcache/${opts.clusterName}`;
+    this.ttl = leaseTtlSeconds(opts.nodeTimeoutMs);
+    this.etcd = connectEtcd(opts.endpoints);
+    this.view = new ClusterView(EMPTY_TOPOLOGY, []);
+  }
+
+  /** Starts registration, watch and campaign in the background; never rejects (etcd may be down). */
+  start(): void {
+    void this.registerLoop();
+    void this.watchLoop();
+    void this.campaignLoop();
+    this.reconcileTimer = setInterval(() => {
+      if (this.coordinator) void this.reconcile();
+    }, RECONCILE_EVERY_MS);
+    this.reconcileTimer.unref();
+  }
+
+  // ---- etcd health, logged once per change ----
+
+  private etcdFailed(what: string, e: unknown): void {
+    if (this.stopped || this.etcdDown) return;
+    this.etcdDown = true;
+    this.node.log.warning(`etcd unreachable (${what}: ${e instanceof Error ? e.message : String(e)}): serving with the last topology (epoch ${this.view.version}); changes wait`);
+  }
+
+  private etcdOk(): void {
+    if (!this.etcdDown) return;
+    this.etcdDown = false;
+    this.node.log.notice('etcd reachable again');
+  }
+
+  // ---- registration ----
+
+  private registrationValue(): string {
+    return JSON.stringify({ addr: this.opts.announce, state: this.leaving ? 'leaving' : 'up', pid: process.pid });
+  }
+
+  /** Registers on a lease, and again whenever the registration is lost, until stop(). */
+  private async registerLoop(): Promise<void> {
+    while (!this.stopped && this.reg === null) {
+      try {
+        const reg = await registerNode(this.etcd, this.prefix, this.myId, this.registrationValue(), this.ttl);
+        if (this.stopped) {
+          await reg.revoke();
+          return;
+        }
+        this.reg = reg;
+        this.etcdOk();
+        this.node.log.notice(`Registered in etcd as ${this.myId} (${this.opts.announce.ip}:${this.opts.announce.port}, lease ${this.ttl} s)`);
+        reg.onLost((err) => {
+          if (this.reg !== reg) return;
+          this.reg = null;
+          this.etcdFailed('registration lost', err);
+          void this.registerLoop();
+        });
+      } catch (e) {
+        this.etcdFailed('registration', e);
+        await sleep(RETRY_MS);
+      }
+    }
+  }
+
+  /** Re-writes the registration value (state change), on the same lease. */
+  private async updateRegistration(): Promise<void> {
+    const reg = this.reg;
+    if (reg === null) return; // the register loop writes the current value when it succeeds
+    await reg.lease.put(reg.key).value(this.registrationValue()).exec();
+  }
+
+  // ---- watch: registrations and topology ----
+
+  /** Reads everything under the prefix once, then watches it from the next revision. Retries until it works. */
+  private async watchLoop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const res = await this.etcd.getAll().prefix(`${this.prefix}/`).exec();
+        this.live.clear();
+        for (const kv of res.kvs) this.apply('put', kv);
+        const w = await this.etcd.watch().prefix(`${this.prefix}/`).startRevision((BigInt(res.header.revision) + 1n).toString()).create();
+        if (this.stopped) {
+          await w.cancel();
+          return;
+        }
+        this.watcher = w;
+        w.on('put', (kv: IKeyValue) => this.apply('put', kv));
+        w.on('delete', (kv: IKeyValue) => this.apply('delete', kv));
+        w.on('error', () => undefined); // etcd3 reconnects and resumes on its own
+        this.scheduleRebuild();
+        return;
+      } catch (e) {
+        this.etcdFailed('watch', e);
+        await sleep(RETRY_MS);
+      }
+    }
+  }
+
+  private apply(type: 'put' | 'delete', kv: IKeyValue): void {
+    const key = kv.key.toString('utf8');
+    const nodes = `${this.prefix}/nodes/`;
+    if (key === `${this.prefix}/topology`) {
+      if (type === 'put') this.adoptTopology(kv.value.toString('utf8'), BigInt(kv.mod_revision));
+    } else if (key.startsWith(nodes)) {
+      const id = key.slice(nodes.length);
+      const reg = type === 'put' ? parseRegistration(kv.value.toString('utf8')) : null;
+      if (reg === null) this.live.delete(id);
+      else this.live.set(id, reg);
+      this.scheduleRebuild();
+      if (this.coordinator) void this.reconcile();
+    }
+  }
+
+  /** Takes a topology value newer than the one held (by etcd mod revision); ignores an invalid one (logged). */
+  private adoptTopology(text: string, rev: bigint): void {
+    if (rev <= this.topologyRev) return;
+    try {
+      this.topology = parseTopology(text);
+      this.topologyRev = rev;
+    } catch (e) {
+      this.node.log.warning(`Ignoring an invalid topology at revision ${rev}: ${(e as Error).message}`);
+      return;
+    }
+    this.scheduleRebuild();
+    if (this.coordinator) void this.reconcile();
+  }
+
+  private scheduleRebuild(): void {
+    if (this.rebuildQueued) return;
+    this.rebuildQueued = true;
+    setImmediate(() => {
+      this.rebuildQueued = false;
+      this.rebuild();
+    });
+  }
+
+  /** Builds and swaps in a new view from the topology and registrations held; drops keys of slots lost. */
+  private rebuild(): void {
+    const prev = this.view;
+    const prevShard = this.myShard;
+    const view = new ClusterView(this.topology, [...this.live.keys(), this.myId]);
+    const me = view.node(this.myId);
+    const myShard = me === undefined ? null : me.shard;
+    this.view = view;
+    this.myShard = myShard;
+    this.stateOk = computeStateOk(view);
+    this.countReassigned(prev, view);
+    this.dropLostSlots(prev, prevShard, view, myShard);
+    this.migrator?.update(view, myShard);
+    const waiters = this.viewWaiters;
+    this.viewWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Counts (and logs) the slots that went from a shard gone from the topology (a dead node's) to another. */
+  private countReassigned(prev: ClusterView, next: ClusterView): void {
+    let n = 0;
+    for (let slot = 0; slot < SLOTS; slot++) {
+      const was = prev.ownerOfSlot(slot);
+      if (was !== null && next.shard(was) === undefined && next.ownerOfSlot(slot) !== null) n++;
+    }
+    if (n === 0) return;
+    this.slotsReassigned += n;
+    this.node.log.warning(`Epoch ${next.version}: ${n} slots of removed shards were reassigned to the survivors, empty (their keys are lost)`);
+  }
+
+  /** Deletes the keys of every slot this node owned or imported in `prev` and neither owns nor imports in `next`. */
+  private dropLostSlots(prev: ClusterView, prevShard: string | null, next: ClusterView, nextShard: string | null): void {
+    if (prevShard === null) return;
+    const db = this.node.dbs[0];
+    if (db.size === 0) return;
+    let dropped = 0;
+    for (let slot = 0; slot < SLOTS; slot++) {
+      const had = prev.ownerOfSlot(slot) === prevShard || prev.migratingOut(slot) === prevShard;
+      if (!had) continue;
+      const has = nextShard !== null && (next.ownerOfSlot(slot) === nextShard || next.migratingOut(slot) === nextShard);
+      if (!has) dropped += db.deleteKeysInSlot(slot);
+    }
+    if (dropped > 0) this.node.log.notice(`Dropped ${dropped} keys of slots this node no longer serves (epoch ${next.version})`);
+  }
+
+  /** Resolves after the next view swap (specs, leave()). */
+  private nextView(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, timeoutMs);
+      this.viewWaiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  // ---- coordinator ----
+
+  private async campaignLoop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const campaign = this.etcd.namespace(`${this.prefix}/`).election('coordinator', this.ttl).campaign(this.myId);
+        this.campaign = campaign;
+        await new Promise<void>((resolve) => {
+          campaign.on('elected', () => {
+            if (this.stopped) return;
+            this.coordinator = true;
+            this.missingSince.clear();
+            this.node.log.notice(`This node is now the cluster coordinator (epoch ${this.view.version})`);
+            void this.reconcile();
+          });
+          campaign.on('error', (e: Error) => {
+            if (this.coordinator) this.node.log.warning(`Coordinator role lost: ${e.message}`);
+            this.coordinator = false;
+            this.etcdFailed('election', e);
+            resolve();
+          });
+        });
+        this.campaign = null;
+        campaign.resign().catch(() => undefined);
+      } catch (e) {
+        this.coordinator = false;
+        this.etcdFailed('election', e);
+      }
+      await sleep(RETRY_MS);
+    }
+  }
+
+  /**
+   * One controller pass (coordinator only; passes never overlap, a request during one runs another):
+   * reads the topology and the registrations, plans, writes the plan by CAS. A node without registration
+   * counts as alive for a grace period (a quarter of the node timeout, at least 500 ms) so that nodes
+   * re-registering after an etcd outage are not removed.
+   */
+  private async reconcile(): Promise<void> {
+    if (this.reconciling) {
+      this.reconcileAgain = true;
+      return;
+    }
+    this.reconciling = true;
+    try {
+      do {
+        this.reconcileAgain = false;
+        if (!this.coordinator || this.stopped) break;
+        const [topoRes, nodesRes] = await Promise.all([
+          this.etcd.get(`${this.prefix}/topology`).exec(),
+          this.etcd.getAll().prefix(`${this.prefix}/nodes/`).exec(),
+        ]);
+        const kv = topoRes.kvs[0];
+        const current = kv === undefined ? EMPTY_TOPOLOGY : parseTopology(kv.value.toString('utf8'));
+        const live = new Map<string, Registration>();
+        for (const n of nodesRes.kvs) {
+          const reg = parseRegistration(n.value.toString('utf8'));
+          if (reg !== null) live.set(n.key.toString('utf8').slice(`${this.prefix}/nodes/`.length), reg);
+        }
+        const now = Date.now();
+        const grace = Math.max(500, this.opts.nodeTimeoutMs / 4);
+        for (const id of this.missingSince.keys()) if (live.has(id) || current.nodes[id] === undefined) this.missingSince.delete(id);
+        for (const [id, n] of Object.entries(current.nodes)) {
+          if (live.has(id)) continue;
+          const since = this.missingSince.get(id) ?? now;
+          this.missingSince.set(id, since);
+          if (now - since < grace) {
+            live.set(id, { addr: n.addr, state: 'up' });
+            setTimeout(() => void this.reconcile(), grace - (now - since) + 10).unref();
+          }
+        }
+        const result = plan(current, live, this.opts.vnodes);
+        if (result === null) continue;
+        const ok = await this.cas(kv === undefined ? '0' : kv.mod_revision, result.topology);
+        if (!ok) {
+          this.reconcileAgain = true;
+          continue;
+        }
+        for (const line of result.changes) this.node.log.notice(`Topology epoch ${result.topology.version}: ${line}`);
+      } while (this.reconcileAgain);
+      this.etcdOk();
+    } catch (e) {
+      this.etcdFailed('controller', e);
+      setTimeout(() => void this.reconcile(), RETRY_MS).unref();
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  /** Writes `t` if the topology key still has mod revision `rev`; adopts it at once on success. */
+  private async cas(rev: string, t: Topology): Promise<boolean> {
+    const key = `${this.prefix}/topology`;
+    const text = serializeTopology(t);
+    const res = await this.etcd.if(key, 'Mod', '==', rev).then(this.etcd.put(key).value(text)).commit();
+    if (!res.succeeded) return false;
+    this.adoptTopology(text, BigInt(res.header.revision));
+    return true;
+  }
+
+  // ---- migration commits ----
+
+  /**
+   * Makes the targets the owners of `slots` (emptied by the migrator, all migrating from shard `from`) in
+   * one topology transaction; commits requested while one runs are merged into the next. Resolves true
+   * once these slots are committed (or no longer migrating from `from`), false when etcd failed (the
+   * migrator asks again).
+   */
+  async commit(from: string, slots: number[]): Promise<boolean> {
+    let set = this.pendingCommits.get(from);
+    if (set === undefined) this.pendingCommits.set(from, (set = new Set()));
+    for (const s of slots) set.add(s);
+    while (this.committing) await this.nextCommitTurn();
+    if (!slots.some((s) => this.pendingCommits.get(from)?.has(s))) return true; // done by a merged commit
+    this.committing = true;
+    const batch = this.pendingCommits;
+    this.pendingCommits = new Map();
+    try {
+      for (;;) {
+        const kv = (await this.etcd.get(`${this.prefix}/topology`).exec()).kvs[0];
+        if (kv === undefined) return true;
+        let t: Topology | null = parseTopology(kv.value.toString('utf8'));
+        let changed = false;
+        for (const [f, s] of batch) {
+          const next = finalizeMigrations(t!, f, [...s]);
+          if (next !== null) {
+            t = next;
+            changed = true;
+          }
+        }
+        if (!changed) return true;
+        if (await this.cas(kv.mod_revision, t!)) {
+          this.etcdOk();
+          return true;
+        }
+      }
+    } catch (e) {
+      this.etcdFailed('commit', e);
+      for (const [f, s] of batch) {
+        const cur = this.pendingCommits.get(f) ?? new Set<number>();
+        for (const x of s) cur.add(x);
+        this.pendingCommits.set(f, cur);
+      }
+      return false;
+    } finally {
+      this.committing = false;
+      this.wakeCommitters();
+    }
+  }
+
+  private commitWaiters: Array<() => void> = [];
+  private nextCommitTurn(): Promise<void> {
+    return new Promise((r) => this.commitWaiters.push(r));
+  }
+  private wakeCommitters(): void {
+    const w = this.commitWaiters;
+    this.commitWaiters = [];
+    for (const r of w) r();
+  }
+
+  // ---- leaving ----
+
+  /**
+   * SHUTDOWN / SIGTERM: marks this node leaving, waits until the coordinator has handed its slots to
+   * the others and removed it from the topology (or timeoutMs passed, or etcd is unreachable), then
+   * stop()s. Resolves true when the hand-off completed.
+   */
+  async leave(timeoutMs: number): Promise<boolean> {
+    this.leaving = true;
+    const deadline = Date.now() + timeoutMs;
+    let done = false;
+    try {
+      await this.updateRegistration();
+      if (this.coordinator) void this.reconcile();
+      while (Date.now() < deadline) {
+        if (this.view.node(this.myId) === undefined && this.reg !== null) {
+          done = true;
+          break;
+        }
+        await this.nextView(Math.min(1000, Math.max(1, deadline - Date.now())));
+      }
+    } catch (e) {
+      this.etcdFailed('leave', e);
+    }
+    await this.stop();
+    return done;
+  }
+
+  /** Deregisters (revokes the lease), resigns, stops watching and migrating, closes etcd. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.coordinator = false;
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    await this.migrator?.stop();
+    const tasks: Promise<unknown>[] = [];
+    if (this.reg) tasks.push(this.reg.revoke());
+    if (this.campaign) tasks.push(this.campaign.resign().catch(() => undefined));
+    if (this.watcher) tasks.push(this.watcher.cancel().catch(() => undefined));
+    await Promise.race([Promise.all(tasks), sleep(2000)]);
+    this.etcd.close();
+  }
+}
+
+/** cluster_state ok: every slot has an owner whose primary is live (CLUSTER INFO's rule, replies.ts). */
+function computeStateOk(view: ClusterView): boolean {
+  if (view.assignedSlots !== SLOTS) return false;
+  for (const sid of view.shardIds) {
+    if (view.slotRanges(sid).length > 0 && !view.isLive(view.primaryOf(sid)!)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,54 @@
+// Cluster routing: does a command run here, or which redirect does the client get? Redis's
+// getNodeByQuery (cluster.c), against the node's current ClusterView.
+import type { CommandSpec } from '../commands/types';
+import { keyIndexes } from '../commands/types';
+import * as E from '../protocol/errors';
+import type { Client } from '../server/client';
+import type { ClusterAgent } from './agent';
+import { keySlot } from './slots';
+
+/**
+ * null when the command runs on this node, else the error to reply, in Redis's order:
+ * - keys in two slots: CROSSSLOT Keys in request don't hash to the same slot
+ * - a slot with no owner: CLUSTERDOWN Hash slot not served
+ * - cluster state not ok (cluster-require-full-coverage yes): CLUSTERDOWN The cluster is down
+ * - owned here but migrating: a key is here when it exists or is in flight to the target; all here ->
+ *   run (a write first marks in-flight keys to be sent again); none -> ASK <slot> <target primary>;
+ *   some -> TRYAGAIN Multiple keys request during rehashing of slot
+ * - imported here and `asking` (the client sent ASKING just before) (or the command has the `asking` flag): run, except a
+ *   multi-key command with a key missing -> TRYAGAIN
+ * - otherwise: MOVED <slot> <owner's primary ip:port>
+ * Commands without keys always run here.
+ */
+export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: string[], asking: boolean): string | null {
+  const idx = keyIndexes(spec, argv);
+  if (idx.length === 0) return null;
+  const slot = keySlot(argv[idx[0]]);
+  for (let i = 1; i < idx.length; i++) if (keySlot(argv[idx[i]]) !== slot) return E.ERR_CROSSSLOT;
+  const view = agent.view;
+  const owner = view.ownerOfSlot(slot);
+  if (owner === null) return E.ERR_CLUSTERDOWN_UNBOUND;
+  if (!agent.stateOk && agent.requireFullCoverage) return E.ERR_CLUSTERDOWN_STATE;
+  const mine = agent.myShard;
+  const db = c.node.dbs[0];
+  if (owner === mine) {
+    const dest = view.migratingOut(slot);
+    if (dest === null) return null;
+    const migrator = agent.migrator;
+    let here = 0;
+    for (const i of idx) if (db.exists(argv[i]) || (migrator !== null && migrator.inFlight(argv[i]))) here++;
+    if (here === idx.length) {
+      if (migrator !== null && spec.flags.includes('write')) for (const i of idx) if (migrator.inFlight(argv[i])) migrator.noteWrite(argv[i]);
+      return null;
+    }
+    if (here > 0) return E.ERR_TRYAGAIN;
+    const addr = view.addrOf(view.primaryOf(dest)!)!;
+    return E.errAsk(slot, addr.ip, addr.port);
+  }
+  if (mine !== null && view.migratingOut(slot) === mine && (asking || spec.flags.includes('asking'))) {
+    if (idx.length > 1) for (const i of idx) if (!db.exists(argv[i])) return E.ERR_TRYAGAIN;
+    return null;
+  }
+  const addr = view.addrOf(view.primaryOf(owner)!)!;
+  return E.errMoved(slot, addr.ip, addr.port);
+}

@@ -1,0 +1,39 @@
+// Turns a node into a cluster node (cluster-etcd set): its persistent id, its announced address, the
+// hash-slot index of db 0, the agent (etcd) and the migration engine.
+import * as path from 'path';
+import type { Node } from '../server/node';
+import { ClusterAgent } from './agent';
+import { loadOrCreateNodeId } from './node-id';
+
+/**
+ * Creates node.cluster (call before listen: from then on the node routes as a cluster node, with an empty
+ * view until etcd answers). Throws when the node id file is unreadable or invalid.
+ */
+export function enableClusterMode(node: Node): ClusterAgent {
+  const config = node.config;
+  const myId = loadOrCreateNodeId(path.resolve(config.str('cluster-config-file')));
+  const bind = config.str('bind').split(' ')[0] ?? '127.0.0.1';
+  const ip = config.str('cluster-announce-ip') || (bind === '0.0.0.0' || bind === '::' || bind === '*' ? '127.0.0.1' : bind);
+  const agent = new ClusterAgent(node, {
+    myId,
+    endpoints: config.str('cluster-etcd').split(','),
+    clusterName: config.str('cluster-name'),
+    announce: { ip, port: config.num('cluster-announce-port') || config.num('port') },
+    nodeTimeoutMs: config.num('cluster-node-timeout'),
+    vnodes: config.num('cluster-vnodes'),
+  });
+  agent.requireFullCoverage = config.bool('cluster-require-full-coverage');
+  config.onChange((name) => {
+    if (name === 'cluster-require-full-coverage') agent.requireFullCoverage = config.bool(name);
+  });
+  node.dbs[0].enableSlotIndex();
+  node.cluster = agent;
+  return agent;
+}
+
+/** Starts the agent once the node listens (the announced port is the one listened on unless set). */
+export function startClusterMode(node: Node, agent: ClusterAgent): void {
+  if (agent.opts.announce.port === 0) agent.opts.announce = { ...agent.opts.announce, port: node.port };
+  node.log.notice(`Cluster mode: node ${agent.myId}, etcd ${agent.opts.endpoints.join(',')}, cluster '${node.config.str('cluster-name')}'`);
+  agent.start();
+}
