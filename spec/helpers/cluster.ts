@@ -10,7 +10,6 @@ import * as path from 'path';
 import { connectEtcd, readTopology } from '../../lib/cluster/etcd';
 import { parseTopology, type Topology } from '../../lib/cluster/topology';
 import { SLOTS } from '../../lib/cluster/slots';
-import { DIRECTIVES_BY_NAME } from '../../lib/config/schema';
 import { startEtcd, type EtcdProcess } from './etcd';
 import { ReplyError } from './resp';
 import { startServer, type ServerProcess } from './server-process';
@@ -286,6 +285,3 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
   }
   return c;
 }
-
-/** `describe` once the build has cluster mode (the cluster-etcd directive), `describe.skip` before. */
-export const describeCluster: Mocha.SuiteFunction | Mocha.PendingSuiteFunction = DIRECTIVES_BY_NAME.has('cluster-etcd') ? describe : describe.skip;

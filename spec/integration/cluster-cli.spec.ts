@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { spawn } from 'child_process';
 import { keySlot } from '../../lib/cluster/slots';
-import { describeCluster, startCluster, type TestCluster } from '../helpers/cluster';
+import { startCluster, type TestCluster } from '../helpers/cluster';
 
 interface Run {
   code: number | null;
@@ -34,7 +34,7 @@ function run(bin: string, args: string[], timeoutMs = 20000): Promise<Run> {
   });
 }
 
-describeCluster('integration: cluster with redis-cli and redis-benchmark', function () {
+describe('integration: cluster with redis-cli and redis-benchmark', function () {
   this.timeout(60000);
   let cluster: TestCluster;
 

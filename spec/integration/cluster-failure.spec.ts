@@ -3,11 +3,11 @@
 import { expect } from 'chai';
 import { Cluster } from 'ioredis';
 import { keySlot, SLOTS } from '../../lib/cluster/slots';
-import { describeCluster, startCluster, type TestCluster } from '../helpers/cluster';
+import { startCluster, type TestCluster } from '../helpers/cluster';
 
 const KEYS = 600;
 
-describeCluster('integration: cluster failures (etcd outage, node killed)', function () {
+describe('integration: cluster failures (etcd outage, node killed)', function () {
   this.timeout(90000);
   let cluster: TestCluster;
   let client: Cluster;

@@ -7,7 +7,7 @@ import { Cluster } from 'ioredis';
 import { assignSlots, DEFAULT_VNODES, movedSlots, ownerOf } from '../../lib/cluster/ring';
 import { keySlot, SLOTS } from '../../lib/cluster/slots';
 import type { Topology } from '../../lib/cluster/topology';
-import { describeCluster, startCluster, type TestCluster } from '../helpers/cluster';
+import { startCluster, type TestCluster } from '../helpers/cluster';
 
 const KEYS = 1000;
 const WORKERS = 8;
@@ -106,7 +106,7 @@ class Load {
   }
 }
 
-describeCluster('integration: cluster rebalance under load (ioredis Cluster)', function () {
+describe('integration: cluster rebalance under load (ioredis Cluster)', function () {
   this.timeout(120000);
   let cluster: TestCluster;
   let client: Cluster;
