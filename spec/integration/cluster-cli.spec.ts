@@ -62,7 +62,7 @@ describe('integration: cluster with redis-cli and redis-benchmark', function () 
 
   it('redis-cli --cluster check exits 0 and reports all 16384 slots covered', async () => {
     const r = await run('redis-cli', ['--cluster', 'check', `127.0.0.1:${cluster.seed}`]);
-    const seen = `redis-cli said: ${JSON.stringify(r)}`;
+    const seen = `redis-cli said: ${JSON.stringify(r)}\n${cluster.logs(15)}`;
     expect(r.code, seen).to.equal(0);
     expect(r.stdout, seen).to.contain('[OK] All 16384 slots covered.');
     expect(r.stdout, seen).to.contain('[OK] All nodes agree about slots configuration.');
@@ -72,7 +72,7 @@ describe('integration: cluster with redis-cli and redis-benchmark', function () 
 
   it('redis-benchmark --cluster -t set,get -n 100000 runs to the end', async () => {
     const r = await run('redis-benchmark', ['--cluster', '-h', '127.0.0.1', '-p', String(cluster.seed), '-c', '8', '-t', 'set,get', '-n', '100000', '-q'], 90000);
-    const seen = `redis-benchmark said: ${JSON.stringify(r)}`;
+    const seen = `redis-benchmark said: ${JSON.stringify({ ...r, stdout: r.stdout.replace(/[^\n]*\r/g, '') })}\n${cluster.logs(15)}`;
     expect(r.code, seen).to.equal(0);
     expect(r.stdout, seen).to.match(/SET: [\d.]+ requests per second/);
     expect(r.stdout, seen).to.match(/GET: [\d.]+ requests per second/);
