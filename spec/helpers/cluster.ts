@@ -189,7 +189,7 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
     nodes,
     get seed() {
       const n = nodes.find((x) => x.alive());
-      if (n === undefined) throw new Error('no live node');
+      if (n === undefined) throw new Error(`no live node:\n${c.logs()}`);
       return n.port;
     },
     live: () => nodes.filter((n) => n.alive()),
@@ -261,7 +261,7 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
     },
     command: (port, ...args) => command(port, args),
     logs(lines = 25) {
-      return nodes.map((n) => `--- node ${n.port} ${n.id} (${n.alive() ? 'alive' : 'gone'}):\n${n.server.output().split('\n').slice(-lines).join('\n')}`).join('\n');
+      return nodes.map((n) => `--- node ${n.port} ${n.id} (${n.alive() ? 'alive' : `gone: exit ${n.proc.exitCode} signal ${n.proc.signalCode}`}):\n${n.server.output().split('\n').slice(-lines).join('\n')}`).join('\n');
     },
     async stop() {
       if (stopped) return;
