@@ -16,6 +16,11 @@ import { ClusterView } from './view';
 
 /** Pause between retries of an etcd operation that failed (registration, controller, commit), ms. */
 const RETRY_MS = 250;
+/**
+ * Least time between two migration commits of this node, ms: each commit makes every node parse the
+ * topology and rebuild its view, so slots emptied meanwhile are batched into the next commit.
+ */
+const COMMIT_SPACING_MS = 200;
 /** The controller also re-plans this often, in case a watch event was missed, ms. */
 const RECONCILE_EVERY_MS = 1000;
 
@@ -90,9 +95,12 @@ export class ClusterAgent {
   private reconcileTimer: NodeJS.Timeout | null = null;
   private pendingCommits = new Map<string, Set<number>>();
   private committing = false;
+  private lastCommitAt = 0;
   /** When the coordinator first saw a topology node without registration (ms), by node id. */
   private missingSince = new Map<string, number>();
   private etcdDown = false;
+  /** When this node last became coordinator or saw etcd come back (ms): longer grace for missing nodes. */
+  private calmSince = 0;
   private stopped = false;
   private viewWaiters: Array<() => void> = [];
 
@@ -129,6 +137,7 @@ export class ClusterAgent {
   private etcdOk(): void {
     if (!this.etcdDown) return;
     this.etcdDown = false;
+    this.calmSince = Date.now();
     this.node.log.notice('etcd reachable again');
   }
 
@@ -302,6 +311,7 @@ export class ClusterAgent {
           campaign.on('elected', () => {
             if (this.stopped) return;
             this.coordinator = true;
+            this.calmSince = Date.now();
             this.missingSince.clear();
             this.node.log.notice(`This node is now the cluster coordinator (epoch ${this.view.version})`);
             void this.reconcile();
@@ -326,8 +336,9 @@ export class ClusterAgent {
   /**
    * One controller pass (coordinator only; passes never overlap, a request during one runs another):
    * reads the topology and the registrations, plans, writes the plan by CAS. A node without registration
-   * counts as alive for a grace period (a quarter of the node timeout, at least 500 ms) so that nodes
-   * re-registering after an etcd outage are not removed.
+   * counts as alive for a grace period (a quarter of the node timeout, at least 500 ms; a whole node
+   * timeout after this node was elected or saw etcd come back) so that nodes re-registering after an
+   * etcd outage are not removed.
    */
   private async reconcile(): Promise<void> {
     if (this.reconciling) {
@@ -351,7 +362,8 @@ export class ClusterAgent {
           if (reg !== null) live.set(n.key.toString('utf8').slice(`${this.prefix}/nodes/`.length), reg);
         }
         const now = Date.now();
-        const grace = Math.max(500, this.opts.nodeTimeoutMs / 4);
+        // Just elected or etcd just back: every node may be re-registering, so wait a whole node timeout.
+        const grace = Math.max(500, this.opts.nodeTimeoutMs / 4, this.calmSince + this.opts.nodeTimeoutMs - now);
         for (const id of this.missingSince.keys()) if (live.has(id) || current.nodes[id] === undefined) this.missingSince.delete(id);
         for (const [id, n] of Object.entries(current.nodes)) {
           if (live.has(id)) continue;
@@ -405,6 +417,8 @@ export class ClusterAgent {
     while (this.committing) await this.nextCommitTurn();
     if (!slots.some((s) => this.pendingCommits.get(from)?.has(s))) return true; // done by a merged commit
     this.committing = true;
+    const wait = this.lastCommitAt + COMMIT_SPACING_MS - Date.now();
+    if (wait > 0) await sleep(wait);
     const batch = this.pendingCommits;
     this.pendingCommits = new Map();
     try {
@@ -435,6 +449,7 @@ export class ClusterAgent {
       }
       return false;
     } finally {
+      this.lastCommitAt = Date.now();
       this.committing = false;
       this.wakeCommitters();
     }
@@ -454,7 +469,8 @@ export class ClusterAgent {
 
   /**
    * SHUTDOWN / SIGTERM: marks this node leaving, waits until the coordinator has handed its slots to
-   * the others and removed it from the topology (or timeoutMs passed, or etcd is unreachable), then
+   * the others and removed it from the topology (or timeoutMs passed, or etcd became unreachable: no one
+   * could take the slots then), then
    * stop()s. Resolves true when the hand-off completed.
    */
   async leave(timeoutMs: number): Promise<boolean> {
@@ -464,7 +480,7 @@ export class ClusterAgent {
     try {
       await this.updateRegistration();
       if (this.coordinator) void this.reconcile();
-      while (Date.now() < deadline) {
+      while (Date.now() < deadline && !this.etcdDown) {
         if (this.view.node(this.myId) === undefined && this.reg !== null) {
           done = true;
           break;

@@ -3,6 +3,7 @@
 //   ${prefix}/nodes/${nodeId}   a node's registration, attached to its lease
 //   ${prefix}/topology          the topology value (opaque string, UTF-8)
 // Revisions are etcd's int64s as decimal strings ('0' = the key does not exist).
+import { noop } from 'cockatiel';
 import { Etcd3, type IKeyValue, type Lease } from 'etcd3';
 
 export interface ConnectOptions {
@@ -12,7 +13,8 @@ export interface ConnectOptions {
 
 /**
  * A client for `endpoints` (e.g. ['http://127.0.0.1:2379']). Does not connect until the first call.
- * Unary calls fail after callTimeoutMs; gRPC reconnects quickly (100 ms..1 s backoff), as suits loopback.
+ * Unary calls fail after callTimeoutMs and are not retried (no circuit breaker either: callers retry); gRPC
+ * reconnects quickly (100 ms..1 s backoff), as suits loopback.
  * Note: etcd3 1.1.2 ignores its own `dialTimeout` option; the call deadline is what bounds a call.
  * The caller closes it with client.close().
  */
@@ -21,6 +23,9 @@ export function connectEtcd(endpoints: string[], opts: ConnectOptions = {}): Etc
   return new Etcd3({
     hosts: endpoints,
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
+    // No circuit breaker or client retries: etcd3's default breaker refuses every call for 5 s after three
+    // failures, so a node would stay away that long after etcd came back. Callers retry on their own.
+    faultHandling: { host: () => noop, global: noop },
     grpcOptions: {
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,

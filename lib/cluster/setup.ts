@@ -3,6 +3,7 @@
 import * as path from 'path';
 import type { Node } from '../server/node';
 import { ClusterAgent } from './agent';
+import { Migrator } from './migrator';
 import { loadOrCreateNodeId } from './node-id';
 
 /**
@@ -27,6 +28,12 @@ export function enableClusterMode(node: Node): ClusterAgent {
     if (name === 'cluster-require-full-coverage') agent.requireFullCoverage = config.bool(name);
   });
   node.dbs[0].enableSlotIndex();
+  agent.migrator = new Migrator({
+    db: node.dbs[0],
+    log: node.log,
+    password: () => config.str('requirepass'),
+    commit: (from, slots) => agent.commit(from, slots),
+  });
   node.cluster = agent;
   return agent;
 }

@@ -180,10 +180,10 @@ export function validateTopology(value: unknown): Topology {
     if (slots[i][0] <= slots[i - 1][1]) throw new TopologyError('$.slots', `ranges ${slots[i - 1][0]}-${slots[i - 1][1]} and ${slots[i][0]}-${slots[i][1]} overlap`);
   }
 
-  const ownerOf = (slot: number): string | null => {
-    for (const [s, e, sid] of slots) if (slot >= s && slot <= e) return sid;
-    return null;
-  };
+  // One lookup table, not a scan of the ranges per migration (fragmented slots x many migrations was quadratic).
+  const owner = new Array<string | null>(SLOTS).fill(null);
+  for (const [s, e, sid] of slots) owner.fill(sid, s, e + 1);
+  const ownerOf = (slot: number): string | null => owner[slot];
   const seen = new Set<number>();
   const migrating: Migration[] = arr(o.migrating, '$.migrating').map((raw, i) => {
     const path = `$.migrating[${i}]`;

@@ -1,4 +1,4 @@
-// Introspection and serialization: OBJECT (ENCODING, FREQ, IDLETIME, REFCOUNT, HELP), DUMP, RESTORE.
+// Introspection and serialization: OBJECT (ENCODING, FREQ, IDLETIME, REFCOUNT, HELP), DUMP, RESTORE, RESTORE-ASKING.
 import * as E from '../protocol/errors';
 import { dumpValue, restoreValue } from '../store/dump';
 import { lfuDecayed, lfuMinutes } from '../store/lfu';
@@ -98,7 +98,7 @@ function dump(c: Client, argv: string[]): void {
 }
 
 /**
- * RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]: OK. ttl 0 = no expiry; an expiry
+ * RESTORE (and RESTORE-ASKING) key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]: OK. ttl 0 = no expiry; an expiry
  * already past answers OK without creating the key (but REPLACE still removed the old one). Errors in
  * Redis's order: syntax error (unknown option, IDLETIME with FREQ), not an integer, Invalid IDLETIME /
  * FREQ value, BUSYKEY without REPLACE, not an integer / Invalid TTL value, DUMP payload version or
@@ -135,7 +135,11 @@ function restore(c: Client, argv: string[]): void {
   const value = restoreValue(argv[3]);
   if (value === 'checksum') return c.out.error(E.ERR_DUMP_PAYLOAD);
   if (value === 'format') return c.out.error(E.ERR_BAD_DATA_FORMAT);
-  if (replace) db.delete(key);
+  // As Redis's dbDelete: an expired key is removed without counting as an expiry (or telling onRemoved).
+  if (replace) {
+    const old = db.peek(key);
+    if (old >= 0) db.deleteSlot(old);
+  }
   const now = c.node.clock.now();
   let ttl = Math.min(Number(ttlArg), MAX_EXPIRE_MS);
   if (ttl !== 0 && !absTtl) ttl = Math.min(ttl + now, MAX_EXPIRE_MS);
@@ -212,6 +216,19 @@ export const objectCommands: readonly CommandSpec[] = [
     since: '2.6.0',
     arity: -4,
     flags: ['write', 'denyoom'],
+    acl: ['keyspace', 'write', 'slow', 'dangerous'],
+    keys: ONE_KEY,
+    handler: restore,
+  },
+  {
+    // Node-to-node RESTORE for slot migration: the 'asking' flag lets it run on the importing node without
+    // a preceding ASKING. A past expiry with REPLACE deletes the key (the migrator's way to send a delete).
+    name: 'restore-asking',
+    group: 'server',
+    summary: 'An internal command for migrating keys in a cluster.',
+    since: '3.0.0',
+    arity: -4,
+    flags: ['write', 'denyoom', 'asking'],
     acl: ['keyspace', 'write', 'slow', 'dangerous'],
     keys: ONE_KEY,
     handler: restore,

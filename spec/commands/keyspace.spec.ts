@@ -482,6 +482,36 @@ describe('keyspace commands', () => {
       expect(n.run('EXISTS', 'k')).to.equal(0); // REPLACE removed the old key
     });
 
+    it('REPLACE over an expired key removes it without counting an expiry (as redis 7.0.15\'s dbDelete)', () => {
+      const n = new UnitNode();
+      n.run('SET', 'k', 'v');
+      const payload = rawBulk(n, ['DUMP', 'k']);
+      n.run('SET', 'k', 'old', 'PX', '10');
+      n.clock.advance(20);
+      expect(n.run('RESTORE', 'k', '0', payload, 'REPLACE')).to.equal('OK');
+      expect(n.run('GET', 'k')).to.equal('v');
+      expect(n.node.env.stats.expired).to.equal(0);
+      n.run('SET', 'k', 'old', 'PX', '10');
+      n.clock.advance(20);
+      expect(n.run('RESTORE', 'k', '0', payload)).to.equal('OK'); // without REPLACE the lookup expires it
+      expect(n.node.env.stats.expired).to.equal(1);
+    });
+
+    it('RESTORE-ASKING is RESTORE; a past ABSTTL with REPLACE deletes the key (the migrator\'s delete)', () => {
+      const n = new UnitNode();
+      n.run('SET', 'e', '');
+      const empty = rawBulk(n, ['DUMP', 'e']);
+      n.run('SET', 'k', 'v', 'EX', '100');
+      expect(n.run('RESTORE-ASKING', 'k', '1', empty, 'REPLACE', 'ABSTTL')).to.equal('OK');
+      expect(n.run('EXISTS', 'k')).to.equal(0);
+      expect(n.run('RESTORE-ASKING', 'absent', '1', empty, 'REPLACE', 'ABSTTL')).to.equal('OK');
+      expect(n.run('EXISTS', 'absent')).to.equal(0);
+      const at = n.clock.now() + 5000;
+      expect(n.run('RESTORE-ASKING', 'k', String(at), rawBulk(n, ['DUMP', 'e']), 'REPLACE', 'ABSTTL')).to.equal('OK');
+      expect(n.run('PEXPIRETIME', 'k')).to.equal(at);
+      expect(err(n.run('RESTORE-ASKING', 'k', '0'))).to.equal("ERR wrong number of arguments for 'restore-asking' command");
+    });
+
     it('IDLETIME and FREQ set the access field', () => {
       const n = new UnitNode();
       n.run('SET', 'k', 'v');
@@ -547,6 +577,7 @@ describe('keyspace commands', () => {
       'object|help': [2, ['loading', 'stale'], 0, 0, 0, ['keyspace', 'slow']],
       dump: [2, ['readonly'], 1, 1, 1, ['keyspace', 'read', 'slow']],
       restore: [-4, ['write', 'denyoom'], 1, 1, 1, ['keyspace', 'write', 'slow', 'dangerous']],
+      'restore-asking': [-4, ['write', 'denyoom', 'asking'], 1, 1, 1, ['keyspace', 'write', 'slow', 'dangerous']],
     };
     const declared = new Map<string, CommandSpec>();
     for (const s of keyspaceCommands) {
@@ -561,7 +592,7 @@ describe('keyspace commands', () => {
     for (const [name, [arity, flags, first, last, step, acl]] of Object.entries(REDIS)) {
       it(`${name} matches COMMAND INFO`, () => {
         const s = declared.get(name) as CommandSpec;
-        expect(s.group).to.equal('generic');
+        expect(s.group).to.equal(name === 'restore-asking' ? 'server' : 'generic'); // as Redis's COMMAND DOCS
         expect([s.arity, [...s.flags], s.keys.first, s.keys.last, s.keys.step]).to.deep.equal([arity, flags, first, last, step]);
         expect([...s.acl]).to.deep.equal(acl);
         expect(s.handler !== undefined || s.subcommands !== undefined).to.equal(true);

@@ -1,0 +1,71 @@
+// The `status` table (pure): one row per node from the topology and the registrations, then a summary.
+import { SLOTS } from '../cluster/slots';
+import { assignedSlots, shardSlotCount, type Snapshot } from './snapshot';
+
+export type Health = 'ok' | 'fail' | 'leaving' | 'joining';
+
+export interface StatusRow {
+  id: string;
+  address: string;
+  /** primary / replica; '-' for a registered node not yet in the topology. */
+  role: string;
+  /** Slots of the node's shard (a primary's), 0 for a replica or a node without a shard. */
+  slots: number;
+  health: Health;
+  port: number;
+}
+
+/**
+ * Rows for every topology node plus every registered node not (yet) in the topology, sorted by port then
+ * id. health: `ok` = in the topology with an `up` registration; `fail` = in the topology without a lease;
+ * `leaving` = registration says leaving; `joining` = registered but not in the topology yet.
+ */
+export function statusRows(s: Snapshot): StatusRow[] {
+  const rows: StatusRow[] = [];
+  const t = s.topology;
+  const seen = new Set<string>();
+  if (t !== null) {
+    for (const [id, n] of Object.entries(t.nodes)) {
+      seen.add(id);
+      const r = s.registrations.get(id);
+      const health: Health = r === undefined ? 'fail' : r.state === 'leaving' ? 'leaving' : 'ok';
+      const slots = n.role === 'primary' && n.shard !== null ? shardSlotCount(t, n.shard) : 0;
+      rows.push({ id, address: `${n.addr.ip}:${n.addr.port}`, role: n.role, slots, health, port: n.addr.port });
+    }
+  }
+  for (const [id, r] of s.registrations) {
+    if (seen.has(id)) continue;
+    rows.push({ id, address: `${r.ip}:${r.port}`, role: '-', slots: 0, health: r.state === 'leaving' ? 'leaving' : 'joining', port: r.port });
+  }
+  rows.sort((a, b) => a.port - b.port || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return rows;
+}
+
+/** cluster_state as CLUSTER INFO computes it: ok when every slot is owned by a shard whose primary is live. */
+export function clusterState(s: Snapshot): 'ok' | 'fail' {
+  const t = s.topology;
+  if (t === null) return 'fail';
+  let ok = 0;
+  for (const [start, end, sid] of t.slots) if (s.registrations.has(t.shards[sid].primary)) ok += end - start + 1;
+  return ok === SLOTS ? 'ok' : 'fail';
+}
+
+/**
+ * The table: a header `ID ADDRESS ROLE SLOTS KEYS HEALTH`, one line per row (keys from `keys` by node id,
+ * '-' when absent, i.e. unreachable), columns left-aligned and separated by two spaces, then
+ * `cluster_epoch:E cluster_state:ok|fail slots_assigned:N slots_migrating:M nodes:K`. Ends with "\n".
+ */
+export function formatStatus(s: Snapshot, keys: ReadonlyMap<string, number>): string {
+  const rows = statusRows(s);
+  const table = [['ID', 'ADDRESS', 'ROLE', 'SLOTS', 'KEYS', 'HEALTH']];
+  for (const r of rows) {
+    const k = keys.get(r.id);
+    table.push([r.id, r.address, r.role, String(r.slots), k === undefined ? '-' : String(k), r.health]);
+  }
+  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+  let out = '';
+  for (const row of table) out += row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ') + '\n';
+  const t = s.topology;
+  out += `cluster_epoch:${t?.version ?? 0} cluster_state:${clusterState(s)} slots_assigned:${t ? assignedSlots(t) : 0} slots_migrating:${t?.migrating.length ?? 0} nodes:${rows.length}\n`;
+  return out;
+}

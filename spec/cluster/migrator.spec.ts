@@ -1,0 +1,272 @@
+// Migrator: moving the keys of migrating slots from this node to the target shard's primary.
+// OPENS SOCKETS: the target is an in-process Node listening on 127.0.0.1 (port 0); the source is an
+// in-process Node without sockets whose db 0 has the hash-slot index. The ClusterView is built by hand
+// (two shards, slots migrating from s1 to s2); host.commit records its calls and answers true.
+import { expect } from 'chai';
+import { Migrator, RETRY_PAUSE_MS, type MigratorHost } from '../../lib/cluster/migrator';
+import { keySlot } from '../../lib/cluster/slots';
+import { validateTopology, type Topology } from '../../lib/cluster/topology';
+import { ClusterView } from '../../lib/cluster/view';
+import { Config } from '../../lib/config/config';
+import type { Client } from '../../lib/server/client';
+import { Logger } from '../../lib/server/log';
+import { Node } from '../../lib/server/node';
+import { decodeResp2 } from '../helpers/resp';
+
+const A = 'a'.repeat(40); // source primary, shard s1
+const B = 'b'.repeat(40); // target primary, shard s2
+const M1 = keySlot('m1'); // keys {m1}...
+const M2 = keySlot('m2');
+const EMPTY = keySlot('empty'); // migrating, no keys
+const OTHER = keySlot('other'); // not migrating
+
+function topology(targetPort: number, migrating: number[]): Topology {
+  return validateTopology({
+    version: 3,
+    nodes: {
+      [A]: { addr: { ip: '127.0.0.1', port: 1 }, shard: 's1', role: 'primary', epoch: 1 },
+      [B]: { addr: { ip: '127.0.0.1', port: targetPort }, shard: 's2', role: 'primary', epoch: 2 },
+    },
+    shards: {
+      s1: { primary: A, replicas: [], inSync: [] },
+      s2: { primary: B, replicas: [], inSync: [] },
+    },
+    slots: [[0, 16383, 's1']],
+    migrating: migrating.map((slot) => ({ slot, from: 's1', to: 's2' })),
+  });
+}
+
+const view = (port: number, migrating: number[]) => new ClusterView(topology(port, migrating), [A, B]);
+
+/** A node with the system clock; `listen` binds 127.0.0.1 on `port` (0: any free port). */
+async function newNode(listen: boolean, settings: Record<string, string> = {}, port = 0): Promise<Node> {
+  const config = new Config();
+  config.set('bind', '127.0.0.1');
+  config.set('port', String(port));
+  for (const [k, v] of Object.entries(settings)) config.set(k, v);
+  const node = new Node(config);
+  if (listen) await node.listen();
+  return node;
+}
+
+/** Runs a command on node in process (no socket) and returns its decoded RESP2 reply. */
+function run(node: Node, ...argv: string[]): unknown {
+  const c: Client = node.detachedClient();
+  node.execute(c, argv);
+  const out = c.out.take();
+  const text = typeof out === 'string' ? out : out.map((p) => (typeof p === 'string' ? p : p.toString('latin1'))).join('');
+  return decodeResp2(text)[0];
+}
+
+async function waitFor(what: string, cond: () => boolean, ms = 10000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+interface Harness {
+  source: Node;
+  target: Node;
+  host: MigratorHost;
+  commits: number[][];
+  warnings: string[];
+}
+
+async function harness(targetSettings: Record<string, string> = {}, password = ''): Promise<Harness> {
+  const source = await newNode(false);
+  source.dbs[0].enableSlotIndex();
+  const target = await newNode(true, targetSettings);
+  const commits: number[][] = [];
+  const warnings: string[] = [];
+  const log = new Logger();
+  log.level = 'nothing';
+  log.warning = (m: string) => void warnings.push(m);
+  const host: MigratorHost = {
+    db: source.dbs[0],
+    log,
+    password: () => password,
+    commit: async (from, slots) => {
+      expect(from).to.equal('s1');
+      commits.push(slots);
+      return true;
+    },
+  };
+  return { source, target, host, commits, warnings };
+}
+
+/** Fills the source: n keys in each of {m1} and {m2} (every third with a TTL), 50 in {other}, one binary. */
+function fill(source: Node, n: number): void {
+  for (let i = 0; i < n; i++) {
+    run(source, 'SET', `{m1}${i}`, `v1-${i}`, ...(i % 3 === 0 ? ['PX', String(600000 + i)] : []));
+    run(source, 'SET', `{m2}${i}`, `v2-${i}`);
+  }
+  for (let i = 0; i < 50; i++) run(source, 'SET', `{other}${i}`, `o-${i}`);
+  run(source, 'SET', '{m1}bin', '\x00\xff\r\n');
+}
+
+const committed = (h: Harness) => h.commits.flat().sort((a, b) => a - b);
+
+describe('Migrator (opens sockets)', () => {
+  let h: Harness;
+  let m: Migrator;
+  afterEach(async () => {
+    await m?.stop();
+    await h?.target.shutdown();
+  });
+
+  it('moves every key of the migrating slots with value and TTL, deletes them here, commits all slots', async () => {
+    h = await harness();
+    fill(h.source, 300);
+    const ttls = new Map<string, unknown>();
+    for (let i = 0; i < 300; i += 3) ttls.set(`{m1}${i}`, run(h.source, 'PEXPIRETIME', `{m1}${i}`));
+    m = new Migrator(h.host, { batchKeys: 16 });
+    m.update(view(h.target.port, [M1, M2, EMPTY]), 's1');
+    await waitFor('commit of all slots', () => committed(h).length === 3);
+    expect(committed(h)).to.deep.equal([M1, M2, EMPTY].sort((a, b) => a - b));
+    expect(m.stats).to.deep.equal({ keysMoved: 601, slotsCommitted: 3 });
+    for (let i = 0; i < 300; i++) {
+      expect(run(h.target, 'GET', `{m1}${i}`)).to.equal(`v1-${i}`);
+      expect(run(h.target, 'GET', `{m2}${i}`)).to.equal(`v2-${i}`);
+      expect(run(h.target, 'PEXPIRETIME', `{m1}${i}`)).to.equal(i % 3 === 0 ? ttls.get(`{m1}${i}`) : -1);
+      expect(m.inFlight(`{m1}${i}`)).to.equal(false);
+    }
+    expect(run(h.target, 'GET', '{m1}bin')).to.equal('\x00\xff\r\n');
+    expect(h.source.dbs[0].countKeysInSlot(M1) + h.source.dbs[0].countKeysInSlot(M2)).to.equal(0);
+    // Other slots untouched: still here, never sent.
+    expect(h.source.dbs[0].countKeysInSlot(OTHER)).to.equal(50);
+    expect(run(h.source, 'GET', '{other}7')).to.equal('o-7');
+    expect(run(h.target, 'DBSIZE')).to.equal(601);
+    expect(h.source.env.stats.expired).to.equal(0);
+    expect(h.warnings).to.deep.equal([]);
+  });
+
+  it('a key written while in flight ends with its latest value; one deleted while in flight ends deleted', async () => {
+    h = await harness();
+    fill(h.source, 100);
+    m = new Migrator(h.host, { batchKeys: 1000 });
+    m.update(view(h.target.port, [M1]), 's1');
+    // update() sent the first window synchronously: these carry their old values.
+    expect(m.inFlight('{m1}5')).to.equal(true);
+    expect(m.inFlight('{m1}6')).to.equal(true);
+    expect(m.inFlight('{other}1')).to.equal(false);
+    run(h.source, 'SET', '{m1}5', 'newer');
+    m.noteWrite('{m1}5');
+    run(h.source, 'DEL', '{m1}6');
+    m.noteWrite('{m1}6');
+    m.noteWrite('{other}1'); // not in flight: ignored
+    await waitFor('commit', () => committed(h).length === 1);
+    expect(run(h.target, 'GET', '{m1}5')).to.equal('newer');
+    expect(run(h.target, 'EXISTS', '{m1}6')).to.equal(0);
+    expect(run(h.target, 'GET', '{m1}7')).to.equal('v1-7');
+    expect(run(h.source, 'EXISTS', '{m1}5', '{m1}6', '{m1}7')).to.equal(0);
+    expect(m.stats.keysMoved).to.equal(100); // 101 keys of {m1}, one deleted
+    expect(run(h.source, 'DBSIZE')).to.equal(150); // {m2} and {other} untouched
+  });
+
+  it('target down, then up on the same port: retries, loses no key, logs once', async () => {
+    h = await harness();
+    const port = h.target.port;
+    await h.target.shutdown();
+    fill(h.source, 200);
+    m = new Migrator(h.host, { batchKeys: 32 });
+    m.update(view(port, [M1, M2]), 's1');
+    await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS * 2.5));
+    // Nothing acknowledged: nothing deleted here, nothing committed.
+    expect(run(h.source, 'DBSIZE')).to.equal(451);
+    expect(h.commits).to.deep.equal([]);
+    expect(h.warnings).to.have.length(1);
+    h.target = await newNode(true, {}, port);
+    await waitFor('commit of both slots', () => committed(h).length === 2);
+    expect(run(h.target, 'DBSIZE')).to.equal(401);
+    expect(run(h.source, 'DBSIZE')).to.equal(50);
+    expect(run(h.target, 'GET', '{m2}199')).to.equal('v2-199');
+  });
+
+  it('error replies are retried and nothing unacknowledged is deleted; AUTH with the requirepass', async () => {
+    h = await harness({ requirepass: 'secret' }); // migrator sends no AUTH: NOAUTH errors
+    fill(h.source, 50);
+    m = new Migrator(h.host, { batchKeys: 8 });
+    m.update(view(h.target.port, [M1]), 's1');
+    await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS * 1.5));
+    expect(h.warnings).to.have.length(1);
+    expect(h.warnings[0]).to.match(/NOAUTH/);
+    expect(h.source.dbs[0].countKeysInSlot(M1)).to.equal(51);
+    expect(m.inFlight('{m1}0') || m.inFlight('{m1}49')).to.equal(true);
+    expect(h.commits).to.deep.equal([]);
+    h.target.config.set('requirepass', '');
+    await waitFor('commit', () => committed(h).length === 1);
+    expect(run(h.target, 'DBSIZE')).to.equal(51);
+    expect(h.source.dbs[0].countKeysInSlot(M1)).to.equal(0);
+
+    // With the right password (AUTH first on the connection).
+    await m.stop();
+    const h2 = await harness({ requirepass: 'secret' }, 'secret');
+    try {
+      fill(h2.source, 20);
+      m = new Migrator(h2.host);
+      m.update(view(h2.target.port, [M2]), 's1');
+      await waitFor('commit', () => committed(h2).length === 1);
+      expect(h2.warnings).to.deep.equal([]);
+      expect(h2.source.dbs[0].countKeysInSlot(M2)).to.equal(0);
+    } finally {
+      await m.stop();
+      await h2.target.shutdown();
+    }
+  });
+
+  it('a cancelled migration stops: keys not acknowledged stay here, no commit', async () => {
+    h = await harness();
+    fill(h.source, 2000);
+    m = new Migrator(h.host, { batchKeys: 10 });
+    m.update(view(h.target.port, [M1, M2]), 's1');
+    await waitFor('some progress', () => m.stats.keysMoved >= 20);
+    m.update(view(h.target.port, []), 's1');
+    const moved = m.stats.keysMoved;
+    expect(m.inFlight('{m1}1999') || m.inFlight('{m1}0')).to.equal(false);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(m.stats.keysMoved).to.equal(moved);
+    expect(h.commits).to.deep.equal([]);
+    // Every key is on exactly one side or (sent, cancelled before its OK was handled) on both.
+    expect(h.source.dbs[0].countKeysInSlot(M1) + h.source.dbs[0].countKeysInSlot(M2)).to.equal(4001 - moved);
+    for (let i = 0; i < 2000; i++) {
+      const here = run(h.source, 'EXISTS', `{m1}${i}`) === 1;
+      expect(here || run(h.target, 'EXISTS', `{m1}${i}`) === 1, `{m1}${i}`).to.equal(true);
+    }
+    expect(m.stats.keysMoved).to.be.below(4001);
+  });
+
+  it('commits coalesce: one at a time, slots emptied meanwhile go together; a false commit is retried', async () => {
+    h = await harness();
+    const calls: number[][] = [];
+    let answer = true;
+    let release: () => void = () => undefined;
+    h.host.commit = (_from, slots) => {
+      calls.push(slots);
+      return new Promise<boolean>((resolve) => {
+        release = () => resolve(answer);
+      });
+    };
+    const slots = [M1, M2, EMPTY, 100, 200, 300];
+    m = new Migrator(h.host);
+    fill(h.source, 10);
+    m.update(view(h.target.port, slots), 's1');
+    await waitFor('first commit', () => calls.length === 1);
+    await waitFor('every slot emptied', () => run(h.source, 'DBSIZE') === 50);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).to.have.length(1); // the others wait for the first commit to finish
+    release();
+    await waitFor('second commit', () => calls.length === 2);
+    expect([...calls[0], ...calls[1]].sort((a, b) => a - b)).to.deep.equal([...slots].sort((a, b) => a - b));
+    answer = false;
+    release(); // false: retried after a pause with the same slots
+    await waitFor('retry', () => calls.length === 3, RETRY_PAUSE_MS * 4);
+    expect(calls[2]).to.deep.equal(calls[1]);
+    expect(m.stats.slotsCommitted).to.equal(calls[0].length);
+    answer = true;
+    release();
+    await waitFor('stats', () => m.stats.slotsCommitted === slots.length);
+    expect(calls).to.have.length(3);
+  });
+});

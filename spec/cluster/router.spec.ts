@@ -1,0 +1,245 @@
+// Cluster routing through the real dispatcher of a socket-less node whose agent is a stand-in holding a
+// hand-built view (no etcd): MOVED, ASK, ASKING, TRYAGAIN, CROSSSLOT, CLUSTERDOWN, in-flight keys, and the
+// cluster-mode refusals of SELECT/SWAPDB/MOVE/COPY. Expected texts are Redis 7's.
+import { expect } from 'chai';
+import type { ClusterAgent, MigratorLike } from '../../lib/cluster/agent';
+import { keySlot } from '../../lib/cluster/slots';
+import { validateTopology, type Topology } from '../../lib/cluster/topology';
+import { ClusterView } from '../../lib/cluster/view';
+import { stringValue } from '../../lib/store/value';
+import { UnitNode } from '../helpers/unit-node';
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+
+// 'foo' -> 12182, 'bar' -> 5061, '{foo}x' -> 12182.
+const FOO = keySlot('foo');
+const BAR = keySlot('bar');
+
+/** Shard sa (node A, myself) owns 0-8191, sb (node B) owns 8192-16383; `migrating` as given. */
+function topology(migrating: Array<{ slot: number; from: string; to: string }> = [], slots: Array<[number, number, string]> = [[0, 8191, 'sa'], [8192, 16383, 'sb']]): Topology {
+  return validateTopology({
+    version: 3,
+    nodes: {
+      [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: 'primary', epoch: 1 },
+      [B]: { addr: { ip: '127.0.0.1', port: 7002 }, shard: 'sb', role: 'primary', epoch: 2 },
+    },
+    shards: { sa: { primary: A, replicas: [], inSync: [] }, sb: { primary: B, replicas: [], inSync: [] } },
+    slots,
+    migrating,
+  });
+}
+
+class FakeMigrator implements MigratorLike {
+  readonly flying = new Set<string>();
+  readonly dirty: string[] = [];
+  readonly stats = { keysMoved: 0, slotsCommitted: 0 };
+  update(): void {}
+  inFlight(key: string): boolean {
+    return this.flying.has(key);
+  }
+  noteWrite(key: string): void {
+    this.dirty.push(key);
+  }
+  async stop(): Promise<void> {}
+}
+
+function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boolean; live?: string[] } = {}) {
+  const n = new UnitNode();
+  n.node.dbs[0].enableSlotIndex();
+  const migrator = new FakeMigrator();
+  const agent = {
+    myId: A,
+    view: new ClusterView(t, opts.live ?? [A, B]),
+    myShard: opts.myShard === undefined ? 'sa' : opts.myShard,
+    stateOk: opts.stateOk ?? true,
+    requireFullCoverage: true,
+    migrator,
+    coordinator: false,
+    slotsReassigned: 0,
+  } as unknown as ClusterAgent;
+  n.node.cluster = agent;
+  return { n, agent, migrator };
+}
+
+const err = (v: unknown) => (v as Error).message;
+
+describe('cluster/router', () => {
+  it('the test keys hash where the topology puts them', () => {
+    expect(FOO).to.equal(12182);
+    expect(BAR).to.equal(5061);
+  });
+
+  it('runs a command on an owned slot, answers MOVED with the owner primary for another', () => {
+    const { n } = clusterNode(topology());
+    expect(n.run('SET', 'bar', '1')).to.equal('OK');
+    expect(err(n.run('SET', 'foo', '1'))).to.equal('MOVED 12182 127.0.0.1:7002');
+    expect(err(n.run('GET', 'foo'))).to.equal('MOVED 12182 127.0.0.1:7002');
+    expect(n.run('GET', 'bar')).to.equal('1');
+  });
+
+  it('commands without keys run anywhere; keys in two slots get CROSSSLOT, a hash tag keeps one slot', () => {
+    const { n } = clusterNode(topology());
+    expect(n.run('PING')).to.equal('PONG');
+    expect(n.run('DBSIZE')).to.equal(0);
+    expect(err(n.run('MSET', 'bar', '1', 'foo', '2'))).to.equal("CROSSSLOT Keys in request don't hash to the same slot");
+    expect(err(n.run('MGET', '{bar}1', '{bar}2', 'foo'))).to.equal("CROSSSLOT Keys in request don't hash to the same slot");
+    expect(n.run('MSET', '{bar}1', 'x', '{bar}2', 'y')).to.equal('OK');
+    expect(n.run('MGET', '{bar}1', '{bar}2')).to.deep.equal(['x', 'y']);
+  });
+
+  it('a slot without owner: CLUSTERDOWN Hash slot not served; state not ok: CLUSTERDOWN The cluster is down', () => {
+    const { n } = clusterNode(topology([], [[0, 8191, 'sa']]), { stateOk: false });
+    expect(err(n.run('GET', 'foo'))).to.equal('CLUSTERDOWN Hash slot not served');
+    expect(err(n.run('GET', 'bar'))).to.equal('CLUSTERDOWN The cluster is down');
+    expect(n.run('PING')).to.equal('PONG');
+  });
+
+  it('cluster-require-full-coverage no: an owned slot still works while the state is not ok', () => {
+    const { n, agent } = clusterNode(topology([], [[0, 8191, 'sa']]), { stateOk: false });
+    agent.requireFullCoverage = false;
+    expect(n.run('SET', 'bar', 'v')).to.equal('OK');
+    expect(err(n.run('GET', 'foo'))).to.equal('CLUSTERDOWN Hash slot not served');
+  });
+
+  it('a node outside the topology redirects every key', () => {
+    const { n } = clusterNode(topology(), { myShard: null });
+    expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
+  });
+
+  it('counts redirects as rejected calls and in errorstats, as Redis', () => {
+    const { n } = clusterNode(topology());
+    n.run('GET', 'foo');
+    const info = n.run('INFO', 'commandstats', 'errorstats') as string;
+    expect(info).to.match(/cmdstat_get:calls=0,.*rejected_calls=1,failed_calls=0/);
+    expect(info).to.include('errorstat_MOVED:count=1');
+  });
+
+  describe('a slot migrating out (source side)', () => {
+    /** A node owning BAR's slot, with `keys` set before the migration of that slot starts. */
+    const mig = (...kv: string[]) => {
+      const x = clusterNode(topology());
+      for (let i = 0; i < kv.length; i += 2) expect(x.n.run('SET', kv[i], kv[i + 1])).to.equal('OK');
+      x.agent.view = new ClusterView(topology([{ slot: BAR, from: 'sa', to: 'sb' }]), [A, B]);
+      return x;
+    };
+
+    it('serves keys it still has, answers ASK with the target for the others', () => {
+      const { n } = mig('bar', 'here');
+      expect(n.run('GET', 'bar')).to.equal('here');
+      expect(n.run('DEL', 'bar')).to.equal(1);
+      expect(err(n.run('GET', 'bar'))).to.equal('ASK 5061 127.0.0.1:7002');
+      expect(err(n.run('SET', 'bar', 'new'))).to.equal('ASK 5061 127.0.0.1:7002');
+      expect(n.node.dbs[0].size).to.equal(0);
+    });
+
+    it('an expired key counts as gone', () => {
+      const { n } = mig();
+      n.node.dbs[0].set('bar', stringValue('v'), n.clock.now() + 10);
+      n.clock.advance(11);
+      expect(err(n.run('GET', 'bar'))).to.equal('ASK 5061 127.0.0.1:7002');
+    });
+
+    it('multi-key: all here runs, none here ASK, some here TRYAGAIN', () => {
+      const { n } = mig('{bar}1', 'a', '{bar}2', 'b');
+      expect(n.run('MGET', '{bar}1', '{bar}2')).to.deep.equal(['a', 'b']);
+      expect(err(n.run('MGET', '{bar}1', '{bar}3'))).to.equal('TRYAGAIN Multiple keys request during rehashing of slot');
+      expect(err(n.run('MGET', '{bar}3', '{bar}4'))).to.equal('ASK 5061 127.0.0.1:7002');
+    });
+
+    it('a key in flight counts as here even when deleted meanwhile; a write to it is noted for resending', () => {
+      const { n, migrator } = mig('bar', 'v1');
+      migrator.flying.add('bar');
+      expect(n.run('GET', 'bar')).to.equal('v1');
+      expect(migrator.dirty).to.deep.equal([]);
+      expect(n.run('SET', 'bar', 'v2')).to.equal('OK');
+      expect(n.run('DEL', 'bar')).to.equal(1);
+      expect(n.run('SET', 'bar', 'v3')).to.equal('OK');
+      expect(migrator.dirty).to.deep.equal(['bar', 'bar', 'bar']);
+      migrator.flying.delete('bar');
+      expect(n.run('GET', 'bar')).to.equal('v3');
+    });
+
+    it('other slots of the shard are served as usual', () => {
+      const { n } = mig();
+      expect(keySlot('b')).to.equal(3300);
+      expect(n.run('SET', 'b', 'v')).to.equal('OK');
+      expect(n.run('GET', 'b')).to.equal('v');
+    });
+  });
+
+  describe('a slot being imported (target side)', () => {
+    // Myself (A, shard sa) imports FOO's slot from sb.
+    const imp = () => clusterNode(topology([{ slot: FOO, from: 'sb', to: 'sa' }]));
+
+    it('without ASKING: MOVED to the owner; after ASKING: runs, for one command only', () => {
+      const { n } = imp();
+      expect(err(n.run('SET', 'foo', 'v'))).to.equal('MOVED 12182 127.0.0.1:7002');
+      expect(n.run('ASKING')).to.equal('OK');
+      expect(n.run('SET', 'foo', 'v')).to.equal('OK');
+      expect(err(n.run('GET', 'foo'))).to.equal('MOVED 12182 127.0.0.1:7002');
+      expect(n.run('ASKING')).to.equal('OK');
+      expect(n.run('GET', 'foo')).to.equal('v');
+    });
+
+    it('ASKING is spent by the next command even when that one is refused', () => {
+      const { n } = imp();
+      n.run('ASKING');
+      expect(err(n.run('GET'))).to.match(/wrong number of arguments/);
+      expect(err(n.run('GET', 'foo'))).to.equal('MOVED 12182 127.0.0.1:7002');
+    });
+
+    it('RESTORE-ASKING runs without ASKING (its asking flag)', () => {
+      const { n } = imp();
+      const src = new UnitNode();
+      src.run('SET', 'foo', 'payload');
+      const dump = src.run('DUMP', 'foo') as string;
+      expect(n.run('RESTORE-ASKING', 'foo', '0', dump, 'REPLACE')).to.equal('OK');
+      n.run('ASKING');
+      expect(n.run('GET', 'foo')).to.equal('payload');
+    });
+
+    it('multi-key after ASKING: all present runs, one missing TRYAGAIN', () => {
+      const { n } = imp();
+      n.run('ASKING');
+      expect(err(n.run('MSET', '{foo}1', 'a', '{foo}2', 'b'))).to.equal('TRYAGAIN Multiple keys request during rehashing of slot');
+      n.run('ASKING');
+      expect(n.run('SET', '{foo}1', 'a')).to.equal('OK');
+      n.run('ASKING');
+      expect(n.run('SET', '{foo}2', 'b')).to.equal('OK');
+      n.run('ASKING');
+      expect(n.run('MGET', '{foo}1', '{foo}2')).to.deep.equal(['a', 'b']);
+      n.run('ASKING');
+      expect(err(n.run('MGET', '{foo}1', '{foo}3'))).to.equal('TRYAGAIN Multiple keys request during rehashing of slot');
+    });
+
+    it('RESET clears ASKING and READONLY', () => {
+      const { n } = imp();
+      n.run('ASKING');
+      n.run('READONLY');
+      n.run('RESET');
+      expect(n.client.asking).to.equal(false);
+      expect(n.client.readonly).to.equal(false);
+      expect(err(n.run('GET', 'foo'))).to.equal('MOVED 12182 127.0.0.1:7002');
+    });
+  });
+
+  describe('db 0 only', () => {
+    it('SELECT 0 works, any other index is refused (after the integer check)', () => {
+      const { n } = clusterNode(topology());
+      expect(n.run('SELECT', '0')).to.equal('OK');
+      expect(err(n.run('SELECT', '1'))).to.equal('ERR SELECT is not allowed in cluster mode');
+      expect(err(n.run('SELECT', 'x'))).to.equal('ERR value is not an integer or out of range');
+    });
+
+    it('SWAPDB and MOVE are refused; COPY only within db 0', () => {
+      const { n } = clusterNode(topology());
+      expect(err(n.run('SWAPDB', '0', '1'))).to.equal('ERR SWAPDB is not allowed in cluster mode');
+      n.run('SET', '{bar}a', 'v');
+      expect(err(n.run('MOVE', '{bar}a', '1'))).to.equal('ERR MOVE is not allowed in cluster mode');
+      expect(err(n.run('COPY', '{bar}a', '{bar}b', 'DB', '1'))).to.equal('ERR Copying to another database is not allowed in cluster mode');
+      expect(n.run('COPY', '{bar}a', '{bar}b')).to.equal(1);
+      expect(n.run('COPY', '{bar}a', '{bar}c', 'DB', '0')).to.equal(1);
+    });
+  });
+});
