@@ -196,7 +196,13 @@ export class ClusterAgent {
         this.watcher = w;
         w.on('put', (kv: IKeyValue) => this.apply('put', kv));
         w.on('delete', (kv: IKeyValue) => this.apply('delete', kv));
-        w.on('error', () => undefined); // etcd3 reconnects and resumes on its own
+        // etcd3 resumes a watch after a disconnection on its own, but emits 'error' when etcd cancelled it
+        // (e.g. its start revision was compacted) and never resumes that one: read everything again.
+        w.on('error', () => {
+          if (this.watcher !== w || this.stopped) return;
+          this.watcher = null;
+          void this.watchLoop();
+        });
         this.scheduleRebuild();
         return;
       } catch (e) {
@@ -283,7 +289,10 @@ export class ClusterAgent {
     for (let slot = 0; slot < SLOTS; slot++) {
       const had = prev.ownerOfSlot(slot) === prevShard || prev.migratingOut(slot) === prevShard;
       if (!had) continue;
-      const has = nextShard !== null && (next.ownerOfSlot(slot) === nextShard || next.migratingOut(slot) === nextShard);
+      // Importing a slot this node owned in prev (it was removed and re-joined as the same shard id, the
+      // versions between coalesced into one rebuild): what it holds is stale, the import starts empty.
+      const imports = next.migratingOut(slot) === nextShard && prev.migratingOut(slot) === prevShard;
+      const has = nextShard !== null && (next.ownerOfSlot(slot) === nextShard || imports);
       if (!has) dropped += db.deleteKeysInSlot(slot);
     }
     if (dropped > 0) this.node.log.notice(`Dropped ${dropped} keys of slots this node no longer serves (epoch ${next.version})`);
@@ -479,6 +488,7 @@ export class ClusterAgent {
     let done = false;
     try {
       await this.updateRegistration();
+      if (this.reg !== null) this.etcdOk(); // it just wrote: an older error (e.g. the election's) is over
       if (this.coordinator) void this.reconcile();
       while (Date.now() < deadline && !this.etcdDown) {
         if (this.view.node(this.myId) === undefined && this.reg !== null) {

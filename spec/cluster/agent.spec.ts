@@ -1,0 +1,131 @@
+// ClusterAgent without etcd: its private view swap (rebuild/dropLostSlots), watch loop and leave(),
+// driven by hand on a socket-less node. The agent's Etcd3 client is never called (it connects lazily);
+// where the agent would call etcd, a stand-in answers. Review findings of issue 4.
+import { expect } from 'chai';
+import { EventEmitter } from 'events';
+import { ClusterAgent } from '../../lib/cluster/agent';
+import { keySlot } from '../../lib/cluster/slots';
+import { validateTopology, type Topology } from '../../lib/cluster/topology';
+import { stringValue } from '../../lib/store/value';
+import { UnitNode } from '../helpers/unit-node';
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+const S = keySlot('{t}k');
+
+/** The agent's private parts a spec drives. */
+interface Inside {
+  topology: Topology;
+  etcd: unknown;
+  reg: unknown;
+  rebuild(): void;
+  watchLoop(): Promise<void>;
+  etcdFailed(what: string, e: unknown): void;
+}
+const inside = (a: ClusterAgent) => a as unknown as Inside;
+
+function newAgent(): { n: UnitNode; agent: ClusterAgent } {
+  const n = new UnitNode();
+  n.node.log.level = 'nothing';
+  n.node.dbs[0].enableSlotIndex();
+  const agent = new ClusterAgent(n.node, {
+    myId: A,
+    endpoints: ['http://127.0.0.1:1'],
+    clusterName: 'spec',
+    announce: { ip: '127.0.0.1', port: 7001 },
+    nodeTimeoutMs: 2000,
+    vnodes: 16,
+  });
+  n.node.cluster = agent;
+  return { n, agent };
+}
+
+/** version v; shard sa (A) and sb (B); `slots` and `migrating` as given (A absent when withA is false). */
+function topo(v: number, slots: Array<[number, number, string]>, migrating: Array<{ slot: number; from: string; to: string }> = [], withA = true): Topology {
+  const nodes: Record<string, unknown> = { [B]: { addr: { ip: '127.0.0.1', port: 7002 }, shard: 'sb', role: 'primary', epoch: 1 } };
+  const shards: Record<string, unknown> = { sb: { primary: B, replicas: [], inSync: [] } };
+  if (withA) {
+    nodes[A] = { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: 'primary', epoch: 2 };
+    shards.sa = { primary: A, replicas: [], inSync: [] };
+  }
+  return validateTopology({ version: v, nodes, shards, slots, migrating });
+}
+
+function swap(agent: ClusterAgent, t: Topology): void {
+  inside(agent).topology = t;
+  inside(agent).rebuild();
+}
+
+describe('ClusterAgent (no etcd)', () => {
+  it('a view that goes from owning a slot straight to importing it drops the stale keys held for it', () => {
+    // A owned S, was removed (dead to the coordinator: e.g. cut off from etcd) and re-joined as the same
+    // shard id `sa`; the watch delivered both topology versions at once, so the rebuild saw only
+    // "sa owns S" -> "sa imports S from sb". What A still holds for S is older than sb's copy.
+    const { n, agent } = newAgent();
+    try {
+      swap(agent, topo(5, [[0, 16383, 'sa']]));
+      expect(agent.myShard).to.equal('sa');
+      n.node.dbs[0].set('{t}k', stringValue('stale'));
+      swap(agent, topo(8, [[0, 16383, 'sb']], [{ slot: S, from: 'sb', to: 'sa' }]));
+      expect(agent.myShard).to.equal('sa');
+      // sb has no {t}k (it got S empty and the key was deleted there since): an ASKING reader on A
+      // would be served the stale value, and after the commit everyone would.
+      expect(n.node.dbs[0].countKeysInSlot(S)).to.equal(0);
+    } finally {
+      void agent.stop();
+    }
+  });
+
+  it('a watch that etcd cancels (e.g. its revision was compacted) is re-established', async () => {
+    const { agent } = newAgent();
+    let reads = 0;
+    const watchers: EventEmitter[] = [];
+    const chain = (exec: () => Promise<unknown>) => {
+      const b: Record<string, unknown> = {};
+      for (const m of ['prefix', 'startRevision']) b[m] = () => b;
+      b.exec = exec;
+      b.create = exec;
+      return b;
+    };
+    inside(agent).etcd = {
+      getAll: () => chain(async () => (reads++, { kvs: [], header: { revision: '10' } })),
+      watch: () =>
+        chain(async () => {
+          const w = Object.assign(new EventEmitter(), { cancel: async () => undefined });
+          watchers.push(w);
+          return w;
+        }),
+      close: () => undefined,
+    };
+    await inside(agent).watchLoop();
+    expect(reads).to.equal(1);
+    // etcd3 emits 'error' on a watcher only when etcd cancelled it; it then never resumes it.
+    watchers[0].emit('error', new Error('Watcher canceled: mvcc: required revision has been compacted'));
+    for (let i = 0; i < 10 && watchers.length < 2; i++) await new Promise((r) => setImmediate(r));
+    expect(reads, 'the topology is read again').to.equal(2);
+    expect(watchers.length, 'a new watch is created').to.equal(2);
+    await agent.stop();
+  });
+
+  it('leave() hands off even after an earlier, recovered etcd error (a coordinator election error)', async () => {
+    const { agent } = newAgent();
+    const puts: string[] = [];
+    inside(agent).etcd = { close: () => undefined };
+    inside(agent).reg = {
+      key: '/shardcache/spec/nodes/' + A,
+      lease: { put: () => ({ value: (v: string) => ({ exec: async () => void puts.push(v) }) }) },
+      revoke: async () => undefined,
+    };
+    swap(agent, topo(5, [[0, 16383, 'sa']]));
+    // The campaign's lease was lost once (etcd3 'error' on the campaign) and re-campaigning worked;
+    // the registration never broke, so nothing ever called etcdOk() again.
+    inside(agent).etcdFailed('election', new Error('lease lost'));
+    const leaving = agent.leave(5000);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(puts.length).to.equal(1);
+    expect(JSON.parse(puts[0]).state).to.equal('leaving');
+    // The coordinator moved the slots away and removed A.
+    swap(agent, topo(7, [[0, 16383, 'sb']], [], false));
+    expect(await leaving, 'hand-off completed').to.equal(true);
+  });
+});
