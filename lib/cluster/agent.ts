@@ -11,7 +11,7 @@ import type { Node } from '../server/node';
 import { SLOTS } from './slots';
 import { connectEtcd, registerNode, type NodeRegistration } from './etcd';
 import { EMPTY_TOPOLOGY, finalizeMigrations, plan, type Registration } from './planner';
-import { parseTopology, serializeTopology, type NodeAddr, type Topology } from './topology';
+import { parseTopology, serializeTopology, TopologyError, type NodeAddr, type Topology } from './topology';
 import { ClusterView } from './view';
 
 /** Pause between retries of an etcd operation that failed (registration, controller, commit), ms. */
@@ -102,6 +102,7 @@ export class ClusterAgent {
   /** When this node last became coordinator or saw etcd come back (ms): longer grace for missing nodes. */
   private calmSince = 0;
   private stopped = false;
+  private started = false;
   private viewWaiters: Array<() => void> = [];
 
   constructor(
@@ -117,6 +118,7 @@ export class ClusterAgent {
 
   /** Starts registration, watch and campaign in the background; never rejects (etcd may be down). */
   start(): void {
+    this.started = true;
     void this.registerLoop();
     void this.watchLoop();
     void this.campaignLoop();
@@ -383,7 +385,12 @@ export class ClusterAgent {
             setTimeout(() => void this.reconcile(), grace - (now - since) + 10).unref();
           }
         }
-        const result = plan(current, live, this.opts.vnodes);
+        let result;
+        try {
+          result = plan(current, live, this.opts.vnodes);
+        } catch (e) {
+          throw new TopologyError('plan', e instanceof Error ? e.message : String(e));
+        }
         if (result === null) continue;
         const ok = await this.cas(kv === undefined ? '0' : kv.mod_revision, result.topology);
         if (!ok) {
@@ -394,8 +401,14 @@ export class ClusterAgent {
       } while (this.reconcileAgain);
       this.etcdOk();
     } catch (e) {
-      this.etcdFailed('controller', e);
-      setTimeout(() => void this.reconcile(), RETRY_MS).unref();
+      if (e instanceof TopologyError) {
+        // Not etcd: a bad value or a planner bug. Say so (each time) and try again later.
+        this.node.log.warning(`Controller error: ${e.message}`);
+        setTimeout(() => void this.reconcile(), RECONCILE_EVERY_MS).unref();
+      } else {
+        this.etcdFailed('controller', e);
+        setTimeout(() => void this.reconcile(), RETRY_MS).unref();
+      }
     } finally {
       this.reconciling = false;
     }
@@ -483,6 +496,10 @@ export class ClusterAgent {
    * stop()s. Resolves true when the hand-off completed.
    */
   async leave(timeoutMs: number): Promise<boolean> {
+    if (!this.started) {
+      await this.stop(); // never registered: nothing to hand off
+      return true;
+    }
     this.leaving = true;
     const deadline = Date.now() + timeoutMs;
     let done = false;

@@ -1,8 +1,9 @@
-// Slot migration, run on the source primary (CLUSTER-CONTRACT.md, "Migration").
+// Slot migration, run on the source primary (README: "When a node joins, leaves or dies").
 //
 // For every migration in the view whose `from` is my shard, the keys of the slot are copied to the
 // target shard's primary, one target connection (Peer) per target shard, slot after slot in ascending
-// order. Each key goes as `RESTORE-ASKING key <abs expiry ms or 0> <DUMP payload> REPLACE ABSTTL`,
+// order. Each key goes as `RESTORE-ASKING key <ttl ms or 0> <DUMP payload> REPLACE` (a relative TTL, as
+// Redis's MIGRATE, so that clock differences between hosts do not shift expiries),
 // pipelined, at most batchKeys sends awaiting a reply per target. The window spans slots: once every key
 // of a slot was sent, the next slot starts while the earlier one's replies come back (with ~6 keys a slot,
 // one round trip per slot would cap the rate at a few thousand keys/s). A key is "in flight" from its first
@@ -227,7 +228,10 @@ export class Migrator {
     const s = db.peek(key);
     let argv: string[];
     if (s >= 0 && !db.isExpired(s)) {
-      argv = ['RESTORE-ASKING', key, String(db.expireAt(s)), dumpValue(db.valueAt(s)), 'REPLACE', 'ABSTTL'];
+      // A relative TTL, as Redis's MIGRATE: the target's clock may differ from ours.
+      const exp = db.expireAt(s);
+      const ttl = exp === 0 ? 0 : Math.max(1, exp - db.env.clock.now());
+      argv = ['RESTORE-ASKING', key, String(ttl), dumpValue(db.valueAt(s)), 'REPLACE'];
       f.sentValue = true;
     } else {
       argv = ['RESTORE-ASKING', key, '1', DELETE_PAYLOAD, 'REPLACE', 'ABSTTL'];

@@ -1,6 +1,6 @@
 // The cluster planner: given the stored topology and the live registrations (etcd `P/nodes/*`), computes
 // the next topology. Pure: no I/O, no clock; the coordinator runs it and writes the result with a CAS.
-// The rules (CLUSTER-CONTRACT.md, "Planner") are applied in order:
+// The rules (README: "How slots are assigned") are applied in order:
 // 1. dead nodes (no live registration) are removed with their shard; its slots become unowned and the
 //    migrations from or to it are dropped; 2. live `up` nodes not in the topology join as new shards;
 // 3. changed addresses are updated; 4. leaving shards are left out of the ring and removed once empty

@@ -21,6 +21,16 @@ import { keySlot } from './slots';
  * Commands without keys always run here.
  */
 export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: string[], asking: boolean): string | null {
+  // Fast paths, no allocation: keyless commands, and one key in a slot owned here and not migrating.
+  if (spec.getKeys === undefined) {
+    const first = spec.keys.first;
+    if (first === 0) return null;
+    if (first === spec.keys.last && first < argv.length && (agent.stateOk || !agent.requireFullCoverage)) {
+      const slot = keySlot(argv[first]);
+      const view = agent.view;
+      if (view.ownerOfSlot(slot) === agent.myShard && agent.myShard !== null && view.migratingOut(slot) === null) return null;
+    }
+  }
   const idx = keyIndexes(spec, argv);
   if (idx.length === 0) return null;
   const slot = keySlot(argv[idx[0]]);

@@ -18,6 +18,7 @@ interface Inside {
   topology: Topology;
   etcd: unknown;
   reg: unknown;
+  started: boolean;
   rebuild(): void;
   watchLoop(): Promise<void>;
   etcdFailed(what: string, e: unknown): void;
@@ -111,6 +112,7 @@ describe('ClusterAgent (no etcd)', () => {
     const { agent } = newAgent();
     const puts: string[] = [];
     inside(agent).etcd = { close: () => undefined };
+    inside(agent).started = true;
     inside(agent).reg = {
       key: '/shardcache/spec/nodes/' + A,
       lease: { put: () => ({ value: (v: string) => ({ exec: async () => void puts.push(v) }) }) },
@@ -127,5 +129,12 @@ describe('ClusterAgent (no etcd)', () => {
     // The coordinator moved the slots away and removed A.
     swap(agent, topo(7, [[0, 16383, 'sb']], [], false));
     expect(await leaving, 'hand-off completed').to.equal(true);
+  });
+  it('leave() before the agent started (SIGTERM during start-up) stops at once', async () => {
+    const { agent } = newAgent();
+    inside(agent).etcd = { close: () => undefined };
+    const t0 = Date.now();
+    expect(await agent.leave(5000)).to.equal(true);
+    expect(Date.now() - t0).to.be.below(1000);
   });
 });
