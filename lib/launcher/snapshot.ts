@@ -2,6 +2,8 @@
 // P/topology, P/nodes/<id> = {"addr":{ip,port},"state":"up"|"leaving","pid":N} on the node's lease).
 import type { Etcd3 } from 'etcd3';
 import { nodeKey, readTopology } from '../cluster/etcd';
+import { plan } from '../cluster/planner';
+import { DEFAULT_VNODES } from '../cluster/ring';
 import { SLOTS } from '../cluster/slots';
 import { parseTopology, type Topology } from '../cluster/topology';
 
@@ -84,5 +86,9 @@ export function unsettledReason(s: Snapshot, ports: readonly number[]): string |
     if (r === undefined) return `node ${id.slice(0, 8)} at ${n.addr.ip}:${n.addr.port} has no lease (failed)`;
     if (r.state !== 'up') return `node ${id.slice(0, 8)} at ${n.addr.ip}:${n.addr.port} is leaving`;
   }
+  // No migration right now is not enough: the coordinator plans the next moves once earlier ones end
+  // (a node that joined during a migration). Settled means its planner has nothing left to do.
+  const live = new Map([...s.registrations].map(([id, r]) => [id, { addr: { ip: r.ip, port: r.port }, state: r.state }] as const));
+  if (plan(t, live, DEFAULT_VNODES) !== null) return 'the coordinator has more slots to move';
   return null;
 }

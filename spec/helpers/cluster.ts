@@ -8,6 +8,8 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { connectEtcd, readTopology } from '../../lib/cluster/etcd';
+import { plan, type Registration } from '../../lib/cluster/planner';
+import { DEFAULT_VNODES } from '../../lib/cluster/ring';
 import { parseTopology, type Topology } from '../../lib/cluster/topology';
 import { SLOTS } from '../../lib/cluster/slots';
 import { startEtcd, type EtcdProcess } from './etcd';
@@ -71,6 +73,8 @@ export interface TestCluster {
   /** owners[slot] = the port of the primary owning it per CLUSTER SLOTS of `port` (0: none). */
   slotOwners(port: number): Promise<Int32Array>;
   /** The topology as stored in etcd now. */
+  /** True when the coordinator's planner, fed etcd's topology and registrations, has nothing left to do. */
+  settledInEtcd(): Promise<boolean>;
   topology(): Promise<Topology>;
   /** One command on a fresh connection; error replies come back as ReplyError values (not thrown). */
   command(port: number, ...args: Array<string | number>): Promise<unknown>;
@@ -238,7 +242,9 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
         epoch = info.cluster_current_epoch;
         if ((await c.clusterNodes(n.port)).includes('[')) return false;
       }
-      return true;
+      // No migration at this instant is not enough: the coordinator plans further moves once earlier
+      // ones end. Stable means its planner (fed what etcd holds) has nothing left to do.
+      return await c.settledInEtcd();
     },
     waitStable: (timeoutMs = 30000) => c.waitUntil(() => c.stable(), timeoutMs, 'a stable cluster (all live nodes ok, 16384 slots, every node owning slots, no migration)'),
     clusterInfo: async (port) => parseInfo(String(await ok(port, ['CLUSTER', 'INFO']))),
@@ -248,6 +254,21 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
       const ranges = (await ok(port, ['CLUSTER', 'SLOTS'])) as Array<[number, number, [string, number, string]]>;
       for (const [start, end, primary] of ranges) owners.fill(primary[1], start, end + 1);
       return owners;
+    },
+    async settledInEtcd() {
+      const client = connectEtcd([etcd.endpoint]);
+      try {
+        const t = await readTopology(client, c.prefix);
+        if (t.value === null) return false;
+        const live = new Map<string, Registration>();
+        for (const [key, value] of Object.entries(await client.getAll().prefix(`${c.prefix}/nodes/`).strings())) {
+          const r = JSON.parse(value) as { addr: { ip: string; port: number }; state: 'up' | 'leaving' };
+          live.set(key.slice(`${c.prefix}/nodes/`.length), { addr: { ip: r.addr.ip, port: r.addr.port }, state: r.state });
+        }
+        return plan(parseTopology(t.value), live, DEFAULT_VNODES) === null;
+      } finally {
+        client.close();
+      }
     },
     async topology() {
       const client = connectEtcd([etcd.endpoint]);
