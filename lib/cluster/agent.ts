@@ -12,6 +12,7 @@ import { SLOTS } from './slots';
 import { connectEtcd, registerNode, type NodeRegistration } from './etcd';
 import { EMPTY_TOPOLOGY, finalizeMigrations, plan, type Registration } from './planner';
 import { parseTopology, serializeTopology, TopologyError, type NodeAddr, type Topology } from './topology';
+import { Prober } from './prober';
 import { ClusterView } from './view';
 
 /** Pause between retries of an etcd operation that failed (registration, controller, commit), ms. */
@@ -87,6 +88,12 @@ export class ClusterAgent {
   private watcher: Watcher | null = null;
   private campaign: ReturnType<ReturnType<Etcd3['election']>['campaign']> | null = null;
   private live = new Map<string, Registration>();
+  /** The lease of each node's registration, as last seen (etcd lease ids, decimal). */
+  private leaseOf = new Map<string, string>();
+  /** Coordinator only: connections that notice a node process dying (prober.ts). */
+  private prober: Prober | null = null;
+  /** Nodes the prober saw die, with the lease their registration had then (deleted by the next pass). */
+  private downNodes = new Map<string, string | undefined>();
   private topology: Topology = EMPTY_TOPOLOGY;
   private topologyRev = -1n;
   private rebuildQueued = false;
@@ -222,8 +229,13 @@ export class ClusterAgent {
     } else if (key.startsWith(nodes)) {
       const id = key.slice(nodes.length);
       const reg = type === 'put' ? parseRegistration(kv.value.toString('utf8')) : null;
-      if (reg === null) this.live.delete(id);
-      else this.live.set(id, reg);
+      if (reg === null) {
+        this.live.delete(id);
+        this.leaseOf.delete(id);
+      } else {
+        this.live.set(id, reg);
+        this.leaseOf.set(id, kv.lease);
+      }
       this.scheduleRebuild();
       if (this.coordinator) void this.reconcile();
     }
@@ -265,6 +277,7 @@ export class ClusterAgent {
     this.countReassigned(prev, view);
     this.dropLostSlots(prev, prevShard, view, myShard);
     this.migrator?.update(view, myShard);
+    this.updateProber();
     const waiters = this.viewWaiters;
     this.viewWaiters = [];
     for (const w of waiters) w();
@@ -324,12 +337,15 @@ export class ClusterAgent {
             this.coordinator = true;
             this.calmSince = Date.now();
             this.missingSince.clear();
+            this.downNodes.clear();
+            this.updateProber();
             this.node.log.notice(`This node is now the cluster coordinator (epoch ${this.view.version})`);
             void this.reconcile();
           });
           campaign.on('error', (e: Error) => {
             if (this.coordinator) this.node.log.warning(`Coordinator role lost: ${e.message}`);
             this.coordinator = false;
+            this.updateProber();
             this.etcdFailed('election', e);
             resolve();
           });
@@ -367,17 +383,35 @@ export class ClusterAgent {
         ]);
         const kv = topoRes.kvs[0];
         const current = kv === undefined ? EMPTY_TOPOLOGY : parseTopology(kv.value.toString('utf8'));
+        const registered = new Set(nodesRes.kvs.map((n) => n.key.toString('utf8').slice(`${this.prefix}/nodes/`.length)));
+        for (const id of [...this.downNodes.keys()]) if (current.nodes[id] === undefined && !registered.has(id)) this.downNodes.delete(id);
         const live = new Map<string, Registration>();
+        const dead: Array<[string, string]> = [];
         for (const n of nodesRes.kvs) {
           const reg = parseRegistration(n.value.toString('utf8'));
-          if (reg !== null) live.set(n.key.toString('utf8').slice(`${this.prefix}/nodes/`.length), reg);
+          if (reg === null) continue;
+          const id = n.key.toString('utf8').slice(`${this.prefix}/nodes/`.length);
+          if (this.downNodes.has(id)) {
+            const lease = this.downNodes.get(id);
+            if (lease === undefined || lease === n.lease) {
+              dead.push([id, n.lease]); // its process is gone: its registration is stale
+              continue;
+            }
+            this.downNodes.delete(id); // registered again since (restarted)
+          }
+          live.set(id, reg);
+        }
+        // The dead nodes' registrations go now (only if still on the lease seen: not a restart's).
+        for (const [id, lease] of dead) {
+          const key = `${this.prefix}/nodes/${id}`;
+          await this.etcd.if(key, 'Lease', '==', lease).then(this.etcd.delete().key(key)).commit();
         }
         const now = Date.now();
         // Just elected or etcd just back: every node may be re-registering, so wait a whole node timeout.
         const grace = Math.max(500, this.opts.nodeTimeoutMs / 4, this.calmSince + this.opts.nodeTimeoutMs - now);
         for (const id of this.missingSince.keys()) if (live.has(id) || current.nodes[id] === undefined) this.missingSince.delete(id);
         for (const [id, n] of Object.entries(current.nodes)) {
-          if (live.has(id)) continue;
+          if (live.has(id) || this.downNodes.has(id)) continue;
           const since = this.missingSince.get(id) ?? now;
           this.missingSince.set(id, since);
           if (now - since < grace) {
@@ -422,6 +456,28 @@ export class ClusterAgent {
     if (!res.succeeded) return false;
     this.adoptTopology(text, BigInt(res.header.revision));
     return true;
+  }
+
+  /** Coordinator: probes every other node of the topology; anyone else: no prober. */
+  private updateProber(): void {
+    if (!this.coordinator || this.stopped) {
+      this.prober?.stop();
+      this.prober = null;
+      return;
+    }
+    if (this.prober === null) this.prober = new Prober((id) => this.nodeDown(id));
+    const targets = new Map<string, { ip: string; port: number }>();
+    for (const id of this.view.nodeIds) if (id !== this.myId) targets.set(id, this.view.addrOf(id)!);
+    this.prober.update(targets);
+  }
+
+  /** The prober saw node `id`'s process die: the next controller pass treats it as dead at once. */
+  private nodeDown(id: string): void {
+    if (!this.coordinator || this.downNodes.has(id)) return;
+    this.downNodes.set(id, this.leaseOf.get(id));
+    const a = this.view.addrOf(id);
+    this.node.log.warning(`Node ${id} at ${a ? `${a.ip}:${a.port}` : '?'} refuses connections: its process is gone; not waiting for its lease`);
+    void this.reconcile();
   }
 
   // ---- migration commits ----
@@ -526,6 +582,7 @@ export class ClusterAgent {
     if (this.stopped) return;
     this.stopped = true;
     this.coordinator = false;
+    this.updateProber();
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     await this.migrator?.stop();
     const tasks: Promise<unknown>[] = [];
