@@ -10,8 +10,9 @@ import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
 import type { Node } from '../server/node';
 import { SLOTS } from './slots';
 import { connectEtcd, registerNode, type NodeRegistration } from './etcd';
-import { EMPTY_TOPOLOGY, finalizeMigrations, plan, type Registration } from './planner';
+import { EMPTY_TOPOLOGY, finalizeMigrations, plan, setInSync, type Registration } from './planner';
 import { parseTopology, serializeTopology, TopologyError, type NodeAddr, type Topology } from './topology';
+import type { AckGate } from './ack-gate';
 import { Prober } from './prober';
 import { ClusterView } from './view';
 
@@ -71,6 +72,10 @@ export class ClusterAgent {
   stateOk = false;
   /** The shard this node belongs to in `view`, or null. */
   myShard: string | null = null;
+  /** True when this node is its shard's primary in `view` (false for a replica or outside the topology). */
+  isPrimary = false;
+  /** replication-ack sync: holds replies until the in-sync replicas acknowledged (set at start-up). */
+  gate: AckGate | null = null;
   /** The migration engine (set by the node at start-up). */
   migrator: MigratorLike | null = null;
   /** cluster-require-full-coverage (kept current by the node). */
@@ -273,10 +278,12 @@ export class ClusterAgent {
     const myShard = me === undefined ? null : me.shard;
     this.view = view;
     this.myShard = myShard;
+    this.isPrimary = me !== undefined && me.role === 'primary';
     this.stateOk = computeStateOk(view);
     this.countReassigned(prev, view);
     this.dropLostSlots(prev, prevShard, view, myShard);
     this.migrator?.update(view, myShard);
+    this.gate?.onView();
     this.updateProber();
     const waiters = this.viewWaiters;
     this.viewWaiters = [];
@@ -478,6 +485,26 @@ export class ClusterAgent {
     const a = this.view.addrOf(id);
     this.node.log.warning(`Node ${id} at ${a ? `${a.ip}:${a.port}` : '?'} refuses connections: its process is gone; not waiting for its lease`);
     void this.reconcile();
+  }
+
+  /**
+   * Replaces the in-sync set of `shard` by fn(current set) in one topology transaction (retried on
+   * conflicts). Resolves true when committed (or already so), false when the shard is gone or this node is
+   * no longer its primary in the latest topology; rejects on etcd errors.
+   */
+  async changeInSync(shard: string, fn: (ids: readonly string[]) => readonly string[]): Promise<boolean> {
+    const key = `${this.prefix}/topology`;
+    for (;;) {
+      const kv = (await this.etcd.get(key).exec()).kvs[0];
+      if (kv === undefined) return false;
+      const t = parseTopology(kv.value.toString('utf8'));
+      const s = t.shards[shard];
+      if (s === undefined || s.primary !== this.myId) return false;
+      const want = fn(s.inSync).filter((id) => s.replicas.includes(id));
+      const next = setInSync(t, shard, want);
+      if (next === null) return true;
+      if (await this.cas(kv.mod_revision, next)) return true;
+    }
   }
 
   // ---- migration commits ----

@@ -17,6 +17,7 @@ import { keySlot } from './slots';
  *   some -> TRYAGAIN Multiple keys request during rehashing of slot
  * - imported here and `asking` (the client sent ASKING just before) (or the command has the `asking` flag): run, except a
  *   multi-key command with a key missing -> TRYAGAIN
+ * - a replica of the owning shard runs reads from a READONLY client; other commands get MOVED to its primary
  * - otherwise: MOVED <slot> <owner's primary ip:port>
  * Commands without keys always run here.
  */
@@ -28,7 +29,7 @@ export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: s
     if (first === spec.keys.last && first < argv.length && (agent.stateOk || !agent.requireFullCoverage)) {
       const slot = keySlot(argv[first]);
       const view = agent.view;
-      if (view.ownerOfSlot(slot) === agent.myShard && agent.myShard !== null && view.migratingOut(slot) === null) return null;
+      if (agent.isPrimary && view.ownerOfSlot(slot) === agent.myShard && agent.myShard !== null && view.migratingOut(slot) === null) return null;
     }
   }
   const idx = keyIndexes(spec, argv);
@@ -41,7 +42,10 @@ export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: s
   if (!agent.stateOk && agent.requireFullCoverage) return E.ERR_CLUSTERDOWN_STATE;
   const mine = agent.myShard;
   const db = c.node.dbs[0];
-  if (owner === mine) {
+  if (owner === mine && !agent.isPrimary) {
+    // A replica: reads after READONLY run here; anything else goes to the shard's primary (as Redis).
+    if (c.readonly && !spec.flags.includes('write')) return null;
+  } else if (owner === mine) {
     const dest = view.migratingOut(slot);
     if (dest === null) return null;
     const migrator = agent.migrator;

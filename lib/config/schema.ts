@@ -146,6 +146,8 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'cluster-node-timeout', type: 'int', default: '15000', min: 1000, max: INT_MAX, mutable: false, doc: 'Milliseconds: a node is dead when its etcd lease (TTL = this, rounded up to seconds, at least 2 s) ends.' },
   { name: 'cluster-vnodes', type: 'int', default: '256', min: 1, max: 4096, mutable: false, doc: 'Virtual nodes per shard on the consistent-hash ring (the same on every node).' },
   { name: 'cluster-config-file', type: 'string', default: 'nodes.conf', mutable: false, doc: 'File (relative to dir) keeping this node\'s 40-hex id across restarts; created at first start.' },
+  { name: 'cluster-replicas', type: 'int', default: '2', min: 0, max: 16, mutable: false, doc: 'Replicas per shard: the coordinator fills every shard to one primary and this many replicas before it opens a new shard.' },
+  { name: 'replication-ack', type: 'enum', default: 'sync', values: ['sync', 'async'], mutable: true, doc: 'sync: a write is acknowledged once every in-sync replica of its shard applied it; async: at once, as Redis.' },
   { name: 'cluster-require-full-coverage', type: 'bool', default: 'yes', mutable: true, doc: 'As Redis: while a slot has no live owner, commands with keys get CLUSTERDOWN The cluster is down.' },
 ];
 

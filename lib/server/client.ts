@@ -33,6 +33,11 @@ export class Client {
   asking = false;
   /** READONLY was sent (replica reads, cluster mode). */
   readonly = false;
+  /**
+   * replication-ack sync: the replication offset of this client's last write; its replies stay unwritten
+   * until the shard's in-sync replicas acknowledged it (cluster/ack-gate.ts). 0 = nothing held.
+   */
+  waitOffset = 0;
   /** When the pending output first exceeded the soft limit (0 = not over it). */
   softLimitSince = 0;
   readonly addr: string;
@@ -139,6 +144,11 @@ export class Client {
   flush(): void {
     const socket = this.socket;
     if (socket === null || this.closed) return;
+    if (this.waitOffset !== 0) {
+      const gate = this.node.cluster?.gate;
+      if (gate && !gate.passed(this.waitOffset)) return; // the gate flushes it once acknowledged
+      this.waitOffset = 0;
+    }
     if (this.out.pending) {
       const data = this.out.take();
       if (typeof data === 'string') {

@@ -82,6 +82,8 @@ export function execute(node: Node, c: Client, argv: string[]): void {
     out.rollback(); // no half-written reply before the error
     out.internalError();
   }
+  // replication-ack sync: a write's reply (and every later one on this connection) waits for the replicas.
+  if (agent !== null && agent.gate !== null && spec.flags.includes('write')) agent.gate.hold(c);
   const stat = cmd.stat;
   stat.usec += (performance.now() - t0) * 1000;
   stat.calls++;

@@ -44,7 +44,7 @@ class FakeMigrator implements MigratorLike {
   async stop(): Promise<void> {}
 }
 
-function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boolean; live?: string[] } = {}) {
+function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boolean; live?: string[]; replica?: boolean } = {}) {
   const n = new UnitNode();
   n.node.dbs[0].enableSlotIndex();
   const migrator = new FakeMigrator();
@@ -52,6 +52,7 @@ function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boo
     myId: A,
     view: new ClusterView(t, opts.live ?? [A, B]),
     myShard: opts.myShard === undefined ? 'sa' : opts.myShard,
+    isPrimary: opts.replica !== true && opts.myShard !== null,
     stateOk: opts.stateOk ?? true,
     requireFullCoverage: true,
     migrator,
@@ -240,6 +241,40 @@ describe('cluster/router', () => {
       expect(err(n.run('COPY', '{bar}a', '{bar}b', 'DB', '1'))).to.equal('ERR Copying to another database is not allowed in cluster mode');
       expect(n.run('COPY', '{bar}a', '{bar}b')).to.equal(1);
       expect(n.run('COPY', '{bar}a', '{bar}c', 'DB', '0')).to.equal(1);
+    });
+  });
+  describe('on a replica of the owning shard', () => {
+    const R = 'c'.repeat(40);
+    const withReplica = () =>
+      validateTopology({
+        version: 4,
+        nodes: {
+          [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: 'primary', epoch: 1 },
+          [B]: { addr: { ip: '127.0.0.1', port: 7002 }, shard: 'sb', role: 'primary', epoch: 2 },
+          [R]: { addr: { ip: '127.0.0.1', port: 7003 }, shard: 'sa', role: 'replica', epoch: 1 },
+        },
+        shards: { sa: { primary: A, replicas: [R], inSync: [R] }, sb: { primary: B, replicas: [], inSync: [] } },
+        slots: [[0, 8191, 'sa'], [8192, 16383, 'sb']],
+        migrating: [],
+      });
+
+    it('without READONLY every key command goes to the primary (MOVED)', () => {
+      const { n } = clusterNode(withReplica(), { replica: true, live: [A, B, R] });
+      expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
+      expect(err(n.run('SET', 'bar', 'v'))).to.equal('MOVED 5061 127.0.0.1:7001');
+    });
+
+    it('after READONLY reads of its shard run here, writes still go to the primary, other shards MOVED', () => {
+      const { n } = clusterNode(withReplica(), { replica: true, live: [A, B, R] });
+      n.node.dbs[0].set('bar', stringValue('replicated'));
+      expect(n.run('READONLY')).to.equal('OK');
+      expect(n.run('GET', 'bar')).to.equal('replicated');
+      expect(n.run('MGET', '{bar}1', '{bar}2')).to.deep.equal([null, null]);
+      expect(err(n.run('SET', 'bar', 'v'))).to.equal('MOVED 5061 127.0.0.1:7001');
+      expect(err(n.run('DEL', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
+      expect(err(n.run('GET', 'foo'))).to.equal('MOVED 12182 127.0.0.1:7002');
+      expect(n.run('READWRITE')).to.equal('OK');
+      expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
     });
   });
 });

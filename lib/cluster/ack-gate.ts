@@ -1,0 +1,174 @@
+// replication-ack sync, on a shard's primary: a client's replies leave only once every replica of the
+// shard's in-sync set (in the topology, in etcd) has applied the client's writes. The in-sync set changes
+// only by topology transactions: a replica that has not acknowledged a held write for LAG_MS is removed by
+// a transaction BEFORE any write is acknowledged without it, and a replica that has caught up is added by a
+// transaction, its acknowledgements being required from the moment that transaction is sent. So every
+// acknowledged write is on every replica the coordinator may promote.
+import type { Client } from '../server/client';
+import type { ClusterAgent } from './agent';
+
+/** A held write waits this long for an in-sync replica before that replica is taken out of the set, ms. */
+export const LAG_MS = 500;
+/** How often the gate looks for laggards and caught-up replicas, ms. */
+const TICK_MS = 50;
+
+/** What the gate needs of the replication layer (lib/replication). */
+export interface AckSource {
+  /** The primary's replication offset: bytes of effects produced so far. */
+  readonly offset: number;
+  /** The connected replicas, by node id, with the offset each has acknowledged. */
+  replicas(): ReadonlyArray<{ id: string; ackOffset: number; online: boolean }>;
+}
+
+export class AckGate {
+  private readonly waiting = new Set<Client>();
+  /** Replicas being added to the in-sync set: required from the moment the transaction is sent. */
+  private readonly adding = new Set<string>();
+  /** Replicas being removed: still required until the transaction has committed. */
+  private removing = false;
+  private timer: NodeJS.Timeout | null = null;
+  private oldestHeldAt = 0;
+  /** replication-ack: 'sync' holds replies, 'async' does not (kept current by the node). */
+  sync = true;
+
+  constructor(
+    private readonly agent: ClusterAgent,
+    private readonly source: AckSource,
+  ) {}
+
+  /** The replicas whose acknowledgement a write needs now (none unless primary in sync mode). */
+  required(): string[] {
+    const a = this.agent;
+    if (!this.sync || !a.isPrimary || a.myShard === null) return [];
+    const shard = a.view.shard(a.myShard);
+    const ids = new Set(shard?.inSync ?? []);
+    for (const id of this.adding) ids.add(id);
+    return [...ids];
+  }
+
+  /** The least offset acknowledged by every required replica (Infinity when none is required). */
+  ackedOffset(): number {
+    const req = this.required();
+    if (req.length === 0) return Infinity;
+    const acks = new Map(this.source.replicas().map((r) => [r.id, r.ackOffset] as const));
+    let min = Infinity;
+    for (const id of req) min = Math.min(min, acks.get(id) ?? 0);
+    return min;
+  }
+
+  /** True when replies that follow a write at `offset` may leave. */
+  passed(offset: number): boolean {
+    return offset <= this.ackedOffset();
+  }
+
+  /** After a write by c: its replies wait for the current offset (no-op when nothing is required). */
+  hold(c: Client): void {
+    if (this.required().length === 0) return;
+    c.waitOffset = this.source.offset;
+    if (this.waiting.size === 0) this.oldestHeldAt = Date.now();
+    this.waiting.add(c);
+    this.arm();
+  }
+
+  /** Writes the replies of every client whose writes are now acknowledged (acks, view changes). */
+  release(): void {
+    if (this.waiting.size === 0) return;
+    const acked = this.ackedOffset();
+    let oldest = Infinity;
+    for (const c of this.waiting) {
+      if (c.closed) this.waiting.delete(c);
+      else if (c.waitOffset <= acked) {
+        this.waiting.delete(c);
+        c.waitOffset = 0;
+        c.flush();
+      } else oldest = Math.min(oldest, c.waitOffset);
+    }
+    if (this.waiting.size === 0) this.oldestHeldAt = 0;
+    else if (oldest === Infinity) this.oldestHeldAt = 0;
+  }
+
+  /**
+   * This node stopped being a primary (demoted, removed): its held replies must never say OK. Closes
+   * those clients (they see a dropped connection, so nothing was acknowledged).
+   */
+  abandon(): void {
+    for (const c of this.waiting) {
+      c.waitOffset = 0;
+      c.out.take();
+      c.close();
+    }
+    this.waiting.clear();
+    this.adding.clear();
+  }
+
+  /** After every view swap: runs while this node is a primary; abandons held replies when it stops being one. */
+  onView(): void {
+    if (this.agent.isPrimary) {
+      this.arm();
+      this.release();
+    } else {
+      this.stop();
+      if (this.waiting.size > 0) this.abandon();
+      this.adding.clear();
+    }
+  }
+
+  private arm(): void {
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Removes laggards from, and adds caught-up replicas to, the in-sync set (one transaction at a time). */
+  private tick(): void {
+    this.release();
+    const a = this.agent;
+    if (!a.isPrimary || a.myShard === null || !this.sync || this.removing) return;
+    const shard = a.view.shard(a.myShard);
+    if (shard === undefined) return;
+    for (const id of this.adding) if (shard.inSync.includes(id) || !shard.replicas.includes(id)) this.adding.delete(id);
+    const links = new Map(this.source.replicas().map((r) => [r.id, r] as const));
+    if (this.waiting.size > 0 && Date.now() - this.oldestHeldAt > LAG_MS) {
+      let need = Infinity;
+      for (const c of this.waiting) need = Math.min(need, c.waitOffset);
+      const laggards = this.required().filter((id) => (links.get(id)?.ackOffset ?? 0) < need);
+      if (laggards.length > 0) {
+        this.removing = true;
+        for (const id of laggards) this.adding.delete(id);
+        const sid = a.myShard;
+        a.node.log.warning(`Replica(s) ${laggards.join(', ')} did not acknowledge within ${LAG_MS} ms: taking them out of the in-sync set`);
+        void a
+          .changeInSync(sid, (ids) => ids.filter((id) => !laggards.includes(id)))
+          .catch((e: Error) => a.node.log.warning(`Could not update the in-sync set: ${e.message}`))
+          .finally(() => {
+            this.removing = false;
+            this.oldestHeldAt = Date.now(); // the next removal waits LAG_MS again
+            this.release();
+          });
+        return;
+      }
+    }
+    for (const id of shard.replicas) {
+      if (shard.inSync.includes(id) || this.adding.has(id)) continue;
+      const l = links.get(id);
+      if (l === undefined || !l.online || l.ackOffset < this.source.offset) continue;
+      this.adding.add(id); // required from now on
+      a.node.log.notice(`Replica ${id} caught up: adding it to the in-sync set`);
+      // Stays in `adding` until the view shows it in the set (then the view requires it): never a gap.
+      void a.changeInSync(a.myShard, (ids) => (ids.includes(id) ? ids : [...ids, id])).then(
+        (ok) => {
+          if (!ok) this.adding.delete(id);
+        },
+        (e: Error) => {
+          this.adding.delete(id);
+          a.node.log.warning(`Could not add ${id} to the in-sync set: ${e.message}`);
+        },
+      );
+    }
+  }
+}
