@@ -1,16 +1,27 @@
 // The cluster planner: given the stored topology and the live registrations (etcd `P/nodes/*`), computes
 // the next topology. Pure: no I/O, no clock; the coordinator runs it and writes the result with a CAS.
-// The rules (README: "How slots are assigned") are applied in order:
-// 1. dead nodes (no live registration) are removed with their shard; its slots become unowned and the
-//    migrations from or to it are dropped; 2. live `up` nodes not in the topology join as new shards;
+// The rules (README: "How slots are assigned"; replicas: REPL-CONTRACT.md "Planner") apply in order:
+// 1. replicas that are dead (no live registration) or leaving are removed; a dead or leaving primary
+//    whose shard has an in-sync replica is replaced by it (highest offset, ties smallest id: no slot
+//    moves, the old primary leaves the topology); any other dead primary takes its shard with it: its
+//    slots become unowned, the migrations from or to it are dropped, its replicas leave the topology
+//    (they join again in the NEXT plan: a version without them marks the end of their old role, so a
+//    node never goes straight from replica of a shard to primary of a shard with the same id);
+// 2. live `up` nodes not in the topology join, in id order: as a replica (not in sync) of the non-leaving
+//    shard with the fewest replicas below opts.replicas (ties: smallest shard id), else as a new shard;
 // 3. changed addresses are updated; 4. leaving shards are left out of the ring and removed once empty
-//    (at once when no other shard is left); 5. slots are moved towards assignSlots(non-leaving shards):
-//    unowned slots directly, owned ones through a migration, slots already migrating are left alone;
-// 6. version + 1, epoch = the new version for new shards and shards that gained slots directly.
-// Every topology returned passes validateTopology (checked here: a planner bug throws, never writes).
+//    (at once when no other shard is left), their replicas leaving the topology as in 1;
+// 5. slots are moved towards assignSlots(non-leaving shards): unowned slots directly, owned ones
+//    through a migration, slots already migrating are left alone (also across a promotion);
+// 6. version + 1, epoch = the new version for new shards, promoted primaries and shards that gained
+//    slots directly. Every topology returned passes validateTopology (a planner bug throws, never writes).
 import { assignSlots, ownerOf } from './ring';
+import { MShard, compressSlots, copyAddr, copyNodes, copyShards, dropReplica, expandSlots } from './planner-model';
+import { pickPromotion, promoteIn } from './planner-replicas';
 import { SLOTS } from './slots';
-import { Migration, NodeAddr, NodeRole, SlotRange, Topology, validateTopology } from './topology';
+import { Migration, NodeAddr, SlotRange, Topology, validateTopology } from './topology';
+
+export { promote, setInSync } from './planner-replicas';
 
 /** A node's liveness record, from the value of `P/nodes/<id>`. */
 export interface Registration {
@@ -35,55 +46,32 @@ export const EMPTY_TOPOLOGY: Topology = Object.freeze({
   migrating: Object.freeze([]) as readonly Migration[],
 });
 
-interface MNode { addr: NodeAddr; shard: string | null; role: NodeRole; epoch: number }
-interface MShard { primary: string; replicas: string[]; inSync: string[] }
-
-/** owners[slot] = shard id or null, from slot ranges. */
-function expandSlots(ranges: readonly SlotRange[]): (string | null)[] {
-  const owners = new Array<string | null>(SLOTS).fill(null);
-  for (const [start, end, sid] of ranges) owners.fill(sid, start, end + 1);
-  return owners;
-}
-
-/** The maximal ranges of equal, non-null owners, in slot order. */
-function compressSlots(owners: readonly (string | null)[]): SlotRange[] {
-  const out: SlotRange[] = [];
-  for (let s = 0; s < SLOTS; ) {
-    const sid = owners[s];
-    let e = s;
-    while (e + 1 < SLOTS && owners[e + 1] === sid) e++;
-    if (sid !== null) out.push([s, e, sid]);
-    s = e + 1;
-  }
-  return out;
-}
-
-function copyAddr(a: NodeAddr): NodeAddr {
-  const out: { ip: string; port: number; cport?: number; hostname?: string } = { ip: a.ip, port: a.port };
-  if (a.cport !== undefined) out.cport = a.cport;
-  if (a.hostname !== undefined) out.hostname = a.hostname;
-  return out;
-}
-
 const sameAddr = (a: NodeAddr, b: NodeAddr): boolean => a.ip === b.ip && a.port === b.port && a.cport === b.cport && a.hostname === b.hostname;
 const showAddr = (a: NodeAddr): string => `${a.ip}:${a.port}`;
 
+export interface PlanOptions {
+  /** Replicas wanted per shard: joins fill every shard to this many before opening a new one (default 0). */
+  readonly replicas?: number;
+  /** Replication offsets by node id (missing = 0): a failover promotes the highest. */
+  readonly offsets?: ReadonlyMap<string, number>;
+}
+
 /**
- * The topology that follows `current` given the live registrations (node id -> Registration) and the
- * ring's virtual nodes per shard, with the number of slots reassigned from dead shards and one log
- * line per change; null when nothing changes. Throws on an impossible input (a joining node's full id
- * already used as a shard id) or when the result would not pass validateTopology (a planner bug).
+ * The topology that follows `current` given the live registrations (node id -> Registration), the
+ * ring's virtual nodes per shard and `opts`, with the number of slots reassigned from dead shards and
+ * one log line per change; null when nothing changes. Throws on an impossible input (a joining node's
+ * full id already used as a shard id) or when the result would not pass validateTopology (a planner bug).
  */
-export function plan(current: Topology, live: ReadonlyMap<string, Registration>, vnodes: number): PlanResult | null {
+export function plan(current: Topology, live: ReadonlyMap<string, Registration>, vnodes: number, opts: PlanOptions = {}): PlanResult | null {
   const version = current.version + 1;
+  const wantReplicas = opts.replicas ?? 0;
   const changes: string[] = [];
-  const nodes: Record<string, MNode> = {};
-  for (const [id, n] of Object.entries(current.nodes)) nodes[id] = { ...n, addr: copyAddr(n.addr) };
-  const shards: Record<string, MShard> = {};
-  for (const [sid, s] of Object.entries(current.shards)) shards[sid] = { primary: s.primary, replicas: [...s.replicas], inSync: [...s.inSync] };
+  const nodes = copyNodes(current);
+  const shards = copyShards(current);
   const owners = expandSlots(current.slots);
   const migrating = new Map<number, Migration>(current.migrating.map((m) => [m.slot, m]));
   const fromDead = new Uint8Array(SLOTS); // 1 = the slot was owned by a shard removed as dead
+  const isUp = (id: string): boolean => live.get(id)?.state === 'up';
 
   /** Removes a shard, its nodes, its slot ownership and every migration from or to it; returns its slot count. */
   const removeShard = (sid: string, dead: boolean): number => {
@@ -95,27 +83,57 @@ export function plan(current: Topology, live: ReadonlyMap<string, Registration>,
     for (let slot = 0; slot < SLOTS; slot++) if (owners[slot] === sid) (owners[slot] = null), (fromDead[slot] = dead ? 1 : 0), n++;
     return n;
   };
+  const releasedIds = new Set<string>(); // replicas of removed shards: they join in the next plan
+  const released = (s: MShard): string => {
+    for (const id of s.replicas) releasedIds.add(id);
+    return s.replicas.length === 0 ? '' : `, replicas ${s.replicas.join(', ')} released`;
+  };
 
-  // 1. Dead nodes. A dead primary takes its shard (and any replica) with it; a dead replica leaves its shard.
+  // 1a. Dead or leaving replicas, and dead nodes outside any shard.
   for (const id of Object.keys(nodes).sort()) {
     const n = nodes[id];
-    if (n === undefined || live.has(id)) continue; // undefined: already removed with its shard
-    const s = n.shard === null ? undefined : shards[n.shard];
-    if (s !== undefined && s.primary === id) {
-      const sid = n.shard as string;
+    if (n.role === 'primary' && n.shard !== null) continue;
+    if (isUp(id)) continue;
+    delete nodes[id];
+    if (n.shard !== null) dropReplica(shards[n.shard], id);
+    const why = live.has(id) ? 'left' : 'is dead';
+    changes.push(n.shard === null ? `node ${id} ${why}: removed` : `node ${id} ${why}: replica removed from shard ${n.shard}`);
+  }
+
+  // 1b. Dead or leaving primaries: promote an in-sync replica; else a dead one takes its shard with it.
+  for (const sid of Object.keys(shards).sort()) {
+    const s = shards[sid];
+    const old = s.primary;
+    if (isUp(old)) continue;
+    const why = live.has(old) ? 'left' : 'is dead';
+    const heir = pickPromotion(s, isUp, opts.offsets);
+    if (heir !== undefined) {
+      promoteIn(nodes, shards, sid, heir, version);
+      delete nodes[old];
+      changes.push(`node ${old} ${why}: replica ${heir} promoted to primary of shard ${sid} (offset ${opts.offsets?.get(heir) ?? 0})`);
+    } else if (why === 'is dead') {
+      const note = released(s);
       const count = removeShard(sid, true);
-      changes.push(`node ${id} is dead: shard ${sid} removed, its ${count} slots unowned`);
-    } else {
-      delete nodes[id];
-      if (s !== undefined) (s.replicas = s.replicas.filter((r) => r !== id)), (s.inSync = s.inSync.filter((r) => r !== id));
-      changes.push(`node ${id} is dead: removed`);
-    }
+      changes.push(`node ${old} is dead: shard ${sid} removed, its ${count} slots unowned${note}`);
+    } // a leaving primary without an in-sync replica migrates its slots away (4.)
   }
 
   // 2. Joins, in id order so that a shard id collision always resolves the same way.
+  const leaving = (sid: string): boolean => live.get(shards[sid].primary)?.state === 'leaving';
   for (const id of [...live.keys()].sort()) {
     const reg = live.get(id) as Registration;
-    if (reg.state !== 'up' || nodes[id] !== undefined) continue;
+    if (reg.state !== 'up' || nodes[id] !== undefined || releasedIds.has(id)) continue;
+    let target: string | undefined;
+    for (const sid of Object.keys(shards).sort()) {
+      const n = shards[sid].replicas.length;
+      if (n < wantReplicas && !leaving(sid) && (target === undefined || n < shards[target].replicas.length)) target = sid;
+    }
+    if (target !== undefined) {
+      nodes[id] = { addr: copyAddr(reg.addr), shard: target, role: 'replica', epoch: version };
+      shards[target].replicas.push(id);
+      changes.push(`node ${id} joined at ${showAddr(reg.addr)} as a replica of shard ${target}`);
+      continue;
+    }
     let sid = id.slice(0, 12);
     if (shards[sid] !== undefined) sid = id;
     if (shards[sid] !== undefined) throw new Error(`planner: node ${id} cannot join, shard id ${sid} is taken`);
@@ -133,15 +151,15 @@ export function plan(current: Topology, live: ReadonlyMap<string, Registration>,
   }
 
   // 4. Leaving shards: out of the ring; removed once they own nothing and take part in no migration.
-  const leaving = (sid: string): boolean => live.get(shards[sid].primary)?.state === 'leaving';
   const active = Object.keys(shards).filter((sid) => !leaving(sid));
   for (const sid of Object.keys(shards).sort()) {
     if (!leaving(sid)) continue;
     const busy = owners.includes(sid) || [...migrating.values()].some((m) => m.from === sid || m.to === sid);
     if (busy && active.length > 0) continue;
     const primary = shards[sid].primary;
+    const note = released(shards[sid]);
     const count = removeShard(sid, false);
-    changes.push(`node ${primary} left: shard ${sid} removed${count > 0 ? `, its ${count} slots unowned (no other shard)` : ''}`);
+    changes.push(`node ${primary} left: shard ${sid} removed${count > 0 ? `, its ${count} slots unowned (no other shard)` : ''}${note}`);
   }
 
   // 5. Towards the ring's assignment.
@@ -193,8 +211,7 @@ export function finalizeMigrations(current: Topology, from: string, slots: reado
   });
   if (receivers.size === 0) return null;
   const version = current.version + 1;
-  const nodes: Record<string, MNode> = {};
-  for (const [id, n] of Object.entries(current.nodes)) nodes[id] = { ...n, addr: copyAddr(n.addr) };
+  const nodes = copyNodes(current);
   for (const sid of receivers) nodes[current.shards[sid].primary].epoch = version;
   return validateTopology({ version, nodes, shards: current.shards, slots: compressSlots(owners), migrating: keep });
 }

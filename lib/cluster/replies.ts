@@ -42,14 +42,15 @@ function slotsNodeEntry(addr: NodeAddr, id: string): ClusterReply[] {
 
 /**
  * CLUSTER SLOTS: one entry per contiguous slot run, [start, end, primary, ...replicas], each node as
- * [ip, port, id, metadata]. As Redis, a failed primary is still listed, failed replicas are skipped.
+ * [ip, port, id, metadata]. As Redis, a failed primary is still listed, failed replicas are skipped;
+ * a replica is listed only once it is in its shard's inSync (clients may then read from it).
  */
 export function clusterSlots(view: ClusterView): ClusterReply[] {
   const out: [number, ClusterReply[]][] = [];
   for (const sid of view.shardIds) {
     const shard = view.shard(sid)!;
     const nodes: ClusterReply[] = [slotsNodeEntry(view.addrOf(shard.primary)!, shard.primary)];
-    for (const id of shard.replicas) if (view.isLive(id)) nodes.push(slotsNodeEntry(view.addrOf(id)!, id));
+    for (const id of shard.inSync) if (view.isLive(id)) nodes.push(slotsNodeEntry(view.addrOf(id)!, id));
     for (const [start, end] of view.slotRanges(sid)) out.push([start, [start, end, ...nodes]]);
   }
   out.sort((a, b) => a[0] - b[0]);
@@ -59,7 +60,10 @@ export function clusterSlots(view: ClusterView): ClusterReply[] {
 /** The replication offset of a node for CLUSTER SHARDS (0 when unknown). */
 export type OffsetOf = (nodeId: string) => number;
 
-/** `online` for a live primary or in-sync replica, `loading` for a live replica still syncing, else `fail`. */
+/**
+ * `online` for a live primary or in-sync replica, `loading` for a live replica still syncing, else
+ * `fail`. (CLUSTER SHARDS lists in-sync replicas only, so it never shows `loading`.)
+ */
 export function healthOf(view: ClusterView, id: string): 'online' | 'loading' | 'fail' {
   if (!view.isLive(id)) return 'fail';
   const n = view.node(id)!;
@@ -82,7 +86,8 @@ function shardsNode(view: ClusterView, id: string, offsetOf: OffsetOf): ClusterM
 
 /**
  * CLUSTER SHARDS (Redis 7): per shard a map {slots: [start, end, start, end, ...], nodes: [node maps]},
- * the primary first, then its replicas. Node map keys in Redis's order: id, port, ip, endpoint,
+ * the primary first, then its in-sync replicas (live or failed; unlike Redis, a replica still syncing
+ * is not listed: it appears once in the shard's inSync). Node map keys in Redis's order: id, port, ip, endpoint,
  * hostname (only when set), role (master/replica), replication-offset, health.
  */
 export function clusterShards(view: ClusterView, offsetOf: OffsetOf = () => 0): ClusterReply[] {
@@ -90,13 +95,14 @@ export function clusterShards(view: ClusterView, offsetOf: OffsetOf = () => 0): 
     const shard = view.shard(sid)!;
     const slots: number[] = [];
     for (const [start, end] of view.slotRanges(sid)) slots.push(start, end);
-    const nodes = [shard.primary, ...shard.replicas].map((id) => shardsNode(view, id, offsetOf));
+    const nodes = [shard.primary, ...shard.inSync].map((id) => shardsNode(view, id, offsetOf));
     return { map: [['slots', slots], ['nodes', nodes]] };
   });
 }
 
 /**
- * CLUSTER NODES as seen by node `myself`: one line per node, each ending "\n":
+ * CLUSTER NODES as seen by node `myself`: one line per node of the topology (replicas too, in sync or
+ * not: flag `slave` and their primary's id), each ending "\n":
  * `<id> <ip>:<port>@<cport> <flags> <primary id|-> <ping-sent> <pong-recv> <config-epoch> <link-state> <slots...>`.
  * Flags: [myself,]master|slave[,fail]. A live node shows ping-sent 0 and pong-recv `nowMs`; a failed one
  * 0 and 0, link-state `disconnected`. Slots are the owner's runs (`n` or `a-b`); only myself's line

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { EMPTY_TOPOLOGY, PlanResult, Registration, finalizeMigrations, plan } from '../../lib/cluster/planner';
+import { EMPTY_TOPOLOGY, PlanOptions, PlanResult, Registration, finalizeMigrations, plan, promote, setInSync } from '../../lib/cluster/planner';
 import { assignSlots, movedSlots, ownerOf } from '../../lib/cluster/ring';
 import { SLOTS } from '../../lib/cluster/slots';
 import { Topology, validateTopology } from '../../lib/cluster/topology';
@@ -32,8 +32,8 @@ function expectWellFormed(t: Topology): void {
 }
 
 /** plan() that must change something: checks version + 1 and well-formedness. */
-function step(t: Topology, live: Map<string, Registration>, vnodes = V): PlanResult {
-  const r = plan(t, live, vnodes);
+function step(t: Topology, live: Map<string, Registration>, vnodes = V, opts?: PlanOptions): PlanResult {
+  const r = plan(t, live, vnodes, opts);
   expect(r, 'plan() should change the topology').to.not.equal(null);
   expect(r!.topology.version).to.equal(t.version + 1);
   expect(r!.changes.length).to.be.greaterThan(0);
@@ -53,9 +53,9 @@ function finalizeAll(t: Topology): Topology {
 }
 
 /** Finalizes, plans and finalizes again until plan() returns null and no migration is left. */
-function settle(t: Topology, live: Map<string, Registration>, vnodes = V): Topology {
+function settle(t: Topology, live: Map<string, Registration>, vnodes = V, opts?: PlanOptions): Topology {
   t = finalizeAll(t);
-  for (let r = plan(t, live, vnodes); r !== null; r = plan(t, live, vnodes)) t = finalizeAll(r.topology);
+  for (let r = plan(t, live, vnodes, opts); r !== null; r = plan(t, live, vnodes, opts)) t = finalizeAll(r.topology);
   expect(t.migrating).to.deep.equal([]);
   return t;
 }
@@ -255,5 +255,269 @@ describe('cluster/planner', () => {
     t = settle(t, live, RV);
     expect(Object.keys(t.shards)).to.have.length(pool.length);
     expectOwnersAsRing(t, Object.keys(t.shards), RV);
+  });
+});
+
+describe('cluster/planner with replicas (issue 5)', () => {
+  const R2: PlanOptions = { replicas: 2 };
+  // Nine nodes named so that sorted ids give three shards of three when they join one by one in this order.
+  const N = Array.from({ length: 9 }, (_, i) => nodeId(`replica-spec-${i}`));
+  const port = (id: string): number => 9000 + N.indexOf(id);
+  const liveN = (ids: string[], leaving: string[] = []): Map<string, Registration> =>
+    new Map([...ids, ...leaving].map((id) => [id, reg(port(id), leaving.includes(id) ? 'leaving' : 'up')]));
+
+  /** Nodes joining one plan each (settled in between), with replicas 2. */
+  function build(ids: string[]): Topology {
+    let t: Topology = EMPTY_TOPOLOGY;
+    for (let i = 1; i <= ids.length; i++) t = settle(t, liveN(ids.slice(0, i)), V, R2);
+    return t;
+  }
+
+  /** A settled 2-shard cluster: N0 + N1, N2 and N3 + N4, N5, every replica in sync. */
+  function twoFullShards(): Topology {
+    let t = build(N.slice(0, 6));
+    for (const s of Object.keys(t.shards)) t = setInSync(t, s, t.shards[s].replicas)!;
+    return t;
+  }
+
+  it('with replicas 0 (the default) every join still opens a shard', () => {
+    const t = settle(EMPTY_TOPOLOGY, liveN(N.slice(0, 3)), V, { replicas: 0 });
+    expect(Object.keys(t.shards)).to.have.length(3);
+    expect(settle(EMPTY_TOPOLOGY, liveN(N.slice(0, 3)))).to.deep.equal(t);
+  });
+
+  it('nodes joining one by one fill a shard to 1 primary + 2 replicas before a second shard opens', () => {
+    let t: Topology = EMPTY_TOPOLOGY;
+    const joinLog: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const r = step(t, liveN(N.slice(0, i + 1)), V, R2);
+      joinLog.push(...r.changes.filter((c) => c.includes('joined')));
+      t = settle(r.topology, liveN(N.slice(0, i + 1)), V, R2);
+      const shards = Object.values(t.shards);
+      expect(shards.length, `after ${i + 1} joins`).to.equal(Math.floor(i / 3) + 1);
+      const counts = shards.map((s) => s.replicas.length).sort((a, b) => a - b);
+      expect(counts, `after ${i + 1} joins`).to.deep.equal(shards.length === 1 ? [i] : i < 6 ? [i - 3, 2] : [0, 2, 2]);
+    }
+    expect(t.shards[sid(N[0])]).to.deep.equal({ primary: N[0], replicas: [N[1], N[2]], inSync: [] });
+    expect(t.shards[sid(N[3])]).to.deep.equal({ primary: N[3], replicas: [N[4], N[5]], inSync: [] });
+    expect(t.nodes[N[1]]).to.deep.include({ shard: sid(N[0]), role: 'replica' });
+    expect(joinLog[1]).to.equal(`node ${N[1]} joined at 127.0.0.1:${port(N[1])} as a replica of shard ${sid(N[0])}`);
+    expect(joinLog[3]).to.equal(`node ${N[3]} joined at 127.0.0.1:${port(N[3])} as shard ${sid(N[3])}`);
+    expectOwnersAsRing(t, [N[0], N[3], N[6]].map(sid));
+  });
+
+  it('a join fills the shard with the fewest replicas, ties to the smallest shard id; never a leaving shard', () => {
+    const t = twoFullShards(); // N0 {N1, N2}, N3 {N4, N5}
+    const [lo, hi] = [sid(N[0]), sid(N[3])].sort();
+    const both = step(t, liveN([N[0], N[3], N[1], N[4]]), V, R2).topology; // each shard lost one replica
+    const r = step(both, liveN([N[0], N[3], N[1], N[4], N[6]]), V, R2);
+    expect(r.topology.nodes[N[6]].shard).to.equal(lo);
+    const one = step(t, liveN([N[0], N[3], N[1], N[2], N[4]]), V, R2).topology; // N3's shard lost N5
+    expect(step(one, liveN([N[0], N[3], N[1], N[2], N[4], N[6]]), V, R2).topology.nodes[N[6]].shard).to.equal(sid(N[3]));
+    // The same tie with lo's primary leaving (and nothing in sync, so it is not switched over): hi.
+    const loP = both.shards[lo].primary;
+    const live = liveN([both.shards[hi].primary, ...both.shards[lo].replicas, ...both.shards[hi].replicas, N[6]], [loP]);
+    const l = step(setInSync(both, lo, [])!, live, V, R2).topology;
+    expect(l.shards[lo].primary).to.equal(loP);
+    expect(l.nodes[N[6]].shard, 'not the leaving shard').to.equal(hi);
+  });
+
+  it('a dead primary with in-sync replicas: the highest offset one takes over in one plan, no slot moves', () => {
+    let t = step(twoFullShards(), liveN(N.slice(0, 7)), V, { replicas: 1 }).topology; // N6 opens a third shard: migrations
+    expect(t.migrating.some((m) => m.from === sid(N[0])), 'the spec needs a migration from the shard').to.equal(true);
+    const s = sid(N[0]);
+    const live = liveN(N.slice(1, 7));
+    const r = step(t, live, V, { replicas: 2, offsets: new Map([[N[1], 100], [N[2], 250]]) });
+    const u = r.topology;
+    expect(u.shards[s]).to.deep.equal({ primary: N[2], replicas: [N[1]], inSync: [N[1]] });
+    expect(u.nodes[N[2]]).to.deep.equal({ addr: { ip: '127.0.0.1', port: port(N[2]) }, shard: s, role: 'primary', epoch: u.version });
+    expect(u.nodes).to.not.have.property(N[0]);
+    expect(u.slots).to.deep.equal(t.slots);
+    expect(u.migrating, 'migrations of the shard continue under its new primary').to.deep.equal(t.migrating);
+    expect(r.reassigned).to.equal(0);
+    expect(r.changes).to.include(`node ${N[0]} is dead: replica ${N[2]} promoted to primary of shard ${s} (offset 250)`);
+    expect(plan(u, live, V, R2), 'stable once promoted').to.equal(null);
+    // Equal offsets (or none given): the smallest id.
+    t = twoFullShards();
+    const tie = step(t, liveN(N.slice(1, 6)), V, R2).topology;
+    expect(tie.shards[s].primary).to.equal([N[1], N[2]].sort()[0]);
+    // A live replica not in sync is never promoted, whatever its offset.
+    const partial = setInSync(t, s, [N[1]])!;
+    const p = step(partial, liveN(N.slice(1, 6)), V, { replicas: 2, offsets: new Map([[N[2], 999]]) }).topology;
+    expect(p.shards[s]).to.deep.equal({ primary: N[1], replicas: [N[2]], inSync: [] });
+  });
+
+  it('a dead primary whose replicas are not in sync loses its shard: slots to survivors, replicas rejoin', () => {
+    const t = build(N.slice(0, 6)); // nothing in sync
+    const s = sid(N[0]);
+    const sSlots = owners(t).filter((o) => o === s).length;
+    const live = liveN(N.slice(1, 6));
+    const r = step(t, live, V, R2);
+    expect(r.topology.shards).to.not.have.property(s);
+    expect(r.reassigned).to.equal(sSlots);
+    expect(r.changes[0]).to.equal(`node ${N[0]} is dead: shard ${s} removed, its ${sSlots} slots unowned, replicas ${N[1]}, ${N[2]} released`);
+    // The released replicas leave the topology for one version, then join again: the survivor is full,
+    // so the smaller id opens a shard.
+    expect(r.topology.nodes).to.not.have.property(N[1]);
+    expect(r.topology.nodes).to.not.have.property(N[2]);
+    expectOwnersAsRing(r.topology, [sid(N[3])]);
+    const again = step(r.topology, live, V, R2);
+    const [first, second] = [N[1], N[2]].sort();
+    expect(again.changes.slice(0, 2)).to.deep.equal([
+      `node ${first} joined at 127.0.0.1:${port(first)} as shard ${sid(first)}`,
+      `node ${second} joined at 127.0.0.1:${port(second)} as a replica of shard ${sid(first)}`,
+    ]);
+    expect(again.topology.shards[sid(first)].replicas).to.deep.equal([second]);
+    expect(plan(again.topology, live, V, R2)).to.equal(null);
+  });
+
+  it('dead or leaving replicas are removed from replicas and inSync, nothing else changes', () => {
+    const t = setInSync(build(N.slice(0, 3)), sid(N[0]), [N[1], N[2]])!;
+    const dead = step(t, liveN([N[0], N[2]]), V, R2);
+    expect(dead.topology.shards[sid(N[0])]).to.deep.equal({ primary: N[0], replicas: [N[2]], inSync: [N[2]] });
+    expect(dead.topology.nodes).to.not.have.property(N[1]);
+    expect(dead.topology.slots).to.deep.equal(t.slots);
+    expect(dead.changes).to.deep.equal([`node ${N[1]} is dead: replica removed from shard ${sid(N[0])}`]);
+    const left = step(t, liveN([N[0], N[1]], [N[2]]), V, R2);
+    expect(left.topology.shards[sid(N[0])]).to.deep.equal({ primary: N[0], replicas: [N[1]], inSync: [N[1]] });
+    expect(left.changes).to.deep.equal([`node ${N[2]} left: replica removed from shard ${sid(N[0])}`]);
+    expect(plan(left.topology, liveN([N[0], N[1]], [N[2]]), V, R2), 'a leaving node never joins again').to.equal(null);
+  });
+
+  it('a leaving primary with an in-sync replica is switched over instead of migrating; without one it migrates', () => {
+    const t = twoFullShards();
+    const s = sid(N[3]);
+    const live = liveN([...N.slice(0, 3), N[4], N[5]], [N[3]]);
+    const r = step(t, live, V, { replicas: 2, offsets: new Map([[N[4], 7], [N[5], 7]]) });
+    const heir = [N[4], N[5]].sort()[0];
+    expect(r.topology.shards[s].primary).to.equal(heir);
+    expect(r.topology.nodes).to.not.have.property(N[3]);
+    expect(r.topology.migrating).to.deep.equal([]);
+    expect(r.topology.slots).to.deep.equal(t.slots);
+    expect(r.changes).to.deep.equal([`node ${N[3]} left: replica ${heir} promoted to primary of shard ${s} (offset 7)`]);
+    expect(plan(r.topology, live, V, R2)).to.equal(null);
+
+    const notSynced = setInSync(t, s, [])!;
+    const m = step(notSynced, live, V, R2);
+    expect(m.topology.shards[s].primary).to.equal(N[3]);
+    expect(m.topology.migrating.length).to.be.greaterThan(0);
+    expect(m.topology.migrating.every((x) => x.from === s && x.to === sid(N[0]))).to.equal(true);
+    const gone = step(finalizeAll(m.topology), live, V, R2);
+    expect(gone.topology.shards).to.not.have.property(s);
+    expect(gone.changes).to.deep.equal([`node ${N[3]} left: shard ${s} removed, replicas ${N[4]}, ${N[5]} released`]);
+    expect(owners(gone.topology).every((o) => o === sid(N[0]))).to.equal(true);
+    const back = settle(gone.topology, live, V, R2);
+    expect(Object.keys(back.shards), 'its replicas join again: the other shard is full').to.have.length(2);
+  });
+
+  it('promote(): the in-sync replica becomes primary, the old primary a replica not in sync; otherwise throws', () => {
+    const t = twoFullShards();
+    const s = sid(N[0]);
+    const u = promote(t, s, N[2]);
+    expectWellFormed(u);
+    expect(u.version).to.equal(t.version + 1);
+    expect(u.shards[s]).to.deep.equal({ primary: N[2], replicas: [N[1], N[0]], inSync: [N[1]] });
+    expect(u.nodes[N[2]]).to.deep.include({ role: 'primary', epoch: u.version });
+    expect(u.nodes[N[0]]).to.deep.include({ role: 'replica', shard: s });
+    expect(u.slots).to.deep.equal(t.slots);
+    expect(plan(u, liveN(N.slice(0, 6)), V, R2)).to.equal(null);
+    expect(() => promote(t, 'nope', N[1])).to.throw(Error, 'promote: unknown shard nope');
+    expect(() => promote(t, s, N[0])).to.throw(Error, `promote: node ${N[0]} is not an in-sync replica of shard ${s}`);
+    expect(() => promote(t, s, N[4])).to.throw(Error, /is not an in-sync replica/);
+    expect(() => promote(setInSync(t, s, [N[1]])!, s, N[2])).to.throw(Error, /is not an in-sync replica/);
+  });
+
+  it('setInSync(): replaces the set (version + 1, replicas order), null when unchanged, throws on a non-replica', () => {
+    const t = build(N.slice(0, 3));
+    const s = sid(N[0]);
+    expect(setInSync(t, s, [])).to.equal(null);
+    const u = setInSync(t, s, [N[2], N[1], N[2]])!;
+    expectWellFormed(u);
+    expect(u.version).to.equal(t.version + 1);
+    expect(u.shards[s].inSync).to.deep.equal([N[1], N[2]]);
+    expect({ ...u, version: t.version, shards: t.shards }).to.deep.equal(t);
+    expect(setInSync(u, s, [N[1], N[2]])).to.equal(null);
+    expect(setInSync(u, s, [N[2], N[1]])).to.equal(null);
+    expect(setInSync(u, s, [N[2]])!.shards[s].inSync).to.deep.equal([N[2]]);
+    expect(() => setInSync(t, s, [N[0]])).to.throw(Error, `setInSync: node ${N[0]} is not a replica of shard ${s}`);
+    expect(() => setInSync(t, s, [N[5]])).to.throw(Error, /is not a replica/);
+    expect(() => setInSync(t, 'nope', [])).to.throw(Error, 'setInSync: unknown shard nope');
+  });
+
+  it('randomized joins, deaths, leaves, in-sync changes, promotions and finalizes keep every invariant', () => {
+    const RV = 16;
+    let seed = 777;
+    const rnd = (n: number): number => {
+      seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+      return seed % n;
+    };
+    const pool = Array.from({ length: 10 }, (_, i) => nodeId(`random-replica-${i}`));
+    const live = new Map<string, Registration>();
+    let t: Topology = EMPTY_TOPOLOGY;
+    const seen = new Set<string>(); // kinds of change met, so the walk is known to cover them all
+    const KINDS = ['promoted', 'released', 'replica removed', 'as a replica', 'is dead', 'left', 'joined', 'migrating', 'assigned'];
+    for (let i = 0; i < 400; i++) {
+      const id = pool[rnd(pool.length)];
+      const op = rnd(9); // 0-1 join, 2 death, 3 leave, 4-5 setInSync, 6 promote, 7-8 finalize
+      const sids = Object.keys(t.shards);
+      const s = sids.length > 0 ? sids[rnd(sids.length)] : undefined;
+      if (op <= 1) live.set(id, reg(8000 + pool.indexOf(id)));
+      else if (op === 2) live.delete(id);
+      else if (op === 3 && live.has(id)) live.set(id, { ...live.get(id)!, state: 'leaving' });
+      else if ((op === 4 || op === 5) && s !== undefined) t = setInSync(t, s, t.shards[s].replicas.filter(() => rnd(3) > 0)) ?? t;
+      else if (op === 6 && s !== undefined && t.shards[s].inSync.length > 0) {
+        t = promote(t, s, t.shards[s].inSync[rnd(t.shards[s].inSync.length)]);
+        seen.add('promote()');
+      } else if (t.migrating.length > 0) {
+        const from = t.migrating[rnd(t.migrating.length)].from;
+        t = finalizeMigrations(t, from, t.migrating.filter((m) => m.from === from && rnd(2) === 0).map((m) => m.slot)) ?? t;
+      }
+      const offsets = new Map(pool.map((p) => [p, rnd(4)]));
+      const before = t;
+      const r = plan(t, live, RV, { replicas: 2, offsets });
+      if (r === null) continue;
+      expect(r.topology.version).to.equal(t.version + 1);
+      t = r.topology;
+      expectWellFormed(t);
+      // Replicas released by a removed shard join in the next plan; nothing else is left for it.
+      const next = plan(t, live, RV, { replicas: 2, offsets });
+      if (next !== null) {
+        if (!r.changes.some((c) => c.includes('released'))) expect.fail(`plan() not idempotent: ${next.changes.join('; ')}`);
+        for (const c of next.changes) if (!/ joined | assigned | migrating /.test(c)) expect.fail(`unexpected follow-up change: ${c}`);
+        r.changes.push(...next.changes);
+        t = next.topology;
+        expectWellFormed(t);
+        expect(plan(t, live, RV, { replicas: 2, offsets }), 'settled after the follow-up').to.equal(null);
+      }
+      for (const c of r.changes) for (const k of KINDS) if (c.includes(` ${k}`)) seen.add(k);
+      for (const [sid, sh] of Object.entries(t.shards)) {
+        const primaries = Object.entries(t.nodes).filter(([, n]) => n.shard === sid && n.role === 'primary').map(([n]) => n);
+        expect(primaries, `shard ${sid} has exactly one primary`).to.deep.equal([sh.primary]);
+        for (const rep of sh.replicas) if (live.get(rep)?.state !== 'up') expect.fail(`replica ${rep} of ${sid} is not live`);
+        for (const x of sh.inSync) if (!sh.replicas.includes(x)) expect.fail(`inSync ${x} not a replica of ${sid}`);
+        if (!live.has(sh.primary)) expect.fail(`dead primary ${sh.primary}`);
+        // A promotion keeps every slot of the shard (it may gain unowned ones in the same plan).
+        const was = before.shards[sid];
+        if (was !== undefined && was.primary !== sh.primary) {
+          const o0 = owners(before);
+          const o1 = owners(t);
+          for (let slot = 0; slot < SLOTS; slot++) if (o0[slot] === sid && o1[slot] !== sid) expect.fail(`slot ${slot} lost at the promotion in ${sid}: ${JSON.stringify(was)} ${JSON.stringify(sh)} ${r.changes.join('; ')}`);
+        }
+      }
+      for (const n of Object.keys(t.nodes)) if (!live.has(n)) expect.fail(`dead node ${n} in the topology`);
+      if (r.changes.some((c) => / as shard /.test(c))) {
+        const full = Object.entries(t.shards).filter(([sid, sh]) => before.shards[sid] !== undefined && live.get(sh.primary)!.state === 'up');
+        for (const [sid, sh] of full) if (sh.replicas.length < 2) expect.fail(`a shard opened while ${sid} had ${sh.replicas.length} replicas`);
+      }
+      for (const n of Object.values(t.nodes)) if (n.epoch > t.version) expect.fail(`epoch ${n.epoch} > version ${t.version}`);
+      const up = Object.values(t.shards).filter((sh) => live.get(sh.primary)!.state === 'up');
+      if (up.length > 0) expect(owners(t).every((o) => o !== null), 'every slot owned').to.equal(true);
+      else expect(t.slots).to.deep.equal([]);
+    }
+    expect([...seen].sort()).to.have.members(['promote()', ...KINDS]);
+    for (const id of pool) live.set(id, reg(8000 + pool.indexOf(id)));
+    t = settle(t, live, RV, R2);
+    expect(Object.values(t.shards).every((sh) => sh.replicas.length <= 2)).to.equal(true);
+    expect(Object.keys(t.nodes)).to.have.length(pool.length);
   });
 });

@@ -50,6 +50,13 @@ describe('cluster/replies', () => {
       ]);
     });
 
+    it('lists a live replica only once it is in its shard inSync', () => {
+      const t = fixture();
+      t.shards.s1.inSync = [];
+      const got = clusterSlots(new ClusterView(validateTopology(t), [A, B, C, R]));
+      expect(got[0]).to.deep.equal([0, 5460, ['127.0.0.1', 17101, A, []]]);
+    });
+
     it('adds the hostname as metadata when announced, one entry per run in slot order', () => {
       const t = fixture();
       t.nodes[B].addr.hostname = 'b.example';
@@ -93,15 +100,17 @@ describe('cluster/replies', () => {
       );
     });
 
-    it('shows a live replica not in sync as loading, and a hostname after endpoint', () => {
+    it('lists a replica only once it is in sync, with its hostname after endpoint', () => {
       const t = fixture();
-      t.shards.s1.inSync = [];
       t.nodes[R].addr.hostname = 'r.example';
       const [s1] = clusterShards(new ClusterView(validateTopology(t), [A, B, C, R])) as any[];
       const replica = s1.map[1][1][1].map;
       expect(replica.map((kv: any) => kv[0])).to.deep.equal(['id', 'port', 'ip', 'endpoint', 'hostname', 'role', 'replication-offset', 'health']);
       expect(replica[4][1]).to.equal('r.example');
-      expect(replica[7][1]).to.equal('loading');
+      expect(replica[7][1]).to.equal('online');
+      t.shards.s1.inSync = [];
+      const [syncing] = clusterShards(new ClusterView(validateTopology(t), [A, B, C, R])) as any[];
+      expect(syncing.map[1][1].map((n: any) => n.map[0][1])).to.deep.equal([A]);
     });
   });
 
@@ -122,6 +131,13 @@ describe('cluster/replies', () => {
       const asR = clusterNodes(ALL_LIVE, R, NOW).split('\n');
       expect(asR[3]).to.equal(`${R} 127.0.0.1:17104@27104 myself,slave ${A} 0 ${NOW} 1 connected`);
       expect(asR[4]).to.equal('');
+    });
+
+    it('lists a replica still syncing too, as slave of its primary', () => {
+      const t = fixture();
+      t.shards.s1.inSync = [];
+      const lines = clusterNodes(new ClusterView(validateTopology(t), [A, B, C, R]), B, NOW).split('\n');
+      expect(lines[3]).to.equal(`${R} 127.0.0.1:17104@27104 slave ${A} 0 ${NOW} 1 connected`);
     });
 
     it('flags a node whose lease is gone as fail, disconnected', () => {
