@@ -43,6 +43,8 @@ export interface AgentOptions {
   announce: NodeAddr;
   nodeTimeoutMs: number;
   vnodes: number;
+  /** cluster-replicas: replicas per shard the coordinator fills before opening a new shard. */
+  replicas: number;
 }
 
 /** etcd lease TTL for a node timeout: whole seconds, at least 2 (etcd's own minimum on one member). */
@@ -428,7 +430,7 @@ export class ClusterAgent {
         }
         let result;
         try {
-          result = plan(current, live, this.opts.vnodes);
+          result = plan(current, live, this.opts.vnodes, { replicas: this.opts.replicas });
         } catch (e) {
           throw new TopologyError('plan', e instanceof Error ? e.message : String(e));
         }

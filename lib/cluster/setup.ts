@@ -22,6 +22,7 @@ export function enableClusterMode(node: Node): ClusterAgent {
     announce: { ip, port: config.num('cluster-announce-port') || config.num('port') },
     nodeTimeoutMs: config.num('cluster-node-timeout'),
     vnodes: config.num('cluster-vnodes'),
+    replicas: config.num('cluster-replicas'),
   });
   agent.requireFullCoverage = config.bool('cluster-require-full-coverage');
   config.onChange((name) => {

@@ -27,6 +27,7 @@ export function nodeArgs(port: number, dir: string, o: NodeOptions): string[] {
     '--cluster-etcd', o.etcd,
     '--cluster-name', o.name,
     '--cluster-node-timeout', String(o.nodeTimeoutMs),
+    '--cluster-replicas', '0', // --replicas R > 0 is refused until replication lands
   ];
 }
 

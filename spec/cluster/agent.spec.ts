@@ -36,6 +36,7 @@ function newAgent(): { n: UnitNode; agent: ClusterAgent } {
     announce: { ip: '127.0.0.1', port: 7001 },
     nodeTimeoutMs: 2000,
     vnodes: 16,
+    replicas: 0,
   });
   n.node.cluster = agent;
   return { n, agent };

@@ -53,6 +53,7 @@ function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boo
     view: new ClusterView(t, opts.live ?? [A, B]),
     myShard: opts.myShard === undefined ? 'sa' : opts.myShard,
     isPrimary: opts.replica !== true && opts.myShard !== null,
+    gate: null,
     stateOk: opts.stateOk ?? true,
     requireFullCoverage: true,
     migrator,

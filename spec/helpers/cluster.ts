@@ -158,7 +158,7 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
   const spawnNode = async (): Promise<ClusterNode> => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shardcache-node-'));
     tempDirs.add(dir);
-    const args = ['--cluster-etcd', etcd.endpoint, '--cluster-name', name, '--cluster-node-timeout', String(nodeTimeoutMs), '--dir', dir, ...(opts.args ?? [])];
+    const args = ['--cluster-etcd', etcd.endpoint, '--cluster-name', name, '--cluster-node-timeout', String(nodeTimeoutMs), '--cluster-replicas', '0', '--dir', dir, ...(opts.args ?? [])];
     const server = await startServer(args);
     liveProcs.add(server.proc);
     server.proc.once('exit', () => liveProcs.delete(server.proc));
