@@ -75,6 +75,7 @@ export class Replication {
       if (name === 'repl-backlog-size') this.backlog?.resize(node.config.num('repl-backlog-size'));
       if (name.startsWith('min-replicas')) this.updateFlags();
     });
+    this.updateFlags();
   }
 
   /** master_repl_offset: bytes of stream produced (primary) or applied (replica). */
