@@ -44,6 +44,11 @@ export class Primary {
   /** Clients blocked in WAIT, with the offset they wait for and how many replicas. */
   private waiting: { c: Client; offset: number; n: number; timer: NodeJS.Timeout | null }[] = [];
 
+  /** INFO stats sync_full, sync_partial_ok, sync_partial_err (as Redis: a refused continuation counts an err and a full). */
+  syncFull = 0;
+  syncPartialOk = 0;
+  syncPartialErr = 0;
+
   constructor(private readonly repl: Replication) {}
 
   get count(): number {
@@ -105,7 +110,10 @@ export class Primary {
       c.out.raw(`+CONTINUE ${repl.replid}\r\n`);
       link.sent = offset - 1;
       link.ackOffset = offset - 1;
+      this.syncPartialOk++;
     } else {
+      if (replid !== '?') this.syncPartialErr++;
+      this.syncFull++;
       repl.ensureBacklog();
       c.out.raw(`+FULLRESYNC ${repl.replid} ${repl.offset}\r\n`);
       link.sent = repl.offset;

@@ -60,6 +60,11 @@ export class ReplicaLink {
     }
   }
 
+  /** Drops the connection now, as a network failure would; the link reconnects (specs). */
+  drop(): void {
+    this.socket?.destroy();
+  }
+
   /** Closes the link for good. */
   stop(): void {
     this.stopped = true;
