@@ -23,6 +23,8 @@ const RETRY_MS = 250;
  * topology and rebuild its view, so slots emptied meanwhile are batched into the next commit.
  */
 const COMMIT_SPACING_MS = 200;
+/** Fencing stops writes this long before the earliest moment etcd could let this node's lease end, ms. */
+const FENCE_MARGIN_MS = 500;
 /** The controller also re-plans this often, in case a watch event was missed, ms. */
 const RECONCILE_EVERY_MS = 1000;
 
@@ -115,6 +117,7 @@ export class ClusterAgent {
   /** When the coordinator first saw a topology node without registration (ms), by node id. */
   private missingSince = new Map<string, number>();
   private etcdDown = false;
+  private fenced = false;
   /** When this node last became coordinator or saw etcd come back (ms): longer grace for missing nodes. */
   private calmSince = 0;
   private stopped = false;
@@ -144,6 +147,26 @@ export class ClusterAgent {
       if (this.coordinator) void this.reconcile();
     }, RECONCILE_EVERY_MS);
     this.reconcileTimer.unref();
+  }
+
+  /**
+   * Fencing: true when this primary must refuse writes because its lease may end before it can renew it
+   * (FENCE_MARGIN_MS before the earliest expiry etcd could apply, or no registration at all) and no
+   * in-sync replica guards the writes. With replication-ack sync and in-sync replicas, their
+   * acknowledgements are the fence instead (a promoted replica stops acknowledging the old primary), so
+   * writes go on while etcd itself is down.
+   */
+  writesFenced(): boolean {
+    if (!this.isPrimary) return false;
+    if (this.gate !== null && this.gate.required().length > 0) return false;
+    const reg = this.reg;
+    const fenced = reg === null || Date.now() > reg.validUntil() - FENCE_MARGIN_MS;
+    if (fenced !== this.fenced) {
+      this.fenced = fenced;
+      if (fenced) this.node.log.warning('Lease not renewed in time and no in-sync replica: refusing writes until it is (fencing)');
+      else this.node.log.notice('Lease renewed: accepting writes again');
+    }
+    return fenced;
   }
 
   // ---- etcd health, logged once per change ----

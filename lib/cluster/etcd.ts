@@ -49,6 +49,11 @@ export interface NodeRegistration {
    * new lease. Not called after revoke().
    */
   onLost(cb: (err: Error) => void): void;
+  /**
+   * The earliest time (ms since the epoch) at which etcd could let the lease expire: TTL after the send
+   * of the last keepalive etcd confirmed. Fencing stops writes before it.
+   */
+  validUntil(): number;
 }
 
 /**
@@ -102,6 +107,7 @@ export async function registerNode(
       await lease.revoke().catch(() => undefined);
     },
     onLost: (cb) => void lostCbs.push(cb),
+    validUntil: () => (done ? 0 : confirmedAt + ttlSeconds * 1000),
   };
 }
 

@@ -19,6 +19,8 @@ import { keySlot } from './slots';
  *   multi-key command with a key missing -> TRYAGAIN
  * - a replica of the owning shard runs reads from a READONLY client; other commands get MOVED to its primary
  * - otherwise: MOVED <slot> <owner's primary ip:port>
+ * - a write on a fenced primary (cluster/agent.ts writesFenced: lease about to end, no in-sync replica):
+ *   CLUSTERDOWN The cluster is down
  * Commands without keys always run here.
  */
 export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: string[], asking: boolean): string | null {
@@ -26,6 +28,7 @@ export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: s
   if (spec.getKeys === undefined) {
     const first = spec.keys.first;
     if (first === 0) return null;
+    if (agent.isPrimary && spec.flags.includes('write') && agent.writesFenced()) return E.ERR_CLUSTERDOWN_STATE;
     if (first === spec.keys.last && first < argv.length && (agent.stateOk || !agent.requireFullCoverage)) {
       const slot = keySlot(argv[first]);
       const view = agent.view;
@@ -34,6 +37,7 @@ export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: s
   }
   const idx = keyIndexes(spec, argv);
   if (idx.length === 0) return null;
+  if (spec.getKeys !== undefined && agent.isPrimary && spec.flags.includes('write') && agent.writesFenced()) return E.ERR_CLUSTERDOWN_STATE;
   const slot = keySlot(argv[idx[0]]);
   for (let i = 1; i < idx.length; i++) if (keySlot(argv[idx[i]]) !== slot) return E.ERR_CROSSSLOT;
   const view = agent.view;
