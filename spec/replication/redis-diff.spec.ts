@@ -3,6 +3,9 @@
 // Skipped when redis-server is not on PATH.
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import Redis from 'ioredis';
 import { freePort, startServer, type ServerProcess } from '../helpers/server-process';
 import { until } from './harness';
@@ -19,10 +22,12 @@ interface Pair {
 async function redisPair(): Promise<Pair> {
   const procs: ChildProcess[] = [];
   const ports: number[] = [];
+  // The replica writes the RDB it receives to its dir: keep it out of the checkout.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repl-diff-'));
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
     ports.push(port);
-    procs.push(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0'], { stdio: 'ignore' }));
+    procs.push(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0', '--dir', dir], { stdio: 'ignore' }));
   }
   const [p, r] = ports.map((port) => {
     const c = new Redis({ port, host: '127.0.0.1', retryStrategy: (n) => (n > 50 ? null : 50) });
@@ -41,6 +46,7 @@ async function redisPair(): Promise<Pair> {
         proc.kill('SIGKILL');
         await exited;
       }
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
