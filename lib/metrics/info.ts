@@ -186,7 +186,7 @@ function replication(node: Node): InfoFields {
       ['slave_read_repl_offset', repl.offset],
       ['slave_repl_offset', repl.offset],
     );
-    if (!up) fields.push(['master_link_down_since_seconds', -1]);
+    if (!up) fields.push(['master_link_down_since_seconds', link !== null && link.downSinceMs > 0 ? Math.floor((now - link.downSinceMs) / 1000) : -1]);
     fields.push(['slave_priority', 100], ['slave_read_only', 1], ['replica_announced', 1]);
   }
   const reps = repl.role === 'master' ? repl.primary.states() : [];

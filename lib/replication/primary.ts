@@ -140,6 +140,21 @@ export class Primary {
     if (this.waiting.length > 0) this.checkWaiting();
   }
 
+  /**
+   * Stream bytes produced since the last flush, and the offset before them: links that were sent
+   * everything before get these even when the backlog wrapped meanwhile (a burst larger than it).
+   */
+  private turn = '';
+  private turnFrom = -1;
+
+  /** Stream bytes just appended to the backlog: written to the links at the end of this event-loop turn. */
+  queue(bytes: string): void {
+    if (this.links.size === 0) return;
+    if (this.turn.length === 0) this.turnFrom = (this.repl.history as { offset: number }).offset - bytes.length;
+    this.turn += bytes;
+    this.schedule();
+  }
+
   /** Writes pending stream bytes (and snapshot chunks) to every link at the end of this event-loop turn. */
   schedule(): void {
     if (this.flushTimer === null && this.links.size > 0) this.flushTimer = setImmediate(this.flush);
@@ -152,6 +167,9 @@ export class Primary {
     const b = repl.history;
     if (b === null) return;
     const end = b.offset;
+    const turn = this.turn;
+    const turnFrom = this.turnFrom;
+    this.turn = '';
     let shared: Buffer | null = null;
     let sharedFrom = -1;
     let more = false;
@@ -159,18 +177,21 @@ export class Primary {
       const socket = link.c.socket;
       if (socket === null || link.c.closed) continue;
       let data = '';
-      let bytes: Buffer | null = null;
+      let bytes: Buffer | string | null = null;
       if (link.sent < end) {
-        if (!b.has(link.sent + 1)) {
-          // Fell out of the backlog (cannot happen while every turn writes everything): resync.
+        if (turn.length > 0 && link.sent === turnFrom && turnFrom + turn.length === end) {
+          bytes = turn; // the common case: this turn's bytes, as produced
+        } else if (!b.has(link.sent + 1)) {
+          // Fell out of the backlog: the replica reconnects and resyncs.
           link.c.close();
           continue;
+        } else {
+          if (sharedFrom !== link.sent + 1) {
+            shared = b.read(link.sent + 1);
+            sharedFrom = link.sent + 1;
+          }
+          bytes = shared;
         }
-        if (sharedFrom !== link.sent + 1) {
-          shared = b.read(link.sent + 1);
-          sharedFrom = link.sent + 1;
-        }
-        bytes = shared;
         link.sent = end;
       }
       if (link.snap !== null) {
@@ -178,7 +199,8 @@ export class Primary {
         more = true;
       }
       if (bytes !== null) {
-        socket.write(bytes);
+        if (typeof bytes === 'string') socket.write(bytes, 'latin1');
+        else socket.write(bytes);
         repl.outputBytes += bytes.length;
       }
       if (data !== '') {

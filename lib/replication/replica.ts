@@ -18,6 +18,8 @@ export class ReplicaLink {
   state: LinkState = 'connect';
   /** ms (node clock) of the last bytes received from the primary. */
   lastIoMs = 0;
+  /** ms (node clock) when the last synced link went down; 0 when it never was up (INFO master_link_down_since_seconds). */
+  downSinceMs = 0;
   /** Bytes of snapshot entries applied in the current full sync (INFO master_sync_read_bytes). */
   snapKeys = 0;
   private socket: net.Socket | null = null;
@@ -210,6 +212,7 @@ export class ReplicaLink {
     if (socket !== this.socket) return;
     this.socket = null;
     this.parser = null;
+    if (this.state === 'connected') this.downSinceMs = this.repl.node.clock.now();
     if (this.stopped) return;
     this.state = 'connect';
     this.repl.node.log.notice(`Connection with primary ${this.host}:${this.port} lost; retrying in ${this.backoff} ms`);

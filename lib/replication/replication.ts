@@ -105,7 +105,8 @@ export class Replication {
   /** Recomputes the dispatcher flags from the role, the backlog and min-replicas-to-write. */
   updateFlags(): void {
     this.feeding = this.role === 'master' && this.backlog !== null;
-    this.gate = this.role === 'replica' || this.node.config.num('min-replicas-to-write') > 0;
+    const c = this.node.config;
+    this.gate = this.role === 'replica' || (c.num('min-replicas-to-write') > 0 && c.num('min-replicas-max-lag') > 0);
     this.node.env.replica = this.role === 'replica';
   }
 
@@ -115,11 +116,13 @@ export class Replication {
   private emit(db: number, cmd: string): void {
     const b = this.backlog as Backlog;
     if (db >= 0 && db !== this.seldb) {
-      b.append(selectCommand(db));
+      const sel = selectCommand(db);
+      b.append(sel);
+      this.primary.queue(sel);
       this.seldb = db;
     }
     b.append(cmd);
-    this.primary.schedule();
+    this.primary.queue(cmd);
   }
 
   /** Sends the current state of each key of db (SET ... [PXAT] or DEL). No-op without a backlog. */

@@ -116,5 +116,11 @@ describe('replica mode', () => {
     expect(() => {
       throw n.run('REPLICAOF', 'h', '99999');
     }).to.throw('ERR Invalid master port');
+    n.node.cluster = {} as NonNullable<typeof n.node.cluster>; // cluster mode: the agent assigns roles
+    for (const cmd of ['REPLICAOF', 'SLAVEOF']) {
+      expect(() => {
+        throw n.run(cmd, 'NO', 'ONE');
+      }).to.throw('ERR REPLICAOF not allowed in cluster mode.');
+    }
   });
 });

@@ -108,6 +108,19 @@ describe('replication between nodes', function () {
     expect(await dumpAll(b.client)).to.deep.equal(await dumpAll(a.client));
   });
 
+  it('a write burst larger than the backlog still reaches a connected replica without a resync', async () => {
+    const a = await node({ 'repl-backlog-size': '16kb' });
+    const b = await node();
+    await b.client.replicaof('127.0.0.1', String(a.port));
+    await until(() => b.node.repl.masterLinkUp, 'link up');
+    const big = 'b'.repeat(200000);
+    await a.client.mset('x', big, 'y', big);
+    await caughtUp(a, b);
+    expect(await b.client.strlen('y')).to.equal(200000);
+    expect(infoField(await a.client.info('replication'), 'repl_backlog_histlen')).to.equal(String(16 * 1024));
+    expect(infoField(await a.client.info('stats'), 'sync_full')).to.equal('1');
+  });
+
   it('a replica never expires keys by itself: the key stays until the primary DELs it', async () => {
     const a = await node({ 'enable-debug-command': 'yes' });
     const b = await node();
