@@ -151,13 +151,16 @@ export class ClusterAgent {
 
   /**
    * Fencing: true when this primary must refuse writes because its lease may end before it can renew it
-   * (FENCE_MARGIN_MS before the earliest expiry etcd could apply, or no registration at all) and no
-   * in-sync replica guards the writes. With replication-ack sync and in-sync replicas, their
+   * (FENCE_MARGIN_MS before the earliest expiry etcd could apply, or no registration at all), its shard has
+   * replicas (a successor could be chosen) and no in-sync replica guards the writes. With replication-ack sync and in-sync replicas, their
    * acknowledgements are the fence instead (a promoted replica stops acknowledging the old primary), so
    * writes go on while etcd itself is down.
    */
   writesFenced(): boolean {
-    if (!this.isPrimary) return false;
+    if (!this.isPrimary || this.myShard === null) return false;
+    // A shard without replicas has no successor to be deposed by (its slots would go to others empty,
+    // as a cache's): it keeps serving while etcd is away.
+    if ((this.view.shard(this.myShard)?.replicas.length ?? 0) === 0) return false;
     if (this.gate !== null && this.gate.required().length > 0) return false;
     const reg = this.reg;
     const fenced = reg === null || Date.now() > reg.validUntil() - FENCE_MARGIN_MS;

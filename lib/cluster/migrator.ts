@@ -32,6 +32,8 @@ export interface MigratorHost {
   password(): string;
   /** The lead's agent: finalize the migrations of `slots` from shard `from` (CAS the topology); true = done. */
   commit(from: string, slots: number[]): Promise<boolean>;
+  /** A key moved to its target was deleted here (the node's replicas must delete it too). */
+  deleted?(key: string): void;
 }
 
 export interface MigratorOptions {
@@ -278,7 +280,10 @@ export class Migrator {
     this.flights.delete(key);
     const db = this.host.db;
     const s = db.peek(key);
-    if (s >= 0) db.deleteSlot(s);
+    if (s >= 0) {
+      db.deleteSlot(s);
+      this.host.deleted?.(key);
+    }
     if (f.sentValue) this.stats.keysMoved++;
     const left = (t.perSlot.get(f.slot) ?? 0) - 1;
     if (f.slot !== t.current) {

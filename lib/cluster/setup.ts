@@ -35,6 +35,7 @@ export function enableClusterMode(node: Node): ClusterAgent {
     log: node.log,
     password: () => config.str('requirepass'),
     commit: (from, slots) => agent.commit(from, slots),
+    deleted: (key) => node.repl.propagate(['DEL', key], 0),
   });
   // Replication speaks for this node under its cluster id; the gate holds replies in replication-ack sync.
   node.repl.nodeId = myId;

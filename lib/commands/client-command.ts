@@ -36,8 +36,9 @@ function clientType(name: string): 'normal' | 'master' | 'replica' | 'pubsub' | 
 }
 
 /** The type of a connection. MONITOR clients count as normal, as in Redis. */
-function typeOf(_c: Client): 'normal' {
-  return 'normal';
+/** A client's class for CLIENT LIST TYPE / CLIENT KILL TYPE: the primary's link on a replica, a replica's link on its primary, or normal. */
+function typeOf(c: Client): 'normal' | 'master' | 'replica' {
+  return c.master ? 'master' : c.replicaLink ? 'replica' : 'normal';
 }
 
 function clientId(c: Client): void {

@@ -123,6 +123,7 @@ export class Primary {
     c.flush(); // replies pending before PSYNC's, then PSYNC's: the stream follows on the socket
     repl.forceSelect();
     this.links.set(c, link);
+    c.replicaLink = true; // CLIENT LIST flags=S, CLIENT KILL TYPE replica
     repl.node.log.notice(`Replica ${link.ip}:${link.port} asks for synchronization: ${link.state === 'online' ? 'partial resync accepted' : 'full resync'}`);
     this.startTick();
     this.schedule();

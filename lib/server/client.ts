@@ -38,6 +38,8 @@ export class Client {
    * until the shard's in-sync replicas acknowledged it (cluster/ack-gate.ts). 0 = nothing held.
    */
   waitOffset = 0;
+  /** A replica's link on its primary (it sent PSYNC): CLIENT LIST flags=S, CLIENT KILL TYPE replica. */
+  replicaLink = false;
   /** The replication link's client on a replica: the dispatcher skips auth, routing, OOM and replies. */
   master = false;
   /** Blocked (WAIT): no further command of this connection runs until unblock(). */
@@ -230,7 +232,7 @@ export class Client {
   describe(now = this.node.clock.now()): string {
     const age = Math.floor((now - this.createdAt) / 1000);
     const idle = Math.floor((now - this.lastInteraction) / 1000);
-    const flags = this.monitor ? 'O' : 'N';
+    const flags = this.master ? 'M' : this.replicaLink ? 'S' : this.monitor ? 'O' : 'N';
     const qbuf = this.parser.buffered;
     const omem = this.outputBytes;
     return (

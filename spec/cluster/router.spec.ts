@@ -44,7 +44,7 @@ class FakeMigrator implements MigratorLike {
   async stop(): Promise<void> {}
 }
 
-function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boolean; live?: string[]; replica?: boolean } = {}) {
+function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boolean; live?: string[]; replica?: boolean; fenced?: boolean } = {}) {
   const n = new UnitNode();
   n.node.dbs[0].enableSlotIndex();
   const migrator = new FakeMigrator();
@@ -54,6 +54,7 @@ function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boo
     myShard: opts.myShard === undefined ? 'sa' : opts.myShard,
     isPrimary: opts.replica !== true && opts.myShard !== null,
     gate: null,
+    writesFenced: () => opts.fenced === true,
     stateOk: opts.stateOk ?? true,
     requireFullCoverage: true,
     migrator,
@@ -277,5 +278,12 @@ describe('cluster/router', () => {
       expect(n.run('READWRITE')).to.equal('OK');
       expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
     });
+  });
+  it('a fenced primary refuses writes with CLUSTERDOWN and still serves reads', () => {
+    const { n } = clusterNode(topology(), { fenced: true });
+    n.node.dbs[0].set('bar', stringValue('v'));
+    expect(err(n.run('SET', 'bar', 'w'))).to.equal('CLUSTERDOWN The cluster is down');
+    expect(err(n.run('MSET', '{bar}1', 'a', '{bar}2', 'b'))).to.equal('CLUSTERDOWN The cluster is down');
+    expect(n.run('GET', 'bar')).to.equal('v');
   });
 });

@@ -19,7 +19,7 @@ function clusterNode(): UnitNode {
     slots: [[0, 16383, 'sa']],
     migrating: [],
   });
-  n.node.cluster = { myId: A, view: new ClusterView(t, [A]), myShard: 'sa', isPrimary: true, gate: null, stateOk: true, requireFullCoverage: true, migrator: null, coordinator: true, slotsReassigned: 7 } as unknown as ClusterAgent;
+  n.node.cluster = { myId: A, view: new ClusterView(t, [A]), myShard: 'sa', isPrimary: true, gate: null, writesFenced: () => false, stateOk: true, requireFullCoverage: true, migrator: null, coordinator: true, slotsReassigned: 7 } as unknown as ClusterAgent;
   return n;
 }
 
