@@ -101,6 +101,8 @@ export class ClusterAgent {
   private prober: Prober | null = null;
   /** Nodes the prober saw die, with the lease their registration had then (deleted by the next pass). */
   private downNodes = new Map<string, string | undefined>();
+  /** Campaigns for coordinator, by etcd key: the campaigning node, its lease, its create revision. */
+  private campaigns = new Map<string, { id: string; lease: string; rev: bigint }>();
   private topology: Topology = EMPTY_TOPOLOGY;
   private topologyRev = -1n;
   private rebuildQueued = false;
@@ -118,6 +120,8 @@ export class ClusterAgent {
   private stopped = false;
   private started = false;
   private viewWaiters: Array<() => void> = [];
+  /** The primary this node replicates from, null when it is not a replica. */
+  private following: string | null = null;
 
   constructor(
     readonly node: Node,
@@ -203,6 +207,7 @@ export class ClusterAgent {
       try {
         const res = await this.etcd.getAll().prefix(`${this.prefix}/`).exec();
         this.live.clear();
+        this.campaigns.clear();
         for (const kv of res.kvs) this.apply('put', kv);
         const w = await this.etcd.watch().prefix(`${this.prefix}/`).startRevision((BigInt(res.header.revision) + 1n).toString()).create();
         if (this.stopped) {
@@ -233,6 +238,11 @@ export class ClusterAgent {
     const nodes = `${this.prefix}/nodes/`;
     if (key === `${this.prefix}/topology`) {
       if (type === 'put') this.adoptTopology(kv.value.toString('utf8'), BigInt(kv.mod_revision));
+    } else if (key.startsWith(`${this.prefix}/election/coordinator/`)) {
+      // Campaigns for coordinator: the oldest key (smallest create revision) is the leader.
+      if (type === 'put') this.campaigns.set(key, { id: kv.value.toString('utf8'), lease: kv.lease, rev: BigInt(kv.create_revision) });
+      else this.campaigns.delete(key);
+      this.updateProber();
     } else if (key.startsWith(nodes)) {
       const id = key.slice(nodes.length);
       const reg = type === 'put' ? parseRegistration(kv.value.toString('utf8')) : null;
@@ -284,12 +294,42 @@ export class ClusterAgent {
     this.stateOk = computeStateOk(view);
     this.countReassigned(prev, view);
     this.dropLostSlots(prev, prevShard, view, myShard);
+    this.applyRole(view);
     this.migrator?.update(view, myShard);
     this.gate?.onView();
     this.updateProber();
     const waiters = this.viewWaiters;
     this.viewWaiters = [];
     for (const w of waiters) w();
+  }
+
+  /**
+   * Makes replication match this node's role in `view`: a replica follows its shard's primary (for this
+   * epoch: a primary refuses replicas that saw a newer one); a replica that became primary is promoted
+   * (its replicas continue from it with PSYNC); a node outside the topology follows no one.
+   */
+  private applyRole(view: ClusterView): void {
+    const repl = this.node.repl;
+    repl.epoch = view.version;
+    const me = view.node(this.myId);
+    if (me !== undefined && me.role === 'replica' && me.shard !== null) {
+      const primary = view.primaryOf(me.shard)!;
+      const addr = view.addrOf(primary)!;
+      if (this.following !== primary) {
+        this.node.log.notice(`Replica of shard ${me.shard}: following ${primary} at ${addr.ip}:${addr.port} (epoch ${view.version})`);
+        this.following = primary;
+        repl.follow(addr.ip, addr.port, view.version);
+      }
+      return;
+    }
+    if (this.following === null) return;
+    this.following = null;
+    if (me !== undefined && me.role === 'primary') {
+      this.node.log.warning(`Promoted to primary of shard ${me.shard} (epoch ${view.version})`);
+      repl.becomePrimary();
+    } else {
+      repl.unfollow();
+    }
   }
 
   /** Counts (and logs) the slots that went from a shard gone from the topology (a dead node's) to another. */
@@ -469,20 +509,50 @@ export class ClusterAgent {
 
   /** Coordinator: probes every other node of the topology; anyone else: no prober. */
   private updateProber(): void {
-    if (!this.coordinator || this.stopped) {
+    if (this.stopped) {
       this.prober?.stop();
       this.prober = null;
       return;
     }
     if (this.prober === null) this.prober = new Prober((id) => this.nodeDown(id));
     const targets = new Map<string, { ip: string; port: number }>();
-    for (const id of this.view.nodeIds) if (id !== this.myId) targets.set(id, this.view.addrOf(id)!);
+    if (this.coordinator) {
+      for (const id of this.view.nodeIds) if (id !== this.myId) targets.set(id, this.view.addrOf(id)!);
+    } else {
+      // Everyone else watches the coordinator only, so that its death needs no lease to run out either.
+      const leader = this.leader();
+      const addr = leader === null ? undefined : this.live.get(leader)?.addr;
+      if (leader !== null && leader !== this.myId && addr !== undefined) targets.set(leader, addr);
+    }
     this.prober.update(targets);
   }
 
-  /** The prober saw node `id`'s process die: the next controller pass treats it as dead at once. */
+  /** The node id of the coordinator (the oldest campaign), or null. */
+  private leader(): string | null {
+    let best: { id: string; rev: bigint } | null = null;
+    for (const c of this.campaigns.values()) if (best === null || c.rev < best.rev) best = c;
+    return best?.id ?? null;
+  }
+
+  /**
+   * The prober saw node `id`'s process die. The coordinator's next pass treats it as dead at once; anyone
+   * else (who probes only the coordinator) withdraws the dead coordinator's campaign, so that the next
+   * candidate is elected now rather than when that campaign's lease runs out.
+   */
   private nodeDown(id: string): void {
-    if (!this.coordinator || this.downNodes.has(id)) return;
+    if (!this.coordinator) {
+      for (const [key, c] of this.campaigns) {
+        if (c.id !== id) continue;
+        this.node.log.warning(`Coordinator ${id} refuses connections: its process is gone; withdrawing its campaign`);
+        void this.etcd
+          .if(key, 'Lease', '==', c.lease)
+          .then(this.etcd.delete().key(key))
+          .commit()
+          .catch((e: unknown) => this.etcdFailed('withdraw campaign', e));
+      }
+      return;
+    }
+    if (this.downNodes.has(id)) return;
     this.downNodes.set(id, this.leaseOf.get(id));
     const a = this.view.addrOf(id);
     this.node.log.warning(`Node ${id} at ${a ? `${a.ip}:${a.port}` : '?'} refuses connections: its process is gone; not waiting for its lease`);

@@ -3,6 +3,7 @@
 import * as path from 'path';
 import type { Node } from '../server/node';
 import { ClusterAgent } from './agent';
+import { AckGate } from './ack-gate';
 import { Migrator } from './migrator';
 import { loadOrCreateNodeId } from './node-id';
 
@@ -35,6 +36,18 @@ export function enableClusterMode(node: Node): ClusterAgent {
     password: () => config.str('requirepass'),
     commit: (from, slots) => agent.commit(from, slots),
   });
+  // Replication speaks for this node under its cluster id; the gate holds replies in replication-ack sync.
+  node.repl.nodeId = myId;
+  const gate = new AckGate(agent, node.repl);
+  gate.sync = config.str('replication-ack') === 'sync';
+  config.onChange((name) => {
+    if (name === 'replication-ack') {
+      gate.sync = config.str(name) === 'sync';
+      gate.release();
+    }
+  });
+  node.repl.onAck(() => gate.release());
+  agent.gate = gate;
   node.cluster = agent;
   return agent;
 }

@@ -121,10 +121,11 @@ function scan(c: Client, argv: string[]): void {
 /** RANDOMKEY: a random live key, nil when the database is empty. Expired keys drawn are removed. */
 function randomkey(c: Client): void {
   const db = c.db;
-  for (;;) {
+  // A replica removes nothing: after many expired draws it answers one of them (as Redis's dbRandomKey).
+  for (let tries = 100; ; tries--) {
     const s = db.randomSlot();
     if (s < 0) return c.out.nil();
-    if (!db.isExpired(s)) return c.out.bulk(db.keyAt(s));
+    if (!db.isExpired(s) || (db.env.replica && tries <= 0)) return c.out.bulk(db.keyAt(s));
     db.expireSlot(s);
   }
 }

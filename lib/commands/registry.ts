@@ -8,6 +8,7 @@ import { keyspaceCommands } from './keyspace';
 import { serverCommands } from './server';
 import { memoryCommands } from './memory';
 import { clusterCommands } from './cluster';
+import { replicationCommands } from './replication';
 
 /** Every declared command, by family, in the order the README lists them. */
 export const families: ReadonlyArray<{ name: string; commands: readonly CommandSpec[] }> = [
@@ -17,6 +18,7 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'string', commands: stringCommands },
   { name: 'keyspace', commands: keyspaceCommands },
   { name: 'cluster', commands: clusterCommands },
+  { name: 'replication', commands: replicationCommands },
 ];
 
 export const allSpecs: readonly CommandSpec[] = families.flatMap((f) => f.commands);

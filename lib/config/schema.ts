@@ -138,6 +138,12 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'lfu-log-factor', type: 'int', default: '10', min: 0, max: INT_MAX, mutable: true, doc: 'LFU counter logarithm factor.' },
   { name: 'lfu-decay-time', type: 'int', default: '1', min: 0, max: INT_MAX, mutable: true, doc: 'Minutes of idleness that decrement an LFU counter by one (0 = never).' },
   { name: 'active-expire-effort', type: 'int', default: '1', min: 1, max: 10, mutable: true, doc: 'Effort of the periodic expiry collector (1-10): more keys sampled, more CPU allowed.' },
+  // replication
+  { name: 'repl-backlog-size', type: 'bytes', default: '1mb', min: 1, max: 2 ** 53, mutable: true, doc: 'Bytes of the replication stream kept for replicas that reconnect (partial resync).' },
+  { name: 'repl-ping-replica-period', type: 'int', default: '10', min: 1, max: INT_MAX, aliases: ['repl-ping-slave-period'], mutable: true, doc: 'Seconds between the PINGs a primary sends its replicas.' },
+  { name: 'repl-timeout', type: 'int', default: '60', min: 1, max: INT_MAX, mutable: true, doc: 'Seconds without traffic after which a primary drops a replica, or a replica its primary link.' },
+  { name: 'min-replicas-to-write', type: 'int', default: '0', min: 0, max: INT_MAX, aliases: ['min-slaves-to-write'], mutable: true, doc: 'Refuse writes (NOREPLICAS) with fewer than this many replicas acked within min-replicas-max-lag; 0 = off.' },
+  { name: 'min-replicas-max-lag', type: 'int', default: '10', min: 0, max: INT_MAX, aliases: ['min-slaves-max-lag'], mutable: true, doc: 'Seconds: a replica counts for min-replicas-to-write if it acked within this.' },
   // cluster (cluster mode is on when cluster-etcd is set)
   { name: 'cluster-etcd', type: 'string', default: '', refine: refineEtcd, mutable: false, doc: 'etcd endpoints (http://host:port, comma separated) of the cluster to join; empty = standalone node.' },
   { name: 'cluster-name', type: 'string', default: 'shardcache', refine: refineClusterName, mutable: false, doc: 'Cluster name: its keys in etcd live under /shardcache/<name>/.' },

@@ -2,7 +2,6 @@
 // returning its fields as [name, value] pairs, so that Prometheus (later) reads the same figures the INFO
 // text shows; infoText() renders the sections a client asked for as Redis does:
 // `# Name\r\nfield:value\r\n...`, sections separated by an empty line.
-import * as crypto from 'crypto';
 import * as os from 'os';
 import * as path from 'path';
 import type { Node } from '../server/node';
@@ -37,17 +36,6 @@ export function bytesToHuman(n: number): string {
 /** Seconds with six decimals (used_cpu_*), from microseconds. */
 function seconds6(usec: number): string {
   return (usec / 1e6).toFixed(6);
-}
-
-/** master_replid: random per node until replication gives it a meaning (40 hex digits, as Redis). */
-const replIds = new WeakMap<Node, string>();
-function replId(node: Node): string {
-  let id = replIds.get(node);
-  if (id === undefined) {
-    id = crypto.randomBytes(20).toString('hex');
-    replIds.set(node, id);
-  }
-  return id;
 }
 
 function server(node: Node): InfoFields {
@@ -158,12 +146,12 @@ function stats(node: Node): InfoFields {
     ['instantaneous_ops_per_sec', s.instantaneousOps],
     ['total_net_input_bytes', s.netInputBytes],
     ['total_net_output_bytes', s.netOutputBytes],
-    ['total_net_repl_input_bytes', 0],
-    ['total_net_repl_output_bytes', 0],
+    ['total_net_repl_input_bytes', node.repl.inputBytes],
+    ['total_net_repl_output_bytes', node.repl.outputBytes],
     ['rejected_connections', s.rejectedConnections],
-    ['sync_full', 0],
-    ['sync_partial_ok', 0],
-    ['sync_partial_err', 0],
+    ['sync_full', node.repl.primary.syncFull],
+    ['sync_partial_ok', node.repl.primary.syncPartialOk],
+    ['sync_partial_err', node.repl.primary.syncPartialErr],
     ['expired_keys', ks.expired],
     ['expired_time_cap_reached_count', ks.expireCycleCapped],
     ['evicted_keys', ks.evicted],
@@ -183,19 +171,40 @@ function stats(node: Node): InfoFields {
 }
 
 function replication(node: Node): InfoFields {
-  return [
-    ['role', 'master'],
-    ['connected_slaves', 0],
+  const repl = node.repl;
+  const now = node.clock.now();
+  const fields: InfoFields = [['role', repl.role === 'master' ? 'master' : 'slave']];
+  if (repl.role === 'replica') {
+    const link = repl.masterLink;
+    const up = repl.masterLinkUp;
+    fields.push(
+      ['master_host', link?.host ?? ''],
+      ['master_port', link?.port ?? 0],
+      ['master_link_status', up ? 'up' : 'down'],
+      ['master_last_io_seconds_ago', link !== null && link.lastIoMs > 0 ? Math.floor((now - link.lastIoMs) / 1000) : -1],
+      ['master_sync_in_progress', link?.state === 'sync' ? 1 : 0],
+      ['slave_read_repl_offset', repl.offset],
+      ['slave_repl_offset', repl.offset],
+    );
+    if (!up) fields.push(['master_link_down_since_seconds', -1]);
+    fields.push(['slave_priority', 100], ['slave_read_only', 1], ['replica_announced', 1]);
+  }
+  const reps = repl.role === 'master' ? repl.primary.states() : [];
+  fields.push(['connected_slaves', reps.length]);
+  reps.forEach((r, i) => fields.push([`slave${i}`, `ip=${r.ip},port=${r.port},state=${r.state},offset=${r.offset},lag=${r.lag}`]));
+  const b = repl.history;
+  fields.push(
     ['master_failover_state', 'no-failover'],
-    ['master_replid', replId(node)],
-    ['master_replid2', '0'.repeat(40)],
-    ['master_repl_offset', 0],
-    ['second_repl_offset', -1],
-    ['repl_backlog_active', 0],
-    ['repl_backlog_size', 1048576],
-    ['repl_backlog_first_byte_offset', 0],
-    ['repl_backlog_histlen', 0],
-  ];
+    ['master_replid', repl.replid],
+    ['master_replid2', repl.replid2],
+    ['master_repl_offset', repl.offset],
+    ['second_repl_offset', repl.secondOffset],
+    ['repl_backlog_active', b !== null ? 1 : 0],
+    ['repl_backlog_size', b !== null ? b.size : node.config.num('repl-backlog-size')],
+    ['repl_backlog_first_byte_offset', b !== null ? b.firstByteOffset : 0],
+    ['repl_backlog_histlen', b !== null ? b.histlen : 0],
+  );
+  return fields;
 }
 
 function cpu(): InfoFields {

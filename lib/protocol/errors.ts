@@ -129,3 +129,14 @@ export const ERR_MOVE_CLUSTER = 'ERR MOVE is not allowed in cluster mode';
 export const ERR_COPY_CLUSTER = 'ERR Copying to another database is not allowed in cluster mode';
 export const ERR_INVALID_SLOT = 'ERR Invalid slot';
 export const ERR_INVALID_SLOT_OR_KEYS = 'ERR Invalid slot or number of keys';
+
+// Replication (replication.c, server.c processCommand).
+export const ERR_READONLY_REPLICA = "READONLY You can't write against a read only replica.";
+export const ERR_NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
+export const ERR_REPLICAOF_CLUSTER = 'ERR REPLICAOF not allowed in cluster mode.';
+export const ERR_STALE_PRIMARY = 'ERR stale primary';
+export const ERR_PSYNC_FIRST = 'ERR Replica is not in sync: PSYNC first';
+export const ERR_MASTER_ONLY = 'ERR This command is reserved for the replication link';
+export const ERR_WAIT_REPLICA = 'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';
+export const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
+export const ERR_INVALID_PORT = 'ERR Invalid master port';

@@ -38,6 +38,10 @@ export class Client {
    * until the shard's in-sync replicas acknowledged it (cluster/ack-gate.ts). 0 = nothing held.
    */
   waitOffset = 0;
+  /** The replication link's client on a replica: the dispatcher skips auth, routing, OOM and replies. */
+  master = false;
+  /** Blocked (WAIT): no further command of this connection runs until unblock(). */
+  blocked = false;
   /** When the pending output first exceeded the soft limit (0 = not over it). */
   softLimitSince = 0;
   readonly addr: string;
@@ -103,7 +107,7 @@ export class Client {
   private processInput(): void {
     const node = this.node;
     try {
-      while (!this.closeAfterReply) {
+      while (!this.closeAfterReply && !this.blocked) {
         if (this.out.pendingBytes > PAUSE_OUTPUT_BYTES && this.socket !== null) {
           this.flush();
           if (this.closed || this.socket.isPaused()) break;
@@ -138,6 +142,19 @@ export class Client {
     if (this.socket === null) return;
     if (this.closeAfterReply) this.flush();
     else this.node.flushLater(this);
+  }
+
+  /** Stops running this connection's commands (the running one answers later, then unblock()). */
+  block(): void {
+    this.blocked = true;
+  }
+
+  /** Resumes after block(): the blocked command's reply was written; runs the commands received meanwhile. */
+  unblock(): void {
+    if (!this.blocked) return;
+    this.blocked = false;
+    if (this.closed) return;
+    this.processInput();
   }
 
   /** Writes pending replies in one socket write; closes when asked to; enforces output limits. */

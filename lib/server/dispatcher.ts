@@ -14,6 +14,7 @@ import { route } from '../cluster/router';
  * it becomes ERR internal error and is logged; the node keeps running.
  */
 export function execute(node: Node, c: Client, argv: string[]): void {
+  if (c.master) return executeMaster(node, c, argv);
   const out = c.out;
   // ASKING holds for the one command after it, whatever that command's fate (Redis's resetClient).
   const asking = c.asking;
@@ -60,6 +61,19 @@ export function execute(node: Node, c: Client, argv: string[]): void {
       return;
     }
   }
+  // A read-only replica refuses writes; a primary with min-replicas-to-write refuses them without
+  // enough good replicas (Redis's order: after OOM).
+  const repl = node.repl;
+  if (repl.gate && spec.flags.includes('write')) {
+    if (repl.role === 'replica') {
+      reject(node, c, cmd, E.ERR_READONLY_REPLICA);
+      return;
+    }
+    if (repl.primary.goodReplicas(node.config.num('min-replicas-max-lag')) < node.config.num('min-replicas-to-write')) {
+      reject(node, c, cmd, E.ERR_NOREPLICAS);
+      return;
+    }
+  }
   if (node.monitors.size > 0 && !spec.flags.includes('admin') && !spec.flags.includes('skip_monitor')) {
     node.feedMonitors(c, argv);
   }
@@ -82,6 +96,8 @@ export function execute(node: Node, c: Client, argv: string[]): void {
     out.rollback(); // no half-written reply before the error
     out.internalError();
   }
+  // Replication: the effects of a write (one place; skipped unless this primary has a backlog).
+  if (repl.feeding && spec.flags.includes('write')) repl.afterWrite(c, cmd, argv, out.errors !== errorsBefore);
   // replication-ack sync: a write's reply (and every later one on this connection) waits for the replicas.
   if (agent !== null && agent.gate !== null && spec.flags.includes('write')) agent.gate.hold(c);
   const stat = cmd.stat;
@@ -91,6 +107,32 @@ export function execute(node: Node, c: Client, argv: string[]): void {
     stat.failed++;
     node.stats.countError(out.lastError);
   }
+  node.stats.totalCommands++;
+}
+
+/**
+ * A command from the master client (the replication stream on a replica): no auth, routing, OOM or
+ * read-only checks, and no reply (whatever the handler writes is dropped). A malformed command is
+ * skipped. A handler's exception is logged.
+ */
+function executeMaster(node: Node, c: Client, argv: string[]): void {
+  let cmd = node.commands.lookup(argv[0]);
+  if (cmd !== undefined && cmd.subs !== undefined && argv.length >= 2) cmd = cmd.subs.get(argv[1].toLowerCase());
+  if (cmd === undefined || cmd.spec.handler === undefined) {
+    node.log.warning(`replication stream: unknown command '${argv[0]}'`);
+    return;
+  }
+  const arity = cmd.spec.arity;
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return;
+  c.lastCommand = cmd.fullName;
+  try {
+    cmd.spec.handler(c, argv);
+  } catch (e) {
+    node.stats.internalErrors++;
+    node.log.warning(`internal error in '${cmd.fullName}' from the primary: ${e instanceof Error ? e.stack : String(e)}`);
+  }
+  c.out.discard();
+  cmd.stat.calls++;
   node.stats.totalCommands++;
 }
 

@@ -5,6 +5,7 @@ import * as net from 'net';
 import * as v8 from 'v8';
 import type { ClusterAgent } from '../cluster/agent';
 import { CommandTable } from '../commands/registry';
+import { Replication } from '../replication/replication';
 import type { Config } from '../config/config';
 import { ServerStats } from '../metrics/stats';
 import { activeExpireCycle } from '../store/expire';
@@ -69,6 +70,8 @@ export class Node {
   };
   /** Cluster mode: this node's agent (etcd, view, coordinator); null for a standalone node. */
   cluster: ClusterAgent | null = null;
+  /** Replication: role, offsets, backlog, replica links, the link to a primary (lib/replication/). */
+  readonly repl: Replication;
   private servers: net.Server[] = [];
   private cronTimer: NodeJS.Timeout | null = null;
   private monitorFlush: NodeJS.Immediate | null = null;
@@ -84,6 +87,7 @@ export class Node {
     for (let i = 0; i < config.num('databases'); i++) this.dbs.push(new Keyspace(i, this.env, opts.mapLimit));
     this.evictor = new Evictor(this.dbs, this.env, config);
     this.startedAt = this.clock.now();
+    this.repl = new Replication(this);
     this.log.level = config.str('loglevel') as LogLevel;
     this.applyConfig();
     config.onChange((name) => {
@@ -119,6 +123,7 @@ export class Node {
   forget(c: Client): void {
     this.clients.delete(c.id);
     this.monitors.delete(c);
+    this.repl.forget(c);
   }
 
   /**
@@ -255,6 +260,7 @@ export class Node {
     this.stopping = (async () => {
       if (this.cronTimer) clearInterval(this.cronTimer);
       this.cronTimer = null;
+      this.repl.close();
       const closing = this.servers.map((s) => new Promise<void>((r) => s.close(() => r())));
       for (const c of [...this.clients.values()]) {
         c.flush();

@@ -92,6 +92,7 @@ export class Evictor {
    */
   makeRoom(): boolean {
     if (this.memory.used <= this.max) return true;
+    if (this.env.replica) return true; // a replica never evicts (its primary's DELs free memory)
     return this.perform();
   }
 

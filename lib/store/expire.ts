@@ -58,11 +58,11 @@ const realTimer = (): number => performance.now();
 /**
  * Removes expired keys nobody reads again, within a time budget of active-expire-effort-scaled 25% of
  * the 1/hz period (a fast cycle: 1 ms, and only when the last cycle was behind). Continues with the
- * database after the one it last visited. Returns how many keys it removed (each counted in
+ * database after the one it last visited. Does nothing on a replica (env.replica). Returns how many keys it removed (each counted in
  * stats.expired and reported through env.onRemoved by Keyspace.expireSlot).
  */
 export function activeExpireCycle(dbs: readonly Keyspace[], config: Config, opts: ExpireCycleOptions = {}): number {
-  if (dbs.length === 0) return 0;
+  if (dbs.length === 0 || dbs[0].env.replica) return 0; // a replica waits for its primary's DELs
   const timer = opts.timer ?? realTimer;
   const st = expireCycleState(dbs);
   const effort = config.num('active-expire-effort') - 1;

@@ -39,8 +39,13 @@ export interface StoreEnv {
   /** True when the eviction policy is an LFU one: the per-key field holds LFU data instead of LRU time. */
   lfu: boolean;
   lfuParams: LfuParams;
-  /** Called when a key is removed because it expired or was evicted (replication will send a DEL). */
+  /** Called when a key is removed because it expired or was evicted (replication sends a DEL). */
   onRemoved?: (db: Keyspace, key: string, why: 'expired' | 'evicted') => void;
+  /**
+   * Replica mode: keys never expire by themselves (a read of an expired key answers as missing but leaves
+   * it; expireSlot is a no-op) and nothing is evicted; only the primary's DEL removes a key.
+   */
+  replica: boolean;
 }
 
 export function newStoreEnv(clock: Clock): StoreEnv {
@@ -50,6 +55,7 @@ export function newStoreEnv(clock: Clock): StoreEnv {
     memory: { used: 0 },
     lfu: false,
     lfuParams: { logFactor: 10, decayTime: 1 },
+    replica: false,
   };
 }
 
@@ -112,8 +118,8 @@ export class Keyspace {
   }
 
   /**
-   * The slot of a live key, -1 when absent. An expired key is deleted on the way (lazy expiry).
-   * Updates the LRU/LFU field unless noTouch.
+   * The slot of a live key, -1 when absent. An expired key is deleted on the way (lazy expiry; a replica
+   * leaves it). Updates the LRU/LFU field unless noTouch.
    */
   lookup(key: string, noTouch = false): number {
     const s = this.index.get(key);
@@ -180,8 +186,10 @@ export class Keyspace {
   set(key: string, value: Value, expireAtMs = 0): number {
     let s = this.index.get(key);
     if (s !== undefined && this.expAt[s] !== 0 && this.isExpired(s)) {
-      // An expired key is gone before the write (as Redis's lookupKeyWrite): KEEPTTL keeps nothing.
-      this.expireSlot(s);
+      // An expired key is gone before the write (as Redis's lookupKeyWrite): KEEPTTL keeps nothing. A
+      // replica (written only by its primary) replaces it without counting an expiry.
+      if (this.env.replica) this.deleteSlot(s);
+      else this.expireSlot(s);
       s = undefined;
     }
     if (s === undefined) {
@@ -235,7 +243,9 @@ export class Keyspace {
     const s = this.index.get(key);
     if (s === undefined) return false;
     if (this.isExpired(s)) {
-      this.expireSlot(s); // counted and propagated as an expiry, not a deletion
+      // Counted and propagated as an expiry, not a deletion; a replica (its primary's DEL) just removes it.
+      if (this.env.replica) this.deleteSlot(s);
+      else this.expireSlot(s);
       return false;
     }
     this.deleteSlot(s);
@@ -255,16 +265,18 @@ export class Keyspace {
     this.free.push(slot);
   }
 
-  /** Removes an expired key: counts it and tells the replication hook. */
+  /** Removes an expired key: counts it and tells the replication hook. A no-op on a replica. */
   expireSlot(slot: number): void {
+    if (this.env.replica) return;
     const key = this.keys[slot] as string;
     this.deleteSlot(slot);
     this.env.stats.expired++;
     this.env.onRemoved?.(this, key, 'expired');
   }
 
-  /** Removes a key chosen by eviction. */
+  /** Removes a key chosen by eviction. A no-op on a replica. */
   evictSlot(slot: number): void {
+    if (this.env.replica) return;
     const key = this.keys[slot] as string;
     this.deleteSlot(slot);
     this.env.stats.evicted++;
@@ -384,7 +396,7 @@ export class Keyspace {
     return this.volList[Math.floor(Math.random() * this.volCount)];
   }
 
-  /** Every live key, in slot order (KEYS). Expired keys met on the way are collected. */
+  /** Every live key, in slot order (KEYS). Expired keys met on the way are collected (not on a replica). */
   forEachLive(visit: (slot: number) => void): void {
     const now = this.env.clock.now();
     for (let s = 0; s < this.hwm; s++) {

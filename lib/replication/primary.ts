@@ -1,0 +1,330 @@
+// The primary's side: replica links (clients that sent PSYNC). Handshake details (REPLCONF), the PSYNC
+// decision (continue from the backlog or full resync), the snapshot sent a chunk per event-loop turn
+// interleaved with the live stream, one write per turn per replica, acks, heartbeats and timeouts.
+import type { Client } from '../server/client';
+import type { Replication, ReplicaInfo } from './replication';
+import { SNAP_END, snapEntry } from './stream';
+
+/** What a connection announced with REPLCONF before PSYNC. */
+interface Announce {
+  port: number;
+  id: string;
+  epoch: number;
+  /** REPLCONF epoch announced a newer epoch than ours: PSYNC is refused. */
+  stale: boolean;
+}
+
+type LinkState = 'wait_bgsave' | 'send_bulk' | 'online';
+
+interface Link {
+  c: Client;
+  id: string;
+  ip: string;
+  port: number;
+  state: LinkState;
+  /** Offset of the last stream byte written to it. */
+  sent: number;
+  ackOffset: number;
+  lastAckMs: number;
+  /** Snapshot still to send: database index and slot cursor; null when sent (or none needed). */
+  snap: { db: number; cursor: number } | null;
+}
+
+/** Keys per snapshot chunk (one chunk per event-loop turn per replica). */
+const SNAP_CHUNK_KEYS = 2000;
+/** A chunk waits while the socket holds more than this many bytes not yet taken by the kernel. */
+const SNAP_MAX_PENDING = 4 * 1024 * 1024;
+
+export class Primary {
+  private links = new Map<Client, Link>();
+  private announced = new WeakMap<Client, Announce>();
+  private flushTimer: NodeJS.Immediate | null = null;
+  private tick: NodeJS.Timeout | null = null;
+  private lastPingMs = 0;
+  /** Clients blocked in WAIT, with the offset they wait for and how many replicas. */
+  private waiting: { c: Client; offset: number; n: number; timer: NodeJS.Timeout | null }[] = [];
+
+  /** INFO stats sync_full, sync_partial_ok, sync_partial_err (as Redis: a refused continuation counts an err and a full). */
+  syncFull = 0;
+  syncPartialOk = 0;
+  syncPartialErr = 0;
+
+  constructor(private readonly repl: Replication) {}
+
+  get count(): number {
+    return this.links.size;
+  }
+
+  /** REPLCONF listening-port / node-id / epoch. Returns an error text or null. */
+  announce(c: Client, what: string, value: string): string | null {
+    let a = this.announced.get(c);
+    if (a === undefined) {
+      a = { port: 0, id: '', epoch: 0, stale: false };
+      this.announced.set(c, a);
+    }
+    if (what === 'listening-port') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) return 'ERR value is not an integer or out of range';
+      a.port = n;
+    } else if (what === 'node-id') {
+      a.id = value;
+    } else if (what === 'epoch') {
+      const n = Number(value);
+      if (!Number.isInteger(n)) return 'ERR value is not an integer or out of range';
+      a.epoch = n;
+      a.stale = n > this.repl.epoch;
+      if (a.stale) return 'ERR stale primary';
+    }
+    return null;
+  }
+
+  /** True when c announced a newer epoch than this node's. */
+  isStale(c: Client): boolean {
+    return this.announced.get(c)?.stale === true;
+  }
+
+  /**
+   * PSYNC replid offset from c: writes +CONTINUE (then the backlog from offset) when replid/offset is
+   * within this node's history, else +FULLRESYNC <replid> <offset> (then the snapshot), and turns c into
+   * a replica link. Redis's rule: continue when replid is ours and offset within the backlog, or replid
+   * is our replid2 and offset <= second_repl_offset.
+   */
+  psync(c: Client, replid: string, offset: number): void {
+    const repl = this.repl;
+    const a = this.announced.get(c);
+    const b = repl.history;
+    const known = replid === repl.replid || (replid === repl.replid2 && offset <= repl.secondOffset);
+    const now = repl.node.clock.now();
+    const link: Link = {
+      c,
+      id: a?.id ?? '',
+      ip: remoteIp(c),
+      port: a?.port ?? 0,
+      state: 'online',
+      sent: 0,
+      ackOffset: 0,
+      lastAckMs: now,
+      snap: null,
+    };
+    if (known && b !== null && b.has(offset)) {
+      c.out.raw(`+CONTINUE ${repl.replid}\r\n`);
+      link.sent = offset - 1;
+      link.ackOffset = offset - 1;
+      this.syncPartialOk++;
+    } else {
+      if (replid !== '?') this.syncPartialErr++;
+      this.syncFull++;
+      repl.ensureBacklog();
+      c.out.raw(`+FULLRESYNC ${repl.replid} ${repl.offset}\r\n`);
+      link.sent = repl.offset;
+      link.state = 'send_bulk';
+      link.snap = { db: 0, cursor: 0 };
+    }
+    c.flush(); // replies pending before PSYNC's, then PSYNC's: the stream follows on the socket
+    repl.forceSelect();
+    this.links.set(c, link);
+    repl.node.log.notice(`Replica ${link.ip}:${link.port} asks for synchronization: ${link.state === 'online' ? 'partial resync accepted' : 'full resync'}`);
+    this.startTick();
+    this.schedule();
+  }
+
+  /** REPLCONF ACK offset from a replica link (ignored from other clients). */
+  ack(c: Client, offset: number): void {
+    const link = this.links.get(c);
+    if (link === undefined) return;
+    link.ackOffset = Math.max(link.ackOffset, offset);
+    link.lastAckMs = this.repl.node.clock.now();
+    // The replica acks only after it applied REPLSNAP-END: it is in sync.
+    if (link.state !== 'online' && link.snap === null) link.state = 'online';
+    this.repl.acked(link.id, link.ackOffset);
+    if (this.waiting.length > 0) this.checkWaiting();
+  }
+
+  /** Writes pending stream bytes (and snapshot chunks) to every link at the end of this event-loop turn. */
+  schedule(): void {
+    if (this.flushTimer === null && this.links.size > 0) this.flushTimer = setImmediate(this.flush);
+  }
+
+  /** One write per link: the stream it has not been sent, then its next snapshot chunk (if any). */
+  readonly flush = (): void => {
+    this.flushTimer = null;
+    const repl = this.repl;
+    const b = repl.history;
+    if (b === null) return;
+    const end = b.offset;
+    let shared: Buffer | null = null;
+    let sharedFrom = -1;
+    let more = false;
+    for (const link of this.links.values()) {
+      const socket = link.c.socket;
+      if (socket === null || link.c.closed) continue;
+      let data = '';
+      let bytes: Buffer | null = null;
+      if (link.sent < end) {
+        if (!b.has(link.sent + 1)) {
+          // Fell out of the backlog (cannot happen while every turn writes everything): resync.
+          link.c.close();
+          continue;
+        }
+        if (sharedFrom !== link.sent + 1) {
+          shared = b.read(link.sent + 1);
+          sharedFrom = link.sent + 1;
+        }
+        bytes = shared;
+        link.sent = end;
+      }
+      if (link.snap !== null) {
+        if (socket.writableLength < SNAP_MAX_PENDING) data = this.chunk(link);
+        more = true;
+      }
+      if (bytes !== null) {
+        socket.write(bytes);
+        repl.outputBytes += bytes.length;
+      }
+      if (data !== '') {
+        socket.write(data, 'latin1');
+        repl.outputBytes += data.length;
+      }
+    }
+    if (more) this.flushTimer = setImmediate(this.flush);
+  };
+
+  /** The next snapshot chunk of link (REPLSNAP entries; REPLSNAP-END after the last key). */
+  private chunk(link: Link): string {
+    const snap = link.snap as { db: number; cursor: number };
+    const dbs = this.repl.node.dbs;
+    let out = '';
+    let n = 0;
+    const now = this.repl.node.clock.now();
+    while (n < SNAP_CHUNK_KEYS && snap.db < dbs.length) {
+      const db = dbs[snap.db];
+      const next = db.scan(snap.cursor, SNAP_CHUNK_KEYS - n, (s) => {
+        if (db.isExpired(s, now)) return; // its DEL follows in the stream
+        out += snapEntry(db, s);
+        n++;
+      });
+      if (next === 0) {
+        snap.db++;
+        snap.cursor = 0;
+      } else snap.cursor = next;
+    }
+    if (snap.db >= dbs.length) {
+      out += SNAP_END;
+      link.snap = null;
+    }
+    return out;
+  }
+
+  /** Per second: heartbeat PING every repl-ping-replica-period, drop links silent for repl-timeout. */
+  private startTick(): void {
+    if (this.tick !== null) return;
+    this.tick = setInterval(() => {
+      const repl = this.repl;
+      const now = repl.node.clock.now();
+      if (this.links.size === 0) {
+        clearInterval(this.tick as NodeJS.Timeout);
+        this.tick = null;
+        return;
+      }
+      const period = repl.node.config.num('repl-ping-replica-period') * 1000;
+      if (now - this.lastPingMs >= period) {
+        this.lastPingMs = now;
+        repl.ping();
+      }
+      const timeout = repl.node.config.num('repl-timeout') * 1000;
+      for (const link of [...this.links.values()]) {
+        if (link.state === 'online' && now - link.lastAckMs > timeout) {
+          repl.node.log.warning(`Disconnecting timedout replica ${link.ip}:${link.port}`);
+          link.c.close();
+        }
+      }
+    }, 1000);
+    this.tick.unref();
+  }
+
+  /** The links as ReplicaInfo, in attach order. */
+  infos(): ReplicaInfo[] {
+    const out: ReplicaInfo[] = [];
+    for (const l of this.links.values()) {
+      out.push({ id: l.id, ip: l.ip, port: l.port, ackOffset: l.ackOffset, lastAckMs: l.lastAckMs, online: l.state === 'online' });
+    }
+    return out;
+  }
+
+  /** INFO slaveN fields: state as Redis (wait_bgsave, send_bulk, online). */
+  states(): { ip: string; port: number; state: LinkState; offset: number; lag: number }[] {
+    const now = this.repl.node.clock.now();
+    return [...this.links.values()].map((l) => ({ ip: l.ip, port: l.port, state: l.state, offset: l.ackOffset, lag: Math.floor((now - l.lastAckMs) / 1000) }));
+  }
+
+  /** Online replicas that acked within maxLagS seconds (min-replicas-to-write). */
+  goodReplicas(maxLagS: number): number {
+    const now = this.repl.node.clock.now();
+    let n = 0;
+    for (const l of this.links.values()) if (l.state === 'online' && now - l.lastAckMs <= maxLagS * 1000) n++;
+    return n;
+  }
+
+  /** Online replicas whose ack reached offset. */
+  ackedAtLeast(offset: number): number {
+    let n = 0;
+    for (const l of this.links.values()) if (l.state === 'online' && l.ackOffset >= offset) n++;
+    return n;
+  }
+
+  /**
+   * WAIT: answers now when n replicas acked offset (or n is 0), else blocks c until they do or
+   * timeoutMs passes (0 = no limit), then answers the count.
+   */
+  wait(c: Client, n: number, timeoutMs: number): void {
+    const offset = this.repl.offset;
+    const have = this.ackedAtLeast(offset);
+    if (have >= n || c.socket === null) return c.out.int(have);
+    const w = { c, offset, n, timer: null as NodeJS.Timeout | null };
+    if (timeoutMs > 0) w.timer = setTimeout(() => this.release(w), timeoutMs);
+    this.waiting.push(w);
+    c.block();
+  }
+
+  private checkWaiting(): void {
+    for (const w of [...this.waiting]) if (w.c.closed || this.ackedAtLeast(w.offset) >= w.n) this.release(w);
+  }
+
+  private release(w: { c: Client; offset: number; n: number; timer: NodeJS.Timeout | null }): void {
+    const i = this.waiting.indexOf(w);
+    if (i < 0) return;
+    this.waiting.splice(i, 1);
+    if (w.timer !== null) clearTimeout(w.timer);
+    if (w.c.closed) return;
+    w.c.out.int(this.ackedAtLeast(w.offset));
+    w.c.unblock();
+  }
+
+  /** A client closed: drop its link. */
+  forget(c: Client): void {
+    const link = this.links.get(c);
+    if (link === undefined) return;
+    this.links.delete(c);
+    this.repl.node.log.notice(`Connection with replica ${link.ip}:${link.port} lost.`);
+    if (this.waiting.length > 0) this.checkWaiting();
+  }
+
+  /** Closes every replica link (this node becomes a replica, or shuts down). */
+  dropAll(): void {
+    for (const c of [...this.links.keys()]) c.close();
+    this.links.clear();
+    if (this.tick !== null) clearInterval(this.tick);
+    this.tick = null;
+  }
+
+  /** True when c is a replica link (its replies are not written: the stream owns its socket). */
+  isLink(c: Client): boolean {
+    return this.links.has(c);
+  }
+}
+
+/** The address a client connected from, without the port. */
+function remoteIp(c: Client): string {
+  const ip = c.socket?.remoteAddress ?? '';
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}

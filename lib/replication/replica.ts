@@ -1,0 +1,223 @@
+// A replica's link to its primary: connect, handshake ((AUTH) REPLCONF listening-port / node-id / epoch,
+// PSYNC), then apply the stream through a master client (Client.master: no auth, routing, OOM, replies),
+// keep the applied bytes in this node's own backlog with the primary's offsets, ack after every read batch
+// and every second, and reconnect with backoff when the link drops.
+import * as net from 'net';
+import { RequestParser } from '../protocol/parser';
+import { Client } from '../server/client';
+import type { Replication } from './replication';
+import { encodeCommand } from './stream';
+
+/** Redis's repl state names (ROLE): connect, connecting, handshake, sync, connected. */
+export type LinkState = 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected';
+
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 1000;
+
+export class ReplicaLink {
+  state: LinkState = 'connect';
+  /** ms (node clock) of the last bytes received from the primary. */
+  lastIoMs = 0;
+  /** Bytes of snapshot entries applied in the current full sync (INFO master_sync_read_bytes). */
+  snapKeys = 0;
+  private socket: net.Socket | null = null;
+  private stopped = false;
+  private backoff = BACKOFF_MIN_MS;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private ackTimer: NodeJS.Timeout | null = null;
+  /** Handshake: raw bytes of replies not yet complete, and how many replies are still expected. */
+  private pendingText = '';
+  private expected = 0;
+  private parser: RequestParser | null = null;
+  private readonly master: Client;
+
+  constructor(
+    private readonly repl: Replication,
+    readonly host: string,
+    readonly port: number,
+    readonly epoch: number,
+  ) {
+    const c = new Client(repl.node, null);
+    c.master = true;
+    c.authenticated = true;
+    c.name = '';
+    this.master = c;
+  }
+
+  /** Connects (and keeps reconnecting until stop()). */
+  start(): void {
+    if (this.stopped) return;
+    this.state = 'connecting';
+    const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
+    this.socket = socket;
+    socket.on('connect', () => this.handshake(socket));
+    socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
+    socket.on('error', (e) => this.repl.node.log.verbose(`Replication link ${this.host}:${this.port}: ${e.message}`));
+    socket.on('close', () => this.onClose(socket));
+    if (this.ackTimer === null) {
+      this.ackTimer = setInterval(() => this.tick(), 1000);
+      this.ackTimer.unref();
+    }
+  }
+
+  /** Drops the connection now, as a network failure would; the link reconnects (specs). */
+  drop(): void {
+    this.socket?.destroy();
+  }
+
+  /** Closes the link for good. */
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    if (this.ackTimer !== null) clearInterval(this.ackTimer);
+    this.retryTimer = this.ackTimer = null;
+    this.socket?.destroy();
+    this.socket = null;
+    this.state = 'connect';
+  }
+
+  private handshake(socket: net.Socket): void {
+    const repl = this.repl;
+    const node = repl.node;
+    this.state = 'handshake';
+    this.pendingText = '';
+    this.parser = null;
+    const cmds: string[][] = [];
+    const pass = node.config.str('requirepass');
+    if (pass !== '') cmds.push(['AUTH', pass]);
+    cmds.push(['REPLCONF', 'listening-port', String(node.port)]);
+    cmds.push(['REPLCONF', 'node-id', repl.nodeId]);
+    cmds.push(['REPLCONF', 'epoch', String(this.epoch)]);
+    // A replica with a history asks to continue it; a fresh one (no backlog) asks for everything.
+    if (repl.history !== null && !repl.partial) cmds.push(['PSYNC', repl.replid, String(repl.offset + 1)]);
+    else cmds.push(['PSYNC', '?', '-1']);
+    this.expected = cmds.length;
+    socket.write(cmds.map(encodeCommand).join(''), 'latin1');
+  }
+
+  private onData(socket: net.Socket, chunk: Buffer): void {
+    if (socket !== this.socket) return;
+    const repl = this.repl;
+    this.lastIoMs = repl.node.clock.now();
+    repl.inputBytes += chunk.length;
+    if (this.parser === null) {
+      this.pendingText += chunk.toString('latin1');
+      if (!this.readReplies(socket)) return;
+      if (this.parser === null) return;
+      const rest = this.pendingText;
+      this.pendingText = '';
+      if (rest.length === 0) return;
+      chunk = Buffer.from(rest, 'latin1');
+    }
+    const parser = this.parser as RequestParser;
+    parser.feed(chunk);
+    const node = repl.node;
+    const master = this.master;
+    try {
+      for (;;) {
+        const argv = parser.next();
+        if (argv === null) break;
+        const name = argv[0];
+        if (name === 'REPLSNAP' || name === 'REPLSNAP-END') {
+          node.execute(master, argv);
+          if (name === 'REPLSNAP') this.snapKeys++;
+          else this.synced();
+          continue;
+        }
+        node.execute(master, argv);
+        repl.appendApplied(encodeCommand(argv));
+      }
+    } catch (e) {
+      node.log.warning(`Replication stream from ${this.host}:${this.port} unreadable: ${e instanceof Error ? e.message : String(e)}`);
+      socket.destroy();
+      return;
+    }
+    parser.release();
+    if (this.state === 'connected') this.ack();
+  }
+
+  /** Reads handshake replies; returns false when the link was dropped. On PSYNC's reply, sets up streaming. */
+  private readReplies(socket: net.Socket): boolean {
+    const repl = this.repl;
+    while (this.expected > 0) {
+      const eol = this.pendingText.indexOf('\r\n');
+      if (eol < 0) return true;
+      const line = this.pendingText.slice(0, eol);
+      this.pendingText = this.pendingText.slice(eol + 2);
+      this.expected--;
+      if (line[0] === '-') {
+        repl.node.log.warning(`Primary ${this.host}:${this.port} refused the replication handshake: ${line.slice(1)}`);
+        socket.destroy();
+        return false;
+      }
+      if (this.expected > 0) continue;
+      // PSYNC's reply.
+      const words = line.slice(1).split(' ');
+      if (words[0] === 'FULLRESYNC') {
+        for (const db of repl.node.dbs) db.flush();
+        repl.adoptHistory(words[1], Number(words[2]));
+        repl.partial = true;
+        this.master.db = repl.node.dbs[0];
+        this.snapKeys = 0;
+        this.state = 'sync';
+        repl.node.log.notice(`Full resync from primary ${this.host}:${this.port}: ${words[1]}:${words[2]}`);
+      } else if (words[0] === 'CONTINUE') {
+        repl.ensureBacklog();
+        if (words[1] !== undefined) repl.switchReplid(words[1]);
+        this.state = 'connected';
+        repl.node.log.notice(`Partial resync from primary ${this.host}:${this.port} at offset ${repl.offset + 1}`);
+      } else {
+        repl.node.log.warning(`Unexpected reply to PSYNC from ${this.host}:${this.port}: ${line}`);
+        socket.destroy();
+        return false;
+      }
+      this.backoff = BACKOFF_MIN_MS;
+      this.parser = new RequestParser({ maxBulkBytes: () => 2 ** 40, unauthenticated: () => false });
+      if (this.state === 'connected') this.ack();
+    }
+    return true;
+  }
+
+  /** REPLSNAP-END applied: in sync; tell the primary at once. */
+  private synced(): void {
+    this.state = 'connected';
+    this.repl.partial = false;
+    this.repl.node.log.notice(`Primary ${this.host}:${this.port} <-> replica sync: finished with ${this.snapKeys} keys`);
+    this.ack();
+  }
+
+  /** REPLCONF ACK <offset> to the primary (after each applied batch, each second, on GETACK). */
+  ack(): void {
+    const s = this.socket;
+    if (s === null || this.state !== 'connected') return;
+    s.write(encodeCommand(['REPLCONF', 'ACK', String(this.repl.offset)]), 'latin1');
+  }
+
+  /** Each second: ack; drop a link silent for repl-timeout. */
+  private tick(): void {
+    const node = this.repl.node;
+    if (this.socket === null) return;
+    const timeout = node.config.num('repl-timeout') * 1000;
+    if (this.state !== 'connecting' && this.lastIoMs > 0 && node.clock.now() - this.lastIoMs > timeout) {
+      node.log.warning(`Timeout on the link to primary ${this.host}:${this.port}`);
+      this.socket.destroy();
+      return;
+    }
+    this.ack();
+  }
+
+  private onClose(socket: net.Socket): void {
+    if (socket !== this.socket) return;
+    this.socket = null;
+    this.parser = null;
+    if (this.stopped) return;
+    this.state = 'connect';
+    this.repl.node.log.notice(`Connection with primary ${this.host}:${this.port} lost; retrying in ${this.backoff} ms`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.start();
+    }, this.backoff);
+    this.retryTimer.unref();
+    this.backoff = Math.min(this.backoff * 2, BACKOFF_MAX_MS);
+  }
+}

@@ -1,0 +1,287 @@
+// A node's replication state, Redis-style (PSYNC2 names and offsets, simplified): its role, replication
+// ids and offset, the backlog, its replica links when primary (primary.ts) and its link to a primary when
+// replica (replica.ts). Owned by Node as `node.repl`. The stream carries effects, not requests (stream.ts).
+import * as crypto from 'crypto';
+import type { Client } from '../server/client';
+import type { Node } from '../server/node';
+import type { Command } from '../commands/types';
+import { keyIndexes } from '../commands/types';
+import type { Keyspace } from '../store/keyspace';
+import { Backlog } from './backlog';
+import { Primary } from './primary';
+import { ReplicaLink } from './replica';
+import { delEffect, encodeCommand, keyState, selectCommand } from './stream';
+
+export type Role = 'master' | 'replica';
+
+/** A replica as its primary sees it (INFO slaveN, ROLE, the lead's in-sync bookkeeping). */
+export interface ReplicaInfo {
+  /** The node id it announced (REPLCONF node-id), '' when none. */
+  id: string;
+  ip: string;
+  /** Its listening port (REPLCONF listening-port). */
+  port: number;
+  /** Last offset it acknowledged (REPLCONF ACK). */
+  ackOffset: number;
+  /** When it last acknowledged, ms (node clock). */
+  lastAckMs: number;
+  /** True once its snapshot was applied and acknowledged (or it continued with PSYNC). */
+  online: boolean;
+}
+
+export const NO_REPLID = '0'.repeat(40);
+
+function newReplid(): string {
+  return crypto.randomBytes(20).toString('hex');
+}
+
+export class Replication {
+  role: Role = 'master';
+  /** master_replid: the history this node's offsets belong to. */
+  replid = newReplid();
+  /** master_replid2: the previous history (after a promotion), NO_REPLID when none. */
+  replid2 = NO_REPLID;
+  /** second_repl_offset: first offset not valid for replid2 (-1 when none), as Redis. */
+  secondOffset = -1;
+  /** This node's topology epoch: a primary refuses replicas that announce a newer one. */
+  epoch = 0;
+  /** This node's id as announced to its primary (REPLCONF node-id); the run id by default. */
+  nodeId: string;
+  /** Dispatcher hot-path flag: a primary with a backlog; write commands produce effects. */
+  feeding = false;
+  /** Dispatcher flag: writes from ordinary clients need a check (read-only replica, min-replicas-to-write). */
+  gate = false;
+  /** A full sync started and has not finished: the data is partial, the next link must sync fully. */
+  partial = false;
+  /** Bytes of stream sent to replicas / received from the primary (INFO total_net_repl_*). */
+  outputBytes = 0;
+  inputBytes = 0;
+  /** The db the stream's last command applies to (-1: the next effect starts with SELECT). */
+  private seldb = -1;
+  private backlog: Backlog | null = null;
+  /** Offset when there is no backlog (nothing produced since). */
+  private baseOffset = 0;
+  readonly primary: Primary;
+  private link: ReplicaLink | null = null;
+  private ackListeners: ((id: string, offset: number) => void)[] = [];
+
+  constructor(readonly node: Node) {
+    this.nodeId = node.runId;
+    this.primary = new Primary(this);
+    node.env.onRemoved = (db, key) => {
+      if (this.feeding) this.emit(db.id, delEffect(key));
+    };
+    node.config.onChange((name) => {
+      if (name === 'repl-backlog-size') this.backlog?.resize(node.config.num('repl-backlog-size'));
+      if (name.startsWith('min-replicas')) this.updateFlags();
+    });
+    this.updateFlags();
+  }
+
+  /** master_repl_offset: bytes of stream produced (primary) or applied (replica). */
+  get offset(): number {
+    return this.backlog !== null ? this.backlog.offset : this.baseOffset;
+  }
+
+  /** The backlog, null until a replica first attached (or this node first synced as a replica). */
+  get history(): Backlog | null {
+    return this.backlog;
+  }
+
+  /** Creates the backlog when absent (a replica attaches; a replica syncs). */
+  ensureBacklog(): Backlog {
+    if (this.backlog === null) {
+      this.backlog = new Backlog(this.node.config.num('repl-backlog-size'), this.baseOffset);
+      this.updateFlags();
+    }
+    return this.backlog;
+  }
+
+  /** Replaces history: the next byte is `offset` + 1 (a replica's full resync). */
+  resetHistory(offset: number): void {
+    this.ensureBacklog().reset(offset);
+  }
+
+  /** Recomputes the dispatcher flags from the role, the backlog and min-replicas-to-write. */
+  updateFlags(): void {
+    this.feeding = this.role === 'master' && this.backlog !== null;
+    this.gate = this.role === 'replica' || this.node.config.num('min-replicas-to-write') > 0;
+    this.node.env.replica = this.role === 'replica';
+  }
+
+  // ---- producing the stream (primary) ----
+
+  /** Appends bytes of stream that apply to database `db` (-1: any), with a SELECT first when needed. */
+  private emit(db: number, cmd: string): void {
+    const b = this.backlog as Backlog;
+    if (db >= 0 && db !== this.seldb) {
+      b.append(selectCommand(db));
+      this.seldb = db;
+    }
+    b.append(cmd);
+    this.primary.schedule();
+  }
+
+  /** Sends the current state of each key of db (SET ... [PXAT] or DEL). No-op without a backlog. */
+  propagateKeys(db: Keyspace, keys: readonly string[]): void {
+    if (!this.feeding) return;
+    for (let i = 0; i < keys.length; i++) this.emit(db.id, keyState(db, keys[i]));
+  }
+
+  /** Sends a command as is (FLUSHALL, SWAPDB, ...), after a SELECT of `db` when db >= 0. */
+  propagate(argv: readonly string[], db = -1): void {
+    if (!this.feeding) return;
+    this.emit(db, encodeCommand(argv));
+  }
+
+  /** Appends a heartbeat PING (counted in offsets). */
+  ping(): void {
+    if (this.feeding) this.emit(-1, encodeCommand(['PING']));
+  }
+
+  /** The next effect starts with a SELECT (a replica attached: it may be in any db). */
+  forceSelect(): void {
+    this.seldb = -1;
+  }
+
+  /**
+   * The dispatcher's hook after a write command ran on a primary with a backlog: the resulting state of
+   * every key it names; FLUSHALL/FLUSHDB/SWAPDB as themselves (when they succeeded); MOVE and COPY ... DB
+   * also send the key's state in the other database.
+   */
+  afterWrite(c: Client, cmd: Command, argv: string[], failed: boolean): void {
+    const name = cmd.fullName;
+    const db = c.db;
+    if (name === 'flushall') {
+      if (!failed) this.propagate(['FLUSHALL']);
+      return;
+    }
+    if (name === 'flushdb') {
+      if (!failed) this.propagate(['FLUSHDB'], db.id);
+      return;
+    }
+    if (name === 'swapdb') {
+      if (!failed) this.propagate(['SWAPDB', argv[1], argv[2]]);
+      return;
+    }
+    const idx = keyIndexes(cmd.spec, argv);
+    for (let i = 0; i < idx.length; i++) this.emit(db.id, keyState(db, argv[idx[i]]));
+    let other = -1;
+    let key = '';
+    if (name === 'move') {
+      other = Number(argv[2]);
+      key = argv[1];
+    } else if (name === 'copy') {
+      for (let i = 3; i < argv.length - 1; i++) if (argv[i].toLowerCase() === 'db') other = Number(argv[i + 1]);
+      key = argv[2];
+    }
+    const target = Number.isInteger(other) && other >= 0 ? this.node.dbs[other] : undefined;
+    if (target !== undefined && target !== db) this.emit(target.id, keyState(target, key));
+  }
+
+  // ---- the primary's view of its replicas ----
+
+  /** Replica links, attached or syncing. */
+  replicas(): ReplicaInfo[] {
+    return this.primary.infos();
+  }
+
+  /** Calls cb(id, offset) on every REPLCONF ACK from a replica. */
+  onAck(cb: (id: string, offset: number) => void): void {
+    this.ackListeners.push(cb);
+  }
+
+  /** Called by the primary side on each ACK. */
+  acked(id: string, offset: number): void {
+    for (const cb of this.ackListeners) cb(id, offset);
+  }
+
+  // ---- role changes ----
+
+  /**
+   * Becomes (or stays) a replica of host:port for topology epoch `epoch`: drops this node's own replicas
+   * and any link to another primary, enters replica mode (read-only, no expiry, no eviction) and
+   * connects (handshake, PSYNC with its replid/offset, reconnect with backoff). Same primary and epoch:
+   * nothing changes.
+   */
+  follow(host: string, port: number, epoch: number): void {
+    const l = this.link;
+    if (l !== null && l.host === host && l.port === port && l.epoch === epoch) return;
+    l?.stop();
+    if (this.role === 'master') this.primary.dropAll();
+    this.role = 'replica';
+    this.updateFlags();
+    this.link = new ReplicaLink(this, host, port, epoch);
+    this.link.start();
+  }
+
+  /** Drops the link to the primary; the node stays a replica with no primary until follow/becomePrimary. */
+  unfollow(): void {
+    this.link?.stop();
+    this.link = null;
+  }
+
+  /**
+   * Promotion (Redis's shiftReplicationId): replid2 = replid, second_repl_offset = offset + 1, a new
+   * replid; offset and backlog are kept, so replicas of the old primary continue with PSYNC. Stops the
+   * link to the old primary. A primary stays primary (no-op).
+   */
+  becomePrimary(): void {
+    if (this.role === 'master') return;
+    this.unfollow();
+    this.replid2 = this.replid;
+    this.secondOffset = this.offset + 1;
+    this.replid = newReplid();
+    this.role = 'master';
+    this.seldb = -1;
+    this.ensureBacklog();
+    this.updateFlags();
+  }
+
+  /** Full resync from a primary: its replid, no second history, `offset`. */
+  adoptHistory(replid: string, offset: number): void {
+    this.replid = replid;
+    this.replid2 = NO_REPLID;
+    this.secondOffset = -1;
+    this.resetHistory(offset);
+  }
+
+  /** +CONTINUE with another replid: the primary was promoted; keep the old id as replid2. */
+  switchReplid(replid: string): void {
+    if (replid === this.replid) return;
+    this.replid2 = this.replid;
+    this.secondOffset = this.offset + 1;
+    this.replid = replid;
+  }
+
+  /** Bytes of stream applied by a replica: kept in its own backlog with the same offsets. */
+  appendApplied(bytes: string): void {
+    this.ensureBacklog().append(bytes);
+  }
+
+  /** The link to a primary (replica role), null when none. */
+  get masterLink(): ReplicaLink | null {
+    return this.link;
+  }
+
+  /** master_link_status up: the replica is synced and its link connected. */
+  get masterLinkUp(): boolean {
+    return this.link !== null && this.link.state === 'connected';
+  }
+
+  /** ms (node clock) of the last bytes from the primary; 0 when none. */
+  get lastIoMs(): number {
+    return this.link?.lastIoMs ?? 0;
+  }
+
+  /** Client c closed: forget it as a replica link. */
+  forget(c: Client): void {
+    this.primary.forget(c);
+  }
+
+  /** Stops timers and links (node shutdown). */
+  close(): void {
+    this.unfollow();
+    this.primary.dropAll();
+  }
+}

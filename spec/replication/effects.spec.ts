@@ -1,0 +1,113 @@
+// Effects of each write command family on a primary with a backlog (state-based: the key's resulting
+// state, never the request), read back from the backlog.
+import { expect } from 'chai';
+import { RequestParser } from '../../lib/protocol/parser';
+import { UnitNode } from '../helpers/unit-node';
+
+/** The commands the backlog received while fn ran. */
+function effects(n: UnitNode, fn: () => void): string[][] {
+  const b = n.node.repl.ensureBacklog();
+  const from = b.offset + 1;
+  fn();
+  const p = new RequestParser({ maxBulkBytes: () => 1 << 30, unauthenticated: () => false });
+  p.feed(b.read(from));
+  const out: string[][] = [];
+  for (let argv = p.next(); argv !== null; argv = p.next()) out.push(argv);
+  return out;
+}
+
+describe('replication effects of write commands', () => {
+  let n: UnitNode;
+  beforeEach(() => {
+    n = new UnitNode();
+    n.node.repl.ensureBacklog();
+    n.run('SET', 'init', '1'); // the stream now has SELECT 0
+  });
+
+  it('the first effect selects the database; later ones in the same db do not', () => {
+    n.node.repl.forceSelect();
+    expect(effects(n, () => n.run('SET', 'k', 'v'))).to.deep.equal([['SELECT', '0'], ['SET', 'k', 'v']]);
+    expect(effects(n, () => n.run('SET', 'k', 'w'))).to.deep.equal([['SET', 'k', 'w']]);
+    n.run('SELECT', '2');
+    expect(effects(n, () => n.run('SET', 'k', 'x'))).to.deep.equal([['SELECT', '2'], ['SET', 'k', 'x']]);
+  });
+
+  it('string family: INCR, APPEND, SETRANGE, INCRBYFLOAT send SET key <new value>', () => {
+    n.run('SET', 'x', 'y');
+    expect(effects(n, () => n.run('INCR', 'n'))).to.deep.equal([['SET', 'n', '1']]);
+    expect(effects(n, () => n.run('INCRBY', 'n', '41'))).to.deep.equal([['SET', 'n', '42']]);
+    expect(effects(n, () => n.run('APPEND', 'n', 'a'))).to.deep.equal([['SET', 'n', '42a']]);
+    expect(effects(n, () => n.run('SETRANGE', 'n', '0', 'Z'))).to.deep.equal([['SET', 'n', 'Z2a']]);
+    expect(effects(n, () => n.run('INCRBYFLOAT', 'f', '1.5'))).to.deep.equal([['SET', 'f', '1.5']]);
+  });
+
+  it('relative expiries go as absolute PXAT: SET EX, SETEX, EXPIRE, GETEX', () => {
+    const now = n.clock.now();
+    expect(effects(n, () => n.run('SET', 'k', 'v', 'EX', '10'))).to.deep.equal([['SET', 'k', 'v', 'PXAT', String(now + 10000)]]);
+    expect(effects(n, () => n.run('SETEX', 'k', '5', 'w'))).to.deep.equal([['SET', 'k', 'w', 'PXAT', String(now + 5000)]]);
+    expect(effects(n, () => n.run('EXPIRE', 'k', '100'))).to.deep.equal([['SET', 'k', 'w', 'PXAT', String(now + 100000)]]);
+    expect(effects(n, () => n.run('GETEX', 'k', 'PX', '7'))).to.deep.equal([['SET', 'k', 'w', 'PXAT', String(now + 7)]]);
+    expect(effects(n, () => n.run('PERSIST', 'k'))).to.deep.equal([['SET', 'k', 'w']]);
+  });
+
+  it('deletions go as DEL: GETDEL, DEL, EXPIRE in the past', () => {
+    n.run('MSET', 'a', '1', 'b', '2', 'c', '3');
+    expect(effects(n, () => n.run('GETDEL', 'a'))).to.deep.equal([['DEL', 'a']]);
+    expect(effects(n, () => n.run('DEL', 'b', 'nope'))).to.deep.equal([['DEL', 'b'], ['DEL', 'nope']]);
+    expect(effects(n, () => n.run('EXPIRE', 'c', '-1'))).to.deep.equal([['DEL', 'c']]);
+  });
+
+  it('a write that changed nothing sends the current state (SET NX failing, MSETNX failing)', () => {
+    n.run('SET', 'k', 'old');
+    expect(effects(n, () => n.run('SET', 'k', 'new', 'NX'))).to.deep.equal([['SET', 'k', 'old']]);
+    expect(effects(n, () => n.run('MSETNX', 'k', '1', 'z', '2'))).to.deep.equal([['SET', 'k', 'old'], ['DEL', 'z']]);
+  });
+
+  it('multi-key commands: MSET, RENAME, COPY', () => {
+    expect(effects(n, () => n.run('MSET', 'a', '1', 'b', '2'))).to.deep.equal([['SET', 'a', '1'], ['SET', 'b', '2']]);
+    expect(effects(n, () => n.run('RENAME', 'a', 'c'))).to.deep.equal([['DEL', 'a'], ['SET', 'c', '1']]);
+    expect(effects(n, () => n.run('COPY', 'c', 'd'))).to.deep.equal([['SET', 'c', '1'], ['SET', 'd', '1']]);
+  });
+
+  it('cross-database: MOVE and COPY ... DB send the key in both databases', () => {
+    n.run('SET', 'k', 'v');
+    expect(effects(n, () => n.run('MOVE', 'k', '3'))).to.deep.equal([['DEL', 'k'], ['SELECT', '3'], ['SET', 'k', 'v']]);
+    n.run('SELECT', '3');
+    // The stream is in db 3 already (MOVE's last effect): no SELECT before the source's state.
+    expect(effects(n, () => n.run('COPY', 'k', 'k2', 'DB', '0'))).to.deep.equal([
+      ['SET', 'k', 'v'], ['DEL', 'k2'], ['SELECT', '0'], ['SET', 'k2', 'v'],
+    ]);
+  });
+
+  it('FLUSHDB, FLUSHALL and SWAPDB go as themselves; a failed one not at all', () => {
+    n.run('SET', 'k', 'v');
+    expect(effects(n, () => n.run('FLUSHDB', 'ASYNC'))).to.deep.equal([['FLUSHDB']]);
+    expect(effects(n, () => n.run('FLUSHALL'))).to.deep.equal([['FLUSHALL']]);
+    expect(effects(n, () => n.run('SWAPDB', '0', '1'))).to.deep.equal([['SWAPDB', '0', '1']]);
+    expect(effects(n, () => n.run('FLUSHALL', 'bogus'))).to.deep.equal([]);
+  });
+
+  it('reads produce nothing; expiry and eviction produce DEL (StoreEnv.onRemoved)', () => {
+    n.run('SET', 'k', 'v', 'PX', '10');
+    expect(effects(n, () => n.run('GET', 'nope'))).to.deep.equal([]);
+    n.clock.advance(20);
+    expect(effects(n, () => n.run('GET', 'k'))).to.deep.equal([['DEL', 'k']]);
+    const m = new UnitNode({ maxmemory: '1mb', 'maxmemory-policy': 'allkeys-random', 'repl-backlog-size': '10mb' });
+    m.node.repl.ensureBacklog();
+    const big = 'x'.repeat(100000);
+    const got = effects(m, () => {
+      for (let i = 0; i < 20; i++) m.run('SET', `k${i}`, big);
+    });
+    const dels = got.filter((a) => a[0] === 'DEL');
+    expect(dels.length).to.be.greaterThan(0);
+    expect(m.node.env.stats.evicted).to.equal(dels.length);
+  });
+
+  it('without a backlog nothing is produced and the offset stays', () => {
+    const m = new UnitNode();
+    m.run('SET', 'k', 'v');
+    expect(m.node.repl.history).to.equal(null);
+    expect(m.node.repl.offset).to.equal(0);
+    expect(m.node.repl.feeding).to.equal(false);
+  });
+});
