@@ -36,6 +36,11 @@ export interface StartClusterOptions {
   nodeTimeoutMs?: number;
   /** Extra flags for every node. */
   args?: string[];
+  /**
+   * --cluster-replicas (default 0). With replicas, stable() also wants every shard's replicas in sync and
+   * cluster_size = the shards owning slots (not the live count).
+   */
+  replicas?: number;
 }
 
 export interface TestCluster {
@@ -52,6 +57,11 @@ export interface TestCluster {
   live(): ClusterNode[];
   /** Starts one more node (same flags) and resolves once it answers CLUSTER MYID. Does not wait for slots. */
   addNode(): Promise<ClusterNode>;
+  /**
+   * Starts node i again (it must be gone) with its --dir (so its node id) and its port; replaces
+   * nodes[i] and resolves once it answers CLUSTER MYID. Does not wait for it to join.
+   */
+  restartNode(i: number): Promise<ClusterNode>;
   /** Sends SHUTDOWN on a client connection and resolves when the process has exited (it hands its slots off first). */
   shutdownNode(i: number, timeoutMs?: number): Promise<void>;
   /** SIGKILL (a crash); resolves when the process is gone. */
@@ -150,27 +160,30 @@ export function parseInfo(text: string): Record<string, string> {
 /** Starts etcd and `nodes` nodes, then waits (30 s at most) until the cluster is stable (TestCluster.stable). */
 export async function startCluster(opts: StartClusterOptions): Promise<TestCluster> {
   const nodeTimeoutMs = opts.nodeTimeoutMs ?? 2000;
+  const replicas = opts.replicas ?? 0;
   const name = `t${Math.random().toString(36).slice(2, 10)}`;
   const etcd = await startEtcd();
   const nodes: ClusterNode[] = [];
   let stopped = false;
 
-  const spawnNode = async (): Promise<ClusterNode> => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shardcache-node-'));
+  const spawnNode = async (reuse?: { index: number; dir: string; port: number }): Promise<ClusterNode> => {
+    const dir = reuse?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'shardcache-node-'));
     tempDirs.add(dir);
-    const args = ['--cluster-etcd', etcd.endpoint, '--cluster-name', name, '--cluster-node-timeout', String(nodeTimeoutMs), '--cluster-replicas', '0', '--dir', dir, ...(opts.args ?? [])];
-    const server = await startServer(args);
+    const args = ['--cluster-etcd', etcd.endpoint, '--cluster-name', name, '--cluster-node-timeout', String(nodeTimeoutMs), '--cluster-replicas', String(replicas), '--dir', dir, ...(opts.args ?? [])];
+    // A later --port overrides the free one startServer picks.
+    const server = await startServer(reuse ? [...args, '--port', String(reuse.port)] : args);
     liveProcs.add(server.proc);
     server.proc.once('exit', () => liveProcs.delete(server.proc));
     const node: ClusterNode = {
-      port: server.port,
+      port: reuse?.port ?? server.port,
       id: '',
       proc: server.proc,
       server,
       dir,
       alive: () => server.proc.exitCode === null && server.proc.signalCode === null,
     };
-    nodes.push(node);
+    if (reuse) nodes[reuse.index] = node;
+    else nodes.push(node);
     await c.waitUntil(
       async () => {
         const id = await ok(node.port, ['CLUSTER', 'MYID']);
@@ -197,7 +210,12 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
       return n.port;
     },
     live: () => nodes.filter((n) => n.alive()),
-    addNode: spawnNode,
+    addNode: () => spawnNode(),
+    restartNode: (i) => {
+      const old = nodes[i];
+      if (old.alive()) throw new Error(`node ${old.port} is still running`);
+      return spawnNode({ index: i, dir: old.dir, port: old.port });
+    },
     async shutdownNode(i, timeoutMs = 60000) {
       const n = nodes[i];
       const gone = exited(n.proc);
@@ -233,11 +251,18 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
     async stable() {
       const live = c.live();
       const want = String(live.length);
+      let size = want;
+      if (replicas > 0) {
+        const t = await c.topology();
+        if (Object.keys(t.nodes).length !== live.length || live.some((n) => t.nodes[n.id] === undefined)) return false;
+        if (Object.values(t.shards).some((s) => s.inSync.length !== s.replicas.length)) return false;
+        size = String(new Set(t.slots.map((r) => r[2])).size);
+      }
       let epoch: string | undefined;
       for (const n of live) {
         const info = await c.clusterInfo(n.port);
         if (info.cluster_state !== 'ok' || info.cluster_slots_assigned !== String(SLOTS)) return false;
-        if (info.cluster_known_nodes !== want || info.cluster_size !== want) return false;
+        if (info.cluster_known_nodes !== want || info.cluster_size !== size) return false;
         if (epoch !== undefined && info.cluster_current_epoch !== epoch) return false;
         epoch = info.cluster_current_epoch;
         if ((await c.clusterNodes(n.port)).includes('[')) return false;
@@ -265,7 +290,7 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
           const r = JSON.parse(value) as { addr: { ip: string; port: number }; state: 'up' | 'leaving' };
           live.set(key.slice(`${c.prefix}/nodes/`.length), { addr: { ip: r.addr.ip, port: r.addr.port }, state: r.state });
         }
-        return plan(parseTopology(t.value), live, DEFAULT_VNODES) === null;
+        return plan(parseTopology(t.value), live, DEFAULT_VNODES, { replicas }) === null;
       } finally {
         client.close();
       }
