@@ -15,7 +15,9 @@ export const USAGE =
   '       shardcache-cluster status [--dir D]\n' +
   '       shardcache-cluster add-node [--dir D] [--port P] [--timeout MS]\n' +
   '       shardcache-cluster remove-node [--dir D] (--port P | --id ID) [--timeout MS]\n' +
-  '       shardcache-cluster stop [--dir D]\n';
+  '       shardcache-cluster stop [--dir D]\n' +
+  'start: N is the total number of nodes and must be a multiple of R+1 (default R = 0): the cluster\n' +
+  'gets N/(R+1) shards of one primary and R replicas each (NODES=6 REPLICAS=1: 3 primaries, 3 replicas).\n';
 
 export const DEFAULT_DIR = './shardcache-cluster';
 export const DEFAULT_BASE_PORT = 7000;
@@ -63,8 +65,8 @@ function intFlag(flags: Map<string, string>, name: string, min: number, max: num
 /**
  * Parses `argv` (without node and script). Returns the command with every default filled in.
  * Throws UsageError for: no or unknown command, an unknown or repeated flag, a flag without a value,
- * a stray argument, a bad number, start without --nodes, remove-node without exactly one of --port/--id,
- * a base port so high that the nodes' ports would pass 65535.
+ * a stray argument, a bad number, start without --nodes, start with --nodes not a multiple of --replicas + 1,
+ * remove-node without exactly one of --port/--id, a base port so high that the nodes' ports would pass 65535.
  */
 export function parseArgs(argv: readonly string[]): Command {
   const [cmd, ...rest] = argv;
@@ -100,9 +102,11 @@ export function parseArgs(argv: readonly string[]): Command {
       if (etcd !== null && !/^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/.test(etcd)) throw new UsageError(`--etcd must be http://HOST:PORT[,more], got '${etcd}'`);
       const name = flags.get('name') ?? DEFAULT_NAME;
       if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`--name may only hold letters, digits, '.', '_' and '-', got '${name}'`);
+      // As create-cluster: every shard gets its primary and R replicas, so N must split evenly.
+      const replicas = intFlag(flags, 'replicas', 0, 16, 0)!;
+      if (nodes % (replicas + 1) !== 0) throw new UsageError(`--nodes ${nodes} is not a multiple of --replicas + 1 = ${replicas + 1} (each shard is 1 primary + ${replicas} replica${replicas === 1 ? '' : 's'})`);
       return {
-        cmd, dir, nodes, basePort, etcd, name, timeoutMs,
-        replicas: intFlag(flags, 'replicas', 0, 16, 0)!,
+        cmd, dir, nodes, basePort, etcd, name, timeoutMs, replicas,
         nodeTimeoutMs: intFlag(flags, 'node-timeout', 1, 3600000, DEFAULT_NODE_TIMEOUT_MS)!,
       };
     }

@@ -14,6 +14,8 @@ export interface NodeOptions {
   etcd: string;
   name: string;
   nodeTimeoutMs: number;
+  /** cluster-replicas: replicas per shard the coordinator fills before it opens a new shard. */
+  replicas: number;
 }
 
 /** The shardcache-server arguments of the node on `port` with working directory `dir`. */
@@ -27,7 +29,7 @@ export function nodeArgs(port: number, dir: string, o: NodeOptions): string[] {
     '--cluster-etcd', o.etcd,
     '--cluster-name', o.name,
     '--cluster-node-timeout', String(o.nodeTimeoutMs),
-    '--cluster-replicas', '0', // --replicas R > 0 is refused until replication lands
+    '--cluster-replicas', String(o.replicas),
   ];
 }
 

@@ -1,10 +1,10 @@
 // The subcommands. Each resolves with what to print on stdout, or rejects with an Error whose message is
-// the one line to print on stderr (exit 1), or a UsageError (exit 2).
+// the one line to print on stderr (exit 1).
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Etcd3 } from 'etcd3';
 import { connectEtcd } from '../cluster/etcd';
-import { UsageError, type AddNodeCommand, type RemoveNodeCommand, type StartCommand } from './args';
+import { type AddNodeCommand, type RemoveNodeCommand, type StartCommand } from './args';
 import { startEtcd, stopEtcd } from './etcd-process';
 import { spawnNode, stopNode, waitNodeGone, waitReady, type NodeOptions, type StartedNode } from './nodes';
 import { portFree } from './ports';
@@ -19,7 +19,7 @@ const NODE_READY_MS = 15000;
 /** stop: SIGKILL a node still alive this long after SHUTDOWN NOW, ms. */
 const STOP_GRACE_MS = 10000;
 
-const nodeOptions = (s: ClusterState): NodeOptions => ({ etcd: s.etcd, name: s.name, nodeTimeoutMs: s.nodeTimeoutMs });
+const nodeOptions = (s: ClusterState): NodeOptions => ({ etcd: s.etcd, name: s.name, nodeTimeoutMs: s.nodeTimeoutMs, replicas: s.replicas });
 const liveNodes = (s: ClusterState) => s.nodes.filter((n) => processAlive(n.pid, NODE_MARK));
 
 /** The first sentence of an etcd/gRPC error (their messages run on with resolution notes). */
@@ -56,11 +56,10 @@ async function stopAll(dir: string, s: ClusterState): Promise<number> {
 
 /**
  * start: refuses when D already runs a cluster or a port is taken; starts etcd (unless --etcd) and the
- * nodes, writes D/cluster.json, waits until the cluster covers all slots with no migration, and returns
- * the seed `127.0.0.1:PORT`. On any failure it stops what it started (logs stay in D).
+ * nodes (each with cluster-replicas R), writes D/cluster.json, waits until the cluster covers all slots
+ * with no migration and every replica is in sync, and returns the seed `127.0.0.1:PORT`. On any failure it stops what it started (logs stay in D).
  */
 export async function start(o: StartCommand): Promise<string> {
-  if (o.replicas > 0) throw new UsageError('replicas are not supported yet (issue 5)', false);
   if (fs.existsSync(path.join(o.dir, STATE_FILE))) {
     const running = liveProcesses(readState(o.dir));
     if (running.length > 0) throw new Error(`a cluster is already running in ${o.dir} (${running.join(', ')}); stop it first: shardcache-cluster stop --dir ${o.dir}`);
@@ -68,7 +67,7 @@ export async function start(o: StartCommand): Promise<string> {
   const ports = Array.from({ length: o.nodes }, (_, i) => o.basePort + i);
   for (const p of ports) if (!(await portFree(p))) throw new Error(`port ${p} is already in use (choose another --base-port)`);
   fs.mkdirSync(o.dir, { recursive: true });
-  const s: ClusterState = { etcd: o.etcd ?? '', ownEtcd: null, name: o.name, nodeTimeoutMs: o.nodeTimeoutMs, nodes: [] };
+  const s: ClusterState = { etcd: o.etcd ?? '', ownEtcd: null, name: o.name, nodeTimeoutMs: o.nodeTimeoutMs, replicas: o.replicas, nodes: [] };
   try {
     if (o.etcd === null) {
       const e = await startEtcd(o.dir);
@@ -80,7 +79,7 @@ export async function start(o: StartCommand): Promise<string> {
     s.nodes = started.map(({ port, pid, dir }) => ({ port, pid, dir }));
     writeState(o.dir, s);
     await Promise.all(started.map((n) => waitReady(n, NODE_READY_MS)));
-    await withEtcd(s, (client) => waitSettled({ client, prefix: etcdPrefix(s), ports, abort: anyExit(started), timeoutMs: o.timeoutMs }));
+    await withEtcd(s, (client) => waitSettled({ client, prefix: etcdPrefix(s), ports, replicas: s.replicas, abort: anyExit(started), timeoutMs: o.timeoutMs }));
   } catch (e) {
     await stopAll(o.dir, s).catch(() => undefined);
     throw new Error(`${(e as Error).message}; stopped what was started (logs in ${o.dir})`);
@@ -90,7 +89,8 @@ export async function start(o: StartCommand): Promise<string> {
 
 /**
  * add-node: starts one node on --port (or the first free port above the highest one in D), waits until
- * its shard owns slots and no migration is in progress, returns its address. On failure the new node is
+ * the cluster has settled with it as a primary owning slots or, when a shard is short of replicas, as
+ * an in-sync replica of that shard; returns its address. On failure the new node is
  * stopped and forgotten.
  */
 export async function addNode(o: AddNodeCommand): Promise<string> {
@@ -113,7 +113,7 @@ export async function addNode(o: AddNodeCommand): Promise<string> {
   try {
     await waitReady(n, NODE_READY_MS);
     const ports = [...live.map((x) => x.port), port];
-    await withEtcd(s, (client) => waitSettled({ client, prefix: etcdPrefix(s), ports, abort: n.exited, timeoutMs: o.timeoutMs }));
+    await withEtcd(s, (client) => waitSettled({ client, prefix: etcdPrefix(s), ports, replicas: s.replicas, abort: n.exited, timeoutMs: o.timeoutMs }));
   } catch (e) {
     await stopNode(n, ['NOW'], STOP_GRACE_MS).catch(() => undefined);
     s.nodes = s.nodes.filter((x) => x.port !== port);
@@ -142,8 +142,9 @@ function findTarget(s: ClusterState, snap: Snapshot, o: RemoveNodeCommand): { no
 }
 
 /**
- * remove-node: SHUTDOWN (the node hands its slots off, then exits); waits for its process to exit and
- * the topology to no longer list it, with the rest settled; removes it from D/cluster.json.
+ * remove-node: SHUTDOWN (a primary hands its slots off, or the coordinator promotes one of its in-sync
+ * replicas; a replica just leaves its shard), then waits for its process to exit and the topology to no
+ * longer list it, with the rest settled; removes it from D/cluster.json.
  */
 export async function removeNode(o: RemoveNodeCommand): Promise<string> {
   const s = readState(o.dir);
@@ -161,7 +162,7 @@ export async function removeNode(o: RemoveNodeCommand): Promise<string> {
     s.nodes = s.nodes.filter((n) => n !== node);
     writeState(o.dir, s);
     const listed = (x: Snapshot) => (x.topology && (id !== null ? x.topology.nodes[id] : nodeIdAtPort(x.topology, node.port)) ? `node on port ${node.port} still in the topology` : null);
-    await waitSettled({ client, prefix: etcdPrefix(s), ports: rest.map((n) => n.port), extra: listed, timeoutMs: Math.max(1000, until - Date.now()) });
+    await waitSettled({ client, prefix: etcdPrefix(s), ports: rest.map((n) => n.port), replicas: s.replicas, extra: listed, timeoutMs: Math.max(1000, until - Date.now()) });
     return `127.0.0.1:${node.port}`;
   });
 }

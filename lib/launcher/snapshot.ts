@@ -65,11 +65,13 @@ export function nodeIdAtPort(t: Topology, port: number): string | null {
 }
 
 /**
- * null when the cluster has settled for the nodes on `ports`: every one is a primary in the topology
- * whose shard owns slots, all 16384 slots are assigned, no slot is migrating, and every topology node
- * holds an `up` registration. Otherwise a short reason (for the timeout message).
+ * null when the cluster has settled for the nodes on `ports` with `replicas` wanted per shard: each one
+ * is in the topology, in a shard that owns slots, as its primary or as one of its in-sync replicas; every
+ * replica of the topology is in its shard's in-sync set; all 16384 slots are assigned, no slot is
+ * migrating, every topology node holds an `up` registration, and the coordinator's planner (run with
+ * the same `replicas`) has nothing left to change. Otherwise a short reason (for the timeout message).
  */
-export function unsettledReason(s: Snapshot, ports: readonly number[]): string | null {
+export function unsettledReason(s: Snapshot, ports: readonly number[], replicas = 0): string | null {
   const t = s.topology;
   if (t === null) return 'no topology in etcd yet';
   for (const port of ports) {
@@ -85,10 +87,11 @@ export function unsettledReason(s: Snapshot, ports: readonly number[]): string |
     const r = s.registrations.get(id);
     if (r === undefined) return `node ${id.slice(0, 8)} at ${n.addr.ip}:${n.addr.port} has no lease (failed)`;
     if (r.state !== 'up') return `node ${id.slice(0, 8)} at ${n.addr.ip}:${n.addr.port} is leaving`;
+    if (n.role === 'replica' && !t.shards[n.shard!].inSync.includes(id)) return `replica ${id.slice(0, 8)} at ${n.addr.ip}:${n.addr.port} not in sync yet`;
   }
   // No migration right now is not enough: the coordinator plans the next moves once earlier ones end
   // (a node that joined during a migration). Settled means its planner has nothing left to do.
   const live = new Map([...s.registrations].map(([id, r]) => [id, { addr: { ip: r.ip, port: r.port }, state: r.state }] as const));
-  if (plan(t, live, DEFAULT_VNODES) !== null) return 'the coordinator has more slots to move';
+  if (plan(t, live, DEFAULT_VNODES, { replicas }) !== null) return 'the coordinator has more to change (slots to move or nodes to place)';
   return null;
 }

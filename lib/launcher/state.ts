@@ -27,6 +27,8 @@ export interface ClusterState {
   /** cluster-name: the etcd prefix is /shardcache/<name>. */
   name: string;
   nodeTimeoutMs: number;
+  /** Replicas per shard (start --replicas; every node, also those of add-node, gets it). */
+  replicas: number;
   nodes: NodeState[];
 }
 
@@ -40,7 +42,10 @@ export const nodeDir = (dir: string, port: number) => path.join(path.resolve(dir
 /** Thrown when D holds no cluster.json or an unreadable one; the message is one line for the user. */
 export class StateError extends Error {}
 
-/** Reads D/cluster.json. Throws StateError when missing ("no cluster in D") or malformed. */
+/**
+ * Reads D/cluster.json. Throws StateError when missing ("no cluster in D") or malformed. A file written
+ * before replicas existed (no `replicas`) reads as replicas 0.
+ */
 export function readState(dir: string): ClusterState {
   const file = path.join(dir, STATE_FILE);
   let text: string;
@@ -64,7 +69,8 @@ export function readState(dir: string): ClusterState {
     typeof s.etcd === 'string' && typeof s.name === 'string' && typeof s.nodeTimeoutMs === 'number' &&
     (s.ownEtcd === null || (typeof s.ownEtcd === 'object' && okPid(s.ownEtcd.pid) && typeof s.ownEtcd.dataDir === 'string' && okPort(s.ownEtcd.clientPort) && okPort(s.ownEtcd.peerPort))) &&
     Array.isArray(s.nodes) && s.nodes.every((n) => typeof n === 'object' && n !== null && okPort(n.port) && okPid(n.pid) && typeof n.dir === 'string');
-  if (!valid) throw new StateError(`${file} is not a shardcache-cluster state file`);
+  if (s !== null && typeof s === 'object' && s.replicas === undefined) s.replicas = 0;
+  if (!valid || !(Number.isInteger(s.replicas) && s.replicas >= 0)) throw new StateError(`${file} is not a shardcache-cluster state file`);
   return s;
 }
 

@@ -2,12 +2,15 @@
 import { SLOTS } from '../cluster/slots';
 import { assignedSlots, shardSlotCount, type Snapshot } from './snapshot';
 
-export type Health = 'ok' | 'fail' | 'leaving' | 'joining';
+export type Health = 'ok' | 'fail' | 'leaving' | 'joining' | 'syncing';
 
 export interface StatusRow {
   id: string;
   address: string;
-  /** primary / replica; '-' for a registered node not yet in the topology. */
+  /**
+   * `primary`; `replica(IP:PORT)` with its shard primary's address; '-' for a registered node not yet
+   * in the topology.
+   */
   role: string;
   /** Slots of the node's shard (a primary's), 0 for a replica or a node without a shard. */
   slots: number;
@@ -17,8 +20,9 @@ export interface StatusRow {
 
 /**
  * Rows for every topology node plus every registered node not (yet) in the topology, sorted by port then
- * id. health: `ok` = in the topology with an `up` registration; `fail` = in the topology without a lease;
- * `leaving` = registration says leaving; `joining` = registered but not in the topology yet.
+ * id. health: `ok` = in the topology with an `up` registration (a replica: also in its shard's in-sync
+ * set); `syncing` = an `up` replica not in sync yet; `fail` = in the topology without a lease; `leaving` =
+ * registration says leaving; `joining` = registered but not in the topology yet.
  */
 export function statusRows(s: Snapshot): StatusRow[] {
   const rows: StatusRow[] = [];
@@ -28,9 +32,14 @@ export function statusRows(s: Snapshot): StatusRow[] {
     for (const [id, n] of Object.entries(t.nodes)) {
       seen.add(id);
       const r = s.registrations.get(id);
-      const health: Health = r === undefined ? 'fail' : r.state === 'leaving' ? 'leaving' : 'ok';
+      const shard = n.shard === null ? undefined : t.shards[n.shard];
+      const syncing = n.role === 'replica' && shard !== undefined && !shard.inSync.includes(id);
+      const health: Health = r === undefined ? 'fail' : r.state === 'leaving' ? 'leaving' : syncing ? 'syncing' : 'ok';
       const slots = n.role === 'primary' && n.shard !== null ? shardSlotCount(t, n.shard) : 0;
-      rows.push({ id, address: `${n.addr.ip}:${n.addr.port}`, role: n.role, slots, health, port: n.addr.port });
+      // A valid topology lists every shard primary among its nodes.
+      const p = n.role === 'replica' && shard !== undefined ? t.nodes[shard.primary].addr : null;
+      const role = p === null ? n.role : `replica(${p.ip}:${p.port})`;
+      rows.push({ id, address: `${n.addr.ip}:${n.addr.port}`, role, slots, health, port: n.addr.port });
     }
   }
   for (const [id, r] of s.registrations) {

@@ -23,8 +23,10 @@ async function nodeLagReason(port: number, version: number): Promise<string | nu
 export interface WaitOptions {
   client: Etcd3;
   prefix: string;
-  /** Ports that must be primaries owning slots (snapshot.unsettledReason). */
+  /** Ports that must be primaries owning slots or in-sync replicas (snapshot.unsettledReason). */
   ports: readonly number[];
+  /** Replicas per shard the coordinator works towards (cluster-replicas of the nodes). */
+  replicas: number;
   /** Ports whose CLUSTER INFO must say ok; default `ports`. */
   askPorts?: readonly number[];
   /** Extra condition on the snapshot: a reason while unmet, null once met. */
@@ -47,7 +49,7 @@ export async function waitSettled(o: WaitOptions): Promise<Snapshot> {
     if (aborted !== null) throw new Error(aborted);
     try {
       const s = await readSnapshot(o.client, o.prefix);
-      let r = unsettledReason(s, o.ports) ?? o.extra?.(s) ?? null;
+      let r = unsettledReason(s, o.ports, o.replicas) ?? o.extra?.(s) ?? null;
       if (r === null) {
         for (const p of o.askPorts ?? o.ports) {
           r = await nodeLagReason(p, s.topology!.version);

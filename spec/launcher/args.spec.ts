@@ -24,6 +24,14 @@ describe('launcher arguments', () => {
     expect(c).to.deep.equal({ cmd: 'start', dir: '/tmp/x', nodes: 5, replicas: 0, basePort: 30000, etcd: 'http://127.0.0.1:2379,http://127.0.0.1:2380', name: 'c1', nodeTimeoutMs: 2000, timeoutMs: 9000 });
   });
 
+  it('takes --nodes as the total, a multiple of --replicas + 1 (as create-cluster)', () => {
+    expect(parseArgs(['start', '--nodes', '6', '--replicas', '1'])).to.include({ nodes: 6, replicas: 1 });
+    expect(parseArgs(['start', '--nodes', '3', '--replicas', '2'])).to.include({ nodes: 3, replicas: 2 });
+    expect(usage(['start', '--nodes', '4', '--replicas', '2'])).to.equal('--nodes 4 is not a multiple of --replicas + 1 = 3 (each shard is 1 primary + 2 replicas)');
+    expect(usage(['start', '--nodes', '1', '--replicas', '1'])).to.match(/^--nodes 1 is not a multiple of --replicas \+ 1 = 2 \(each shard is 1 primary \+ 1 replica\)$/);
+    expect(usage(['start', '--nodes', '3', '--replicas', '17'])).to.match(/--replicas must be an integer from 0 to 16/);
+  });
+
   it('parses status, stop, add-node and remove-node', () => {
     expect(parseArgs(['status', '--dir', 'd'])).to.deep.equal({ cmd: 'status', dir: 'd' });
     expect(parseArgs(['stop'])).to.deep.equal({ cmd: 'stop', dir: DEFAULT_DIR });

@@ -47,13 +47,13 @@ function parseStatus(text: string) {
 const alive = (pid: number) => processAlive(pid, 'shardcache-server') || processAlive(pid, 'etcd');
 
 describe('shardcache-cluster usage errors', () => {
-  it('exits 2 for bad usage and for replicas, with one line on stderr', async () => {
+  it('exits 2 for bad usage, with one line on stderr', async () => {
     const r = await cluster(['start']);
     expect(r.code).to.equal(2);
     expect(r.stderr).to.equal('shardcache-cluster: start needs --nodes N (shardcache-cluster help for usage)\n');
     const rep = await cluster(['start', '--nodes', '3', '--replicas', '1']);
     expect(rep.code).to.equal(2);
-    expect(rep.stderr).to.equal('shardcache-cluster: replicas are not supported yet (issue 5)\n');
+    expect(rep.stderr).to.equal('shardcache-cluster: --nodes 3 is not a multiple of --replicas + 1 = 2 (each shard is 1 primary + 1 replica) (shardcache-cluster help for usage)\n');
   });
 
   it('exits 1 when there is no cluster in the directory', async () => {
@@ -171,5 +171,84 @@ describe('shardcache-cluster (real etcd and nodes)', function () {
     expect(after.nodes.every((n) => n.pid === null) && after.ownEtcd!.pid === null).to.equal(true);
     for (const n of before.nodes) expect(fs.existsSync(path.join(n.dir, 'node.log'))).to.equal(true);
     expect(fs.existsSync(path.join(dir, 'etcd.log'))).to.equal(true);
+  });
+});
+
+describe('shardcache-cluster with replicas (real etcd and nodes)', function () {
+  this.timeout(60000);
+  let dir: string;
+  let base: number;
+  const pids = new Set<number>();
+  const remember = () => {
+    const s = readState(dir);
+    for (const n of s.nodes) if (n.pid !== null) pids.add(n.pid);
+    if (s.ownEtcd?.pid) pids.add(s.ownEtcd.pid);
+  };
+  const status = async () => {
+    const r = await cluster(['status', '--dir', dir]);
+    expect(r.code, r.stderr).to.equal(0);
+    return parseStatus(r.stdout);
+  };
+  const cli = (port: number, ...args: string[]) => run('redis-cli', ['-c', '-h', '127.0.0.1', '-p', String(port), ...args], 10000);
+  /** The primary's row, after checking the others are in-sync replicas of it. */
+  const oneShard = async (n: number) => {
+    const { rows, summary } = await status();
+    expect(rows).to.have.length(n);
+    const primaries = rows.filter((x) => x.role === 'primary');
+    expect(primaries).to.have.length(1);
+    const p = primaries[0];
+    expect(p.slots).to.equal(16384);
+    for (const x of rows) if (x !== p) expect([x.role, x.slots]).to.deep.equal([`replica(${p.address})`, 0]);
+    expect(rows.every((x) => x.health === 'ok' && x.keys === '1')).to.equal(true); // in sync, with the key
+    expect(summary).to.match(/cluster_state:ok slots_assigned:16384 slots_migrating:0 nodes:\d+$/);
+    return p;
+  };
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'launcher-repl-'));
+    base = await freeRange(4);
+  });
+  after(async () => {
+    if (fs.existsSync(path.join(dir, 'cluster.json'))) await cluster(['stop', '--dir', dir]);
+    for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    if (!process.env.KEEP_LAUNCHER_DIR) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('start --nodes 3 --replicas 2 makes one shard of a primary and 2 in-sync replicas', async () => {
+    const r = await cluster(['start', '--nodes', '3', '--replicas', '2', '--base-port', String(base), '--dir', dir, '--node-timeout', '2000', '--timeout', '30000']);
+    if (fs.existsSync(path.join(dir, 'cluster.json'))) remember();
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal(`127.0.0.1:${base}\n`);
+    expect(readState(dir).replicas).to.equal(2);
+    expect((await cli(base + 1, 'set', 'foo', 'bar')).stdout).to.equal('OK\n');
+    expect((await cli(base + 2, 'get', 'foo')).stdout).to.equal('bar\n');
+    await oneShard(3);
+  });
+
+  it('remove-node of the primary promotes a replica, and the key survives', async () => {
+    const p = await oneShard(3);
+    const port = Number(p.address.split(':')[1]);
+    const r = await cluster(['remove-node', '--dir', dir, '--port', String(port), '--timeout', '30000']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal(`${p.address}\n`);
+    const q = await oneShard(2);
+    expect(q.address).to.not.equal(p.address);
+    expect((await cli(port === base ? base + 1 : base, 'get', 'foo')).stdout).to.equal('bar\n');
+  });
+
+  it('add-node fills the shard short of a replica and returns once the replica is in sync', async () => {
+    const r = await cluster(['add-node', '--dir', dir, '--port', String(base + 3), '--timeout', '30000']);
+    remember();
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal(`127.0.0.1:${base + 3}\n`);
+    const p = await oneShard(3);
+    expect(p.address).to.not.equal(`127.0.0.1:${base + 3}`);
+  });
+
+  it('stop ends every node and etcd', async () => {
+    const r = await cluster(['stop', '--dir', dir]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal('stopped 3 nodes and etcd\n');
+    for (const pid of pids) expect(alive(pid), `pid ${pid}`).to.equal(false);
   });
 });

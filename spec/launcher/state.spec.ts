@@ -14,6 +14,7 @@ describe('launcher state file', () => {
     ownEtcd: { pid: null, dataDir: path.join(dir, 'etcd'), clientPort: 2379, peerPort: 2380 },
     name: 'c1',
     nodeTimeoutMs: 2000,
+    replicas: 1,
     nodes: [{ port: 7000, pid: null, dir: path.join(dir, 'node-7000') }],
   });
 
@@ -31,6 +32,14 @@ describe('launcher state file', () => {
     expect(() => readState(dir)).to.throw(StateError, /is not valid JSON/);
     fs.writeFileSync(path.join(dir, 'cluster.json'), JSON.stringify({ ...state(), nodes: [{ port: 'x' }] }));
     expect(() => readState(dir)).to.throw(StateError, /not a shardcache-cluster state file/);
+    fs.writeFileSync(path.join(dir, 'cluster.json'), JSON.stringify({ ...state(), replicas: -1 }));
+    expect(() => readState(dir)).to.throw(StateError, /not a shardcache-cluster state file/);
+  });
+
+  it('reads a state file written before replicas existed as replicas 0', () => {
+    const { replicas: _r, ...old } = state();
+    fs.writeFileSync(path.join(dir, 'cluster.json'), JSON.stringify(old));
+    expect(readState(dir)).to.deep.equal({ ...state(), replicas: 0 });
   });
 
   it('counts a process as alive only when its command line carries the mark', () => {
