@@ -290,7 +290,9 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
           const r = JSON.parse(value) as { addr: { ip: string; port: number }; state: 'up' | 'leaving' };
           live.set(key.slice(`${c.prefix}/nodes/`.length), { addr: { ip: r.addr.ip, port: r.addr.port }, state: r.state });
         }
-        return plan(parseTopology(t.value), live, DEFAULT_VNODES, { replicas }) === null;
+        // plan() keeps migrations in progress untouched (null while they run): none may be left either.
+        const topology = parseTopology(t.value);
+        return topology.migrating.length === 0 && plan(topology, live, DEFAULT_VNODES, { replicas }) === null;
       } finally {
         client.close();
       }
