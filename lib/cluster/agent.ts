@@ -10,7 +10,7 @@ import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
 import type { Node } from '../server/node';
 import { SLOTS } from './slots';
 import { connectEtcd, registerNode, type NodeRegistration } from './etcd';
-import { EMPTY_TOPOLOGY, finalizeMigrations, plan, setInSync, type Registration } from './planner';
+import { EMPTY_TOPOLOGY, finalizeMigrations, plan, promote, setInSync, type Registration } from './planner';
 import { parseTopology, serializeTopology, TopologyError, type NodeAddr, type Topology } from './topology';
 import type { AckGate } from './ack-gate';
 import { Prober } from './prober';
@@ -602,6 +602,26 @@ export class ClusterAgent {
       const next = setInSync(t, shard, want);
       if (next === null) return true;
       if (await this.cas(kv.mod_revision, next)) return true;
+    }
+  }
+
+  /**
+   * CLUSTER FAILOVER on an in-sync replica: promotes this node in one topology transaction (its old
+   * primary becomes a replica of it, out of the in-sync set until it has resynchronised). Resolves true
+   * when committed, false when this node is not (or no longer) an in-sync replica; rejects on etcd errors.
+   */
+  async failover(): Promise<boolean> {
+    const key = `${this.prefix}/topology`;
+    for (;;) {
+      const kv = (await this.etcd.get(key).exec()).kvs[0];
+      if (kv === undefined) return false;
+      const t = parseTopology(kv.value.toString('utf8'));
+      const me = t.nodes[this.myId];
+      if (me === undefined || me.role !== 'replica' || me.shard === null || !t.shards[me.shard].inSync.includes(this.myId)) return false;
+      if (await this.cas(kv.mod_revision, promote(t, me.shard, this.myId))) {
+        this.node.log.warning(`CLUSTER FAILOVER: this node is now the primary of shard ${me.shard}`);
+        return true;
+      }
     }
   }
 

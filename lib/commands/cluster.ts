@@ -6,7 +6,7 @@ import { keySlot, SLOTS } from '../cluster/slots';
 import type { ClusterAgent } from '../cluster/agent';
 import * as E from '../protocol/errors';
 import type { Client } from '../server/client';
-import { parseInt64 } from './args';
+import { is, parseInt64 } from './args';
 import { replyHelp } from './help';
 import { NO_KEYS, type CommandFlag, type CommandSpec, type Handler } from './types';
 
@@ -60,6 +60,8 @@ const help = clustered((c) =>
   replyHelp(c, 'CLUSTER', [
     'COUNTKEYSINSLOT <slot>',
     '    Return the number of keys in <slot>.',
+    'FAILOVER [FORCE|TAKEOVER]',
+    '    Promote current replica node to being a master.',
     'GETKEYSINSLOT <slot> <count>',
     '    Return key names stored by current node in a slot.',
     'INFO',
@@ -80,6 +82,28 @@ const help = clustered((c) =>
   ]),
 );
 
+/**
+ * CLUSTER FAILOVER [FORCE|TAKEOVER] on a replica: OK, then this node is promoted by a topology
+ * transaction (a planned switch: in replication-ack sync an in-sync replica holds every acknowledged
+ * write). FORCE and TAKEOVER are accepted and mean the same here (etcd decides, no vote to skip). Errors:
+ * syntax error; on a primary "You should send CLUSTER FAILOVER to a replica"; a replica outside any shard
+ * "I'm a replica but my master is unknown to me"; a replica not in the in-sync set.
+ */
+const failover = clustered((c, argv, a) => {
+  if (argv.length > 3 || (argv.length === 3 && !is(argv[2], 'force') && !is(argv[2], 'takeover'))) return c.out.error(E.ERR_SYNTAX);
+  if (a.isPrimary) return c.out.error(E.ERR_FAILOVER_ON_PRIMARY);
+  const me = a.view.node(a.myId);
+  if (me === undefined || me.shard === null) return c.out.error(E.ERR_FAILOVER_NO_PRIMARY);
+  if (!a.view.shard(me.shard)!.inSync.includes(a.myId)) return c.out.error(E.ERR_FAILOVER_NOT_IN_SYNC);
+  c.out.ok();
+  a.failover().then(
+    (ok) => {
+      if (!ok) c.node.log.warning('CLUSTER FAILOVER: not done (no longer an in-sync replica)');
+    },
+    (e: Error) => c.node.log.warning(`CLUSTER FAILOVER failed: ${e.message}`),
+  );
+});
+
 /** ASKING: OK; the next command may run on a slot this node is importing. */
 export const asking: Handler = clustered((c) => {
   c.asking = true;
@@ -97,7 +121,8 @@ const readwrite = clustered((c) => {
 const STALE: readonly CommandFlag[] = ['stale'];
 
 function sub(name: string, summary: string, since: string, arity: number, handler: Handler, flags: readonly CommandFlag[] = STALE): CommandSpec {
-  return { name, group: 'cluster', summary, since, arity, flags, acl: ['slow'], keys: NO_KEYS, handler };
+  const acl = flags.includes('admin') ? ['admin', 'slow', 'dangerous'] : ['slow'];
+  return { name, group: 'cluster', summary, since, arity, flags, acl, keys: NO_KEYS, handler };
 }
 
 function top(name: string, summary: string, handler: Handler, flags: readonly CommandFlag[]): CommandSpec {
@@ -116,6 +141,7 @@ export const clusterCommands: readonly CommandSpec[] = [
     keys: NO_KEYS,
     subcommands: [
       sub('countkeysinslot', 'Returns the number of keys in a hash slot.', '3.0.0', 3, countkeysinslot),
+      sub('failover', 'Forces a replica to perform a manual failover of its master.', '3.0.0', -2, failover, ['admin', 'stale']),
       sub('getkeysinslot', 'Returns the key names in a hash slot.', '3.0.0', 4, getkeysinslot),
       sub('help', 'Returns helpful text about the different subcommands.', '5.0.0', 2, help, ['loading', 'stale']),
       sub('info', 'Returns information about the state of a node.', '3.0.0', 2, info),

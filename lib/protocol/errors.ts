@@ -140,3 +140,6 @@ export const ERR_MASTER_ONLY = 'ERR This command is reserved for the replication
 export const ERR_WAIT_REPLICA = 'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';
 export const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
 export const ERR_INVALID_PORT = 'ERR Invalid master port';
+export const ERR_FAILOVER_ON_PRIMARY = 'ERR You should send CLUSTER FAILOVER to a replica';
+export const ERR_FAILOVER_NO_PRIMARY = "ERR I'm a replica but my master is unknown to me";
+export const ERR_FAILOVER_NOT_IN_SYNC = 'ERR This replica is not in sync with its primary: a failover now could lose acknowledged writes';

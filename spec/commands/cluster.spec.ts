@@ -82,4 +82,27 @@ describe('commands/cluster', () => {
       expect(n.client.readonly).to.equal(false);
     });
   });
+  describe('CLUSTER FAILOVER', () => {
+    it('refuses a primary, a bad option, and a replica that is not in sync', () => {
+      const n = clusterNode();
+      expect(err(n.run('CLUSTER', 'FAILOVER'))).to.equal('ERR You should send CLUSTER FAILOVER to a replica');
+      expect(err(n.run('CLUSTER', 'FAILOVER', 'NOW'))).to.equal('ERR syntax error');
+      const R = 'b'.repeat(40);
+      const t = validateTopology({
+        version: 6,
+        nodes: {
+          [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: 'primary', epoch: 5 },
+          [R]: { addr: { ip: '127.0.0.1', port: 7002 }, shard: 'sa', role: 'replica', epoch: 5 },
+        },
+        shards: { sa: { primary: A, replicas: [R], inSync: [] } },
+        slots: [[0, 16383, 'sa']],
+        migrating: [],
+      });
+      const agent = n.node.cluster as unknown as { myId: string; isPrimary: boolean; view: ClusterView };
+      agent.myId = R;
+      agent.isPrimary = false;
+      agent.view = new ClusterView(t, [A, R]);
+      expect(err(n.run('CLUSTER', 'FAILOVER', 'FORCE'))).to.equal('ERR This replica is not in sync with its primary: a failover now could lose acknowledged writes');
+    });
+  });
 });

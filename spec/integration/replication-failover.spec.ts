@@ -194,6 +194,28 @@ needs(['role', 'wait', 'psync', 'readonly'])('integration: replication and failo
       expect(bad.length, bad.slice(0, 5).join('\n')).to.equal(0);
     });
 
+    it('CLUSTER FAILOVER on an in-sync replica: a planned switch under writes, no acknowledged write lost', async () => {
+      const s = await shardOf(c, c.seed);
+      const client = newCluster(c);
+      const writers = new Writers(client, 'planned', 4);
+      try {
+        await c.waitUntil(() => writers.acked().length >= 500, 20000, 'writes before the switch');
+        const target = s.replicas[0];
+        expect(await c.command(target, 'CLUSTER', 'FAILOVER')).to.equal('OK');
+        await c.waitUntil(async () => (await role(c, target))[0] === 'master' && (await role(c, s.primary))[0] === 'slave', 10000, 'the replica to be promoted and the old primary demoted');
+        const switched = writers.acked().length;
+        await c.waitUntil(() => writers.acked().length >= switched + 500, 20000, 'writes after the switch');
+      } finally {
+        await writers.stop();
+        client.disconnect();
+      }
+      await c.waitStable(30000);
+      const after = await shardOf(c, c.seed);
+      expect(after.primary, 'the new primary').to.equal(s.replicas[0]);
+      expect(after.replicas.sort()).to.deep.equal([s.primary, s.replicas[1]].sort());
+      await expectAllReadBack(after.primary, after.replicas, writers.acked());
+    });
+
     it('(6) a partial resync after a brief disconnect transfers only the missed part', async () => {
       const s = await shardOf(c, c.seed);
       const primary = await direct(s.primary);
