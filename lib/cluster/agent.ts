@@ -13,6 +13,7 @@ import { connectEtcd, registerNode, type NodeRegistration } from './etcd';
 import { EMPTY_TOPOLOGY, finalizeMigrations, plan, promote, setInSync, type Registration } from './planner';
 import { parseTopology, serializeTopology, TopologyError, type NodeAddr, type Topology } from './topology';
 import type { AckGate } from './ack-gate';
+import { Peer } from './peer';
 import { Prober } from './prober';
 import { ClusterView } from './view';
 
@@ -496,7 +497,7 @@ export class ClusterAgent {
         }
         let result;
         try {
-          result = plan(current, live, this.opts.vnodes, { replicas: this.opts.replicas });
+          result = plan(current, live, this.opts.vnodes, { replicas: this.opts.replicas, offsets: await this.candidateOffsets(current, live) });
         } catch (e) {
           throw new TopologyError('plan', e instanceof Error ? e.message : String(e));
         }
@@ -531,6 +532,38 @@ export class ClusterAgent {
     if (!res.succeeded) return false;
     this.adoptTopology(text, BigInt(res.header.revision));
     return true;
+  }
+
+  /**
+   * For every shard whose primary is gone and that has two or more live in-sync replicas: each of those
+   * replicas' replication offset (INFO replication, 300 ms at most each; a replica that does not answer counts 0), so
+   * that the planner promotes the one with the most of the stream.
+   */
+  private async candidateOffsets(t: Topology, live: ReadonlyMap<string, Registration>): Promise<Map<string, number>> {
+    const ask: string[] = [];
+    for (const s of Object.values(t.shards)) {
+      if (live.has(s.primary) && live.get(s.primary)!.state === 'up') continue;
+      const candidates = s.inSync.filter((id) => live.has(id));
+      if (candidates.length >= 2) ask.push(...candidates);
+    }
+    const offsets = new Map<string, number>();
+    await Promise.all(
+      ask.map(async (id) => {
+        const a = t.nodes[id].addr;
+        const peer = new Peer(a.ip, a.port, this.node.config.str('requirepass'));
+        try {
+          const reply = await Promise.race([peer.send(['INFO', 'replication']), sleep(300).then(() => null)]);
+          // master_repl_offset: the stream this replica applied (ROLE says -1 once its link is down).
+          const m = typeof reply === 'string' ? /^master_repl_offset:(\d+)/m.exec(reply) : null;
+          if (m !== null) offsets.set(id, Number(m[1]));
+        } catch {
+          // unreachable: counts 0
+        } finally {
+          peer.close();
+        }
+      }),
+    );
+    return offsets;
   }
 
   /** Coordinator: probes every other node of the topology; anyone else: no prober. */

@@ -3,7 +3,7 @@
 // replicas; every slot lives on that shard). Each describe starts its own cluster so a failure in one
 // does not cascade. Writes go through ioredis Cluster; replica reads through plain connections after
 // READONLY. Skipped until ROLE, WAIT, PSYNC and READONLY are declared (the replication wiring).
-// SHARDCACHE_LONG_TESTS=1 runs the 30 s etcd outage instead of the 6 s one.
+// The etcd outage lasts 30 s as the issue asks; SHARDCACHE_SHORT_TESTS=1 makes it 6 s for quick local runs.
 import { expect } from 'chai';
 import Redis, { Cluster } from 'ioredis';
 import { connectEtcd, watchTopology } from '../../lib/cluster/etcd';
@@ -13,7 +13,7 @@ import { needs } from './needs';
 
 const REPLICAS = 2;
 const NODE_TIMEOUT = 2000;
-const LONG = process.env.SHARDCACHE_LONG_TESTS === '1';
+const LONG = process.env.SHARDCACHE_SHORT_TESTS !== "1";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();
 
