@@ -46,10 +46,14 @@ export class AckGate {
     return [...ids];
   }
 
-  /** The least offset acknowledged by every required replica (Infinity when none is required). */
+  /**
+   * The least offset acknowledged by every required replica. None required: Infinity, or 0 while this
+   * primary is fenced (its lease may be ending and no in-sync replica guards it: a write held while the
+   * set was emptied must not be acknowledged, its shard may be removed or taken over meanwhile).
+   */
   ackedOffset(): number {
     const req = this.required();
-    if (req.length === 0) return Infinity;
+    if (req.length === 0) return this.agent.writesFenced() ? 0 : Infinity;
     const acks = new Map(this.source.replicas().map((r) => [r.id, r.ackOffset] as const));
     let min = Infinity;
     for (const id of req) min = Math.min(min, acks.get(id) ?? 0);

@@ -35,6 +35,8 @@ function setup(inSync: string[]) {
   const changes: Array<readonly string[]> = [];
   let commit: (ok: boolean) => void = () => undefined;
   const agent = {
+    fenced: false,
+    writesFenced: () => agent.fenced,
     isPrimary: true,
     myShard: 'sa',
     view: new ClusterView(topo(inSync), [P, R1, R2]),
@@ -114,6 +116,25 @@ describe('cluster/ack-gate', () => {
     agent.view = new ClusterView(topo([R1, R2], 4), [P, R1, R2]);
     gate.onView();
     expect(gate.required().sort()).to.deep.equal([R1, R2]);
+    gate.stop();
+  });
+
+  it('review5: a held write is not acknowledged when the in-sync set empties while the lease is lapsing', () => {
+    // P resumes after a stop longer than its lease; before the coordinator's promotion commits, P's own
+    // laggard transaction empties the in-sync set. Acking now would lose the write when the coordinator
+    // then removes the shard (no live in-sync replica left to promote).
+    const { gate, source, agent, c } = setup([R1, R2]);
+    source.offset = 10;
+    c.out.ok();
+    gate.hold(c);
+    agent.fenced = true; // registration lost / lease about to end
+    agent.view = new ClusterView(topo([], 4), [P, R1, R2]);
+    gate.onView();
+    expect(c.waitOffset, 'still held').to.equal(10);
+    expect(gate.passed(10)).to.equal(false);
+    agent.fenced = false; // lease renewed
+    gate.release();
+    expect(c.waitOffset).to.equal(0);
     gate.stop();
   });
 
