@@ -47,8 +47,10 @@ export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: s
   const mine = agent.myShard;
   const db = c.node.dbs[0];
   if (owner === mine && !agent.isPrimary) {
-    // A replica: reads after READONLY run here; anything else goes to the shard's primary (as Redis).
-    if (c.readonly && !spec.flags.includes('write')) return null;
+    // A replica: reads after READONLY run here while it is in the in-sync set and holds a whole dataset
+    // (not mid full resync, not never synced); anything else goes to the shard's primary (as Redis).
+    const repl = c.node.repl;
+    if (c.readonly && !spec.flags.includes('write') && !repl.partial && repl.history !== null && view.shard(mine)!.inSync.includes(agent.myId)) return null;
   } else if (owner === mine) {
     const dest = view.migratingOut(slot);
     if (dest === null) return null;

@@ -268,6 +268,8 @@ describe('cluster/router', () => {
 
     it('after READONLY reads of its shard run here, writes still go to the primary, other shards MOVED', () => {
       const { n } = clusterNode(withReplica(), { replica: true, live: [A, B, R] });
+      (n.node.cluster as { myId: string }).myId = R; // this node is R, an in-sync replica
+      n.node.repl.ensureBacklog(); // synced once
       n.node.dbs[0].set('bar', stringValue('replicated'));
       expect(n.run('READONLY')).to.equal('OK');
       expect(n.run('GET', 'bar')).to.equal('replicated');
@@ -276,6 +278,32 @@ describe('cluster/router', () => {
       expect(err(n.run('DEL', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
       expect(err(n.run('GET', 'foo'))).to.equal('MOVED 12182 127.0.0.1:7002');
       expect(n.run('READWRITE')).to.equal('OK');
+      expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
+    });
+
+    // review5: a replica of the in-sync set that is re-syncing fully (its primary restarted empty or it
+    // fell out of the backlog, or it was ahead of a newly promoted primary) has flushed its keys; one that
+    // has left the in-sync set misses acknowledged writes. Neither may answer READONLY reads.
+    it('review5: READONLY reads go to the primary while a full resync is in progress or before the first sync', () => {
+      const { n } = clusterNode(withReplica(), { replica: true, live: [A, B, R] });
+      (n.node.cluster as { myId: string }).myId = R;
+      expect(n.run('READONLY')).to.equal('OK');
+      expect(err(n.run('GET', 'bar')), 'never synced').to.equal('MOVED 5061 127.0.0.1:7001');
+      n.node.repl.ensureBacklog();
+      n.node.repl.partial = true; // +FULLRESYNC received: keys flushed, snapshot arriving
+      expect(err(n.run('GET', 'bar')), 'mid full resync').to.equal('MOVED 5061 127.0.0.1:7001');
+      n.node.repl.partial = false;
+      n.node.dbs[0].set('bar', stringValue('v'));
+      expect(n.run('GET', 'bar')).to.equal('v');
+    });
+
+    it('review5: a replica outside the in-sync set sends READONLY reads to the primary', () => {
+      const t = withReplica();
+      const { n } = clusterNode(validateTopology({ ...t, shards: { ...t.shards, sa: { ...t.shards.sa, inSync: [] } } }), { replica: true, live: [A, B, R] });
+      (n.node.cluster as { myId: string }).myId = R;
+      n.node.repl.ensureBacklog();
+      n.node.dbs[0].set('bar', stringValue('stale'));
+      expect(n.run('READONLY')).to.equal('OK');
       expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
     });
   });
