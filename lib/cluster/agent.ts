@@ -89,6 +89,8 @@ export class ClusterAgent {
   coordinator = false;
   /** Slots seen going from a removed (dead) shard to a survivor since start (INFO cluster_slots_reassigned). */
   slotsReassigned = 0;
+  /** True while a restarted process waits for an in-sync replica to replace it as primary (yieldStalePrimaryRole). */
+  unavailable = false;
   /** Set while SHUTDOWN/SIGTERM hands this node's slots off. */
   leaving = false;
 
@@ -123,6 +125,7 @@ export class ClusterAgent {
   private calmSince = 0;
   private stopped = false;
   private started = false;
+  private registeredOnce = false;
   private viewWaiters: Array<() => void> = [];
   /** The primary this node replicates from, null when it is not a replica. */
   private following: string | null = null;
@@ -198,12 +201,14 @@ export class ClusterAgent {
   private async registerLoop(): Promise<void> {
     while (!this.stopped && this.reg === null) {
       try {
+        if (!this.registeredOnce) await this.yieldStalePrimaryRole();
         const reg = await registerNode(this.etcd, this.prefix, this.myId, this.registrationValue(), this.ttl);
         if (this.stopped) {
           await reg.revoke();
           return;
         }
         this.reg = reg;
+        this.registeredOnce = true;
         this.etcdOk();
         this.node.log.notice(`Registered in etcd as ${this.myId} (${this.opts.announce.ip}:${this.opts.announce.port}, lease ${this.ttl} s)`);
         reg.onLost((err) => {
@@ -216,6 +221,39 @@ export class ClusterAgent {
         this.etcdFailed('registration', e);
         await sleep(RETRY_MS);
       }
+    }
+  }
+
+  /**
+   * A process that starts with an empty dataset while the topology still names this node the primary of a
+   * shard with in-sync replicas (it was restarted faster than its death was noticed) must not act as that
+   * primary: its replicas would copy its empty dataset. It withdraws the dead process's registration, so
+   * the coordinator promotes an in-sync replica, and waits (unavailable: key commands get CLUSTERDOWN,
+   * replicas' PSYNC is refused) until it is no longer that primary or no in-sync replica is alive to
+   * take over. Then it registers, and joins again as a replica. Rejects on etcd errors (the caller retries).
+   */
+  private async yieldStalePrimaryRole(): Promise<void> {
+    const kv = (await this.etcd.get(`${this.prefix}/topology`).exec()).kvs[0];
+    if (kv === undefined) return;
+    const t = parseTopology(kv.value.toString('utf8'));
+    const me = t.nodes[this.myId];
+    if (me === undefined || me.role !== 'primary' || me.shard === null || t.shards[me.shard].inSync.length === 0) return;
+    const shard = me.shard;
+    this.unavailable = true;
+    this.scheduleRebuild();
+    this.node.log.warning(`Restarted while still the primary of shard ${shard} in the topology, with no data: withdrawing so that an in-sync replica takes over`);
+    try {
+      await this.etcd.delete().key(`${this.prefix}/nodes/${this.myId}`).exec();
+      while (!this.stopped) {
+        const v = this.view.node(this.myId);
+        if (this.view.version > 0 && (v === undefined || v.role !== 'primary')) break;
+        const heirs = this.view.shard(shard)?.inSync.filter((id) => this.live.has(id)) ?? [];
+        if (this.view.version > 0 && heirs.length === 0) break;
+        await this.nextView(500);
+      }
+    } finally {
+      this.unavailable = false;
+      this.scheduleRebuild();
     }
   }
 
@@ -317,7 +355,7 @@ export class ClusterAgent {
     const myShard = me === undefined ? null : me.shard;
     this.view = view;
     this.myShard = myShard;
-    this.isPrimary = me !== undefined && me.role === 'primary';
+    this.isPrimary = me !== undefined && me.role === 'primary' && !this.unavailable;
     this.stateOk = computeStateOk(view);
     this.countReassigned(prev, view);
     this.dropLostSlots(prev, prevShard, view, myShard);

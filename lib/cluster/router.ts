@@ -19,6 +19,7 @@ import { keySlot } from './slots';
  *   multi-key command with a key missing -> TRYAGAIN
  * - a replica of the owning shard runs reads from a READONLY client; other commands get MOVED to its primary
  * - otherwise: MOVED <slot> <owner's primary ip:port>
+ * - a restarted node waiting for its replica to replace it (agent.unavailable): CLUSTERDOWN The cluster is down
  * - a write on a fenced primary (cluster/agent.ts writesFenced: lease about to end, no in-sync replica):
  *   CLUSTERDOWN The cluster is down
  * Commands without keys always run here.
@@ -28,6 +29,7 @@ export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: s
   if (spec.getKeys === undefined) {
     const first = spec.keys.first;
     if (first === 0) return null;
+    if (agent.unavailable) return E.ERR_CLUSTERDOWN_STATE;
     if (agent.isPrimary && spec.flags.includes('write') && agent.writesFenced()) return E.ERR_CLUSTERDOWN_STATE;
     if (first === spec.keys.last && first < argv.length && (agent.stateOk || !agent.requireFullCoverage)) {
       const slot = keySlot(argv[first]);
@@ -37,6 +39,7 @@ export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: s
   }
   const idx = keyIndexes(spec, argv);
   if (idx.length === 0) return null;
+  if (agent.unavailable) return E.ERR_CLUSTERDOWN_STATE;
   if (spec.getKeys !== undefined && agent.isPrimary && spec.flags.includes('write') && agent.writesFenced()) return E.ERR_CLUSTERDOWN_STATE;
   const slot = keySlot(argv[idx[0]]);
   for (let i = 1; i < idx.length; i++) if (keySlot(argv[idx[i]]) !== slot) return E.ERR_CROSSSLOT;

@@ -13,6 +13,8 @@ function psync(c: Client, argv: string[]): void {
   if (repl.role === 'replica') return c.out.error("NOMASTERLINK Can't SYNC while not connected with my master");
   if (repl.primary.isLink(c)) return; // already a replica link: ignore, as Redis
   if (repl.primary.isStale(c)) return c.out.error(E.ERR_STALE_PRIMARY);
+  // A restarted primary waiting for its replica to take over has no data to give (cluster/agent.ts).
+  if (c.node.cluster?.unavailable === true) return c.out.error(E.ERR_STALE_PRIMARY);
   const offset = parseSafeInt(argv[2]);
   repl.primary.psync(c, argv[1], offset === null ? -1 : offset);
 }

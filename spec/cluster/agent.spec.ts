@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { EventEmitter } from 'events';
 import { ClusterAgent } from '../../lib/cluster/agent';
 import { keySlot } from '../../lib/cluster/slots';
-import { validateTopology, type Topology } from '../../lib/cluster/topology';
+import { parseTopology, serializeTopology, validateTopology, type Topology } from '../../lib/cluster/topology';
 import { stringValue } from '../../lib/store/value';
 import { UnitNode } from '../helpers/unit-node';
 
@@ -22,6 +22,8 @@ interface Inside {
   rebuild(): void;
   watchLoop(): Promise<void>;
   etcdFailed(what: string, e: unknown): void;
+  yieldStalePrimaryRole(): Promise<void>;
+  live: Map<string, unknown>;
 }
 const inside = (a: ClusterAgent) => a as unknown as Inside;
 
@@ -137,5 +139,43 @@ describe('ClusterAgent (no etcd)', () => {
     const t0 = Date.now();
     expect(await agent.leave(5000)).to.equal(true);
     expect(Date.now() - t0).to.be.below(1000);
+  });
+  it('a restarted process still named primary of a shard with in-sync replicas withdraws and stays unavailable until replaced', async () => {
+    const { n, agent } = newAgent();
+    const R = 'c'.repeat(40);
+    const withReplica = (v: number, primary: string) =>
+      serializeTopology(
+        validateTopology({
+          version: v,
+          nodes: {
+            [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: primary === A ? 'primary' : 'replica', epoch: 1 },
+            [R]: { addr: { ip: '127.0.0.1', port: 7003 }, shard: 'sa', role: primary === R ? 'primary' : 'replica', epoch: v },
+          },
+          shards: { sa: { primary, replicas: [primary === A ? R : A], inSync: primary === A ? [R] : [] } },
+          slots: [[0, 16383, 'sa']],
+          migrating: [],
+        }),
+      );
+    const deleted: string[] = [];
+    inside(agent).etcd = {
+      get: () => ({ exec: async () => ({ kvs: [{ value: Buffer.from(withReplica(5, A)) }] }) }),
+      delete: () => ({ key: (k: string) => ({ exec: async () => void deleted.push(k) }) }),
+      close: () => undefined,
+    };
+    inside(agent).live.set(R, { addr: { ip: '127.0.0.1', port: 7003 }, state: 'up' });
+    swap(agent, parseTopology(withReplica(5, A)));
+    const waiting = inside(agent).yieldStalePrimaryRole();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(deleted).to.deep.equal(['/shardcache/spec/nodes/' + A]);
+    expect(agent.unavailable).to.equal(true);
+    expect(agent.isPrimary).to.equal(false);
+    expect((n.run('SET', 'k', 'v') as Error).message).to.equal('CLUSTERDOWN The cluster is down');
+    expect((n.run('PSYNC', '?', '-1') as Error).message).to.equal('ERR stale primary');
+    // The coordinator promoted R: this process may now register (and will join as a replica).
+    swap(agent, parseTopology(withReplica(6, R)));
+    await waiting;
+    expect(agent.unavailable).to.equal(false);
+    n.node.repl.unfollow(); // it now follows R (nothing listens there in this spec)
   });
 });
