@@ -143,3 +143,5 @@ export const ERR_INVALID_PORT = 'ERR Invalid master port';
 export const ERR_FAILOVER_ON_PRIMARY = 'ERR You should send CLUSTER FAILOVER to a replica';
 export const ERR_FAILOVER_NO_PRIMARY = "ERR I'm a replica but my master is unknown to me";
 export const ERR_FAILOVER_NOT_IN_SYNC = 'ERR This replica is not in sync with its primary: a failover now could lose acknowledged writes';
+/** A blocked client (WAIT) when its master turns replica (Redis 7's text). */
+export const ERR_UNBLOCKED_ROLE_CHANGE = 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)';

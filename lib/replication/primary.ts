@@ -1,6 +1,7 @@
 // The primary's side: replica links (clients that sent PSYNC). Handshake details (REPLCONF), the PSYNC
 // decision (continue from the backlog or full resync), the snapshot sent a chunk per event-loop turn
 // interleaved with the live stream, one write per turn per replica, acks, heartbeats and timeouts.
+import * as E from '../protocol/errors';
 import type { Client } from '../server/client';
 import type { Replication, ReplicaInfo } from './replication';
 import { SNAP_END, snapEntry } from './stream';
@@ -334,6 +335,13 @@ export class Primary {
 
   /** Closes every replica link (this node becomes a replica, or shuts down). */
   dropAll(): void {
+    // Blocked WAIT clients are answered as Redis answers them when a master turns replica.
+    for (const w of this.waiting.splice(0)) {
+      if (w.timer !== null) clearTimeout(w.timer);
+      if (w.c.closed) continue;
+      w.c.out.error(E.ERR_UNBLOCKED_ROLE_CHANGE);
+      w.c.unblock();
+    }
     for (const c of [...this.links.keys()]) c.close();
     this.links.clear();
     if (this.tick !== null) clearInterval(this.tick);

@@ -140,6 +140,27 @@ describe('replication between nodes', function () {
     expect(await b.client.dbsize()).to.equal(0);
   });
 
+  it('a WAIT blocked without timeout is answered UNBLOCKED when its primary turns replica', async () => {
+    const a = await node();
+    const b = await node();
+    const x = await node();
+    await b.client.replicaof('127.0.0.1', String(a.port));
+    await until(() => a.node.repl.replicas().filter((r) => r.online).length === 1, 'one online');
+    await a.client.set('k', 'v');
+    const waiting = a.client.wait(2, 0).then(
+      (v) => `reply ${String(v)}`,
+      (e: Error) => e.message,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const other = a.client.duplicate();
+    try {
+      await other.replicaof('127.0.0.1', String(x.port));
+    } finally {
+      other.disconnect();
+    }
+    expect(await waiting).to.equal('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)');
+  });
+
   it('ROLE, INFO replication and WAIT on a primary with two replicas', async () => {
     const a = await node();
     const b = await node();
