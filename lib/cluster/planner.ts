@@ -1,6 +1,6 @@
 // The cluster planner: given the stored topology and the live registrations (etcd `P/nodes/*`), computes
 // the next topology. Pure: no I/O, no clock; the coordinator runs it and writes the result with a CAS.
-// The rules (README: "How slots are assigned"; replicas: REPL-CONTRACT.md "Planner") apply in order:
+// The rules (README: "How slots are assigned" and "Replicas, failover and what is guaranteed") apply in order:
 // 1. replicas that are dead (no live registration) or leaving are removed; a dead or leaving primary
 //    whose shard has an in-sync replica is replaced by it (highest offset, ties smallest id: no slot
 //    moves, the old primary leaves the topology); any other dead primary takes its shard with it: its
