@@ -14,9 +14,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Cluster } from 'ioredis';
 import { keySlot } from '../lib/cluster/slots';
-import { startCluster, type TestCluster } from '../spec/helpers/cluster';
+import { failoverClient, startCluster, type TestCluster } from '../spec/helpers/cluster';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -99,15 +98,7 @@ interface Op {
 }
 
 async function failover(c: TestCluster) {
-  const client = new Cluster([{ host: '127.0.0.1', port: c.seed }], {
-    retryDelayOnClusterDown: 50,
-    retryDelayOnFailover: 50,
-    retryDelayOnTryAgain: 50,
-    maxRedirections: 100,
-    slotsRefreshTimeout: 500,
-    redisOptions: { connectTimeout: 500, maxRetriesPerRequest: 1 },
-  });
-  client.on('error', () => undefined);
+  const client = failoverClient(c);
   const writes: Op[] = [];
   let readErrors = 0;
   let readMismatches = 0;

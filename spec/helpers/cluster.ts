@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { Cluster } from 'ioredis';
 import { connectEtcd, readTopology } from '../../lib/cluster/etcd';
 import { plan, type Registration } from '../../lib/cluster/planner';
 import { DEFAULT_VNODES } from '../../lib/cluster/ring';
@@ -332,4 +333,21 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
     throw e;
   }
   return c;
+}
+
+/**
+ * An ioredis Cluster client on c's seed, tuned to ride through failovers (short retry delays, many
+ * redirections, fast slot refreshes); its error events are ignored (callers look at command results).
+ */
+export function failoverClient(c: TestCluster): Cluster {
+  const client = new Cluster([{ host: '127.0.0.1', port: c.seed }], {
+    retryDelayOnClusterDown: 50,
+    retryDelayOnFailover: 50,
+    retryDelayOnTryAgain: 50,
+    maxRedirections: 100,
+    slotsRefreshTimeout: 500,
+    redisOptions: { connectTimeout: 500, maxRetriesPerRequest: 1 },
+  });
+  client.on('error', () => undefined);
+  return client;
 }

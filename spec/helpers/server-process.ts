@@ -6,17 +6,9 @@ import * as path from 'path';
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SERVER_BIN = path.join(ROOT, 'bin', 'shardcache-server');
 
-/** A free TCP port on 127.0.0.1 (the kernel picks one; it is released before use). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1: the launcher's own helper, one implementation for specs and tools. */
+import { freePort } from '../../lib/launcher/ports';
+export { freePort };
 
 export interface ServerProcess {
   port: number;

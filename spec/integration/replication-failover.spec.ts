@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import Redis, { Cluster } from 'ioredis';
 import { connectEtcd, watchTopology } from '../../lib/cluster/etcd';
 import { parseTopology } from '../../lib/cluster/topology';
-import { parseInfo, startCluster, type ClusterNode, type TestCluster } from '../helpers/cluster';
+import { failoverClient, parseInfo, startCluster, type ClusterNode, type TestCluster } from '../helpers/cluster';
 import { needs } from './needs';
 
 const REPLICAS = 2;
@@ -19,18 +19,7 @@ const now = () => performance.now();
 
 const start = () => startCluster({ nodes: 1 + REPLICAS, replicas: REPLICAS, nodeTimeoutMs: NODE_TIMEOUT, args: ['--cluster-replicas', String(REPLICAS)] });
 
-function newCluster(c: TestCluster): Cluster {
-  const client = new Cluster([{ host: '127.0.0.1', port: c.seed }], {
-    retryDelayOnClusterDown: 50,
-    retryDelayOnFailover: 50,
-    retryDelayOnTryAgain: 50,
-    maxRedirections: 100,
-    slotsRefreshTimeout: 500,
-    redisOptions: { connectTimeout: 500, maxRetriesPerRequest: 1 },
-  });
-  client.on('error', () => undefined);
-  return client;
-}
+const newCluster = failoverClient;
 
 /** A plain connection to `port`; READONLY first when `readonly`. */
 async function direct(port: number, readonly = false): Promise<Redis> {
