@@ -78,6 +78,7 @@ function expireGeneric(c: Client, argv: string[], unitMs: 1 | 1000, absolute: bo
   }
   if (when <= now) db.deleteSlot(s);
   else db.setExpireAt(s, when);
+  c.effects.expiry(argv[1]);
   c.out.int(1);
 }
 
@@ -102,6 +103,7 @@ function persist(c: Client, argv: string[]): void {
   const s = db.lookup(argv[1]);
   if (s < 0 || db.expireAt(s) === 0) return c.out.int(0);
   db.setExpireAt(s, 0);
+  c.effects.expiry(argv[1]);
   c.out.int(1);
 }
 

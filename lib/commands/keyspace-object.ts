@@ -2,7 +2,7 @@
 import * as E from '../protocol/errors';
 import { dumpValue, restoreValue } from '../store/dump';
 import { lfuDecayed, lfuMinutes } from '../store/lfu';
-import { stringPayload, type Value } from '../store/value';
+import { stringPayload } from '../store/value';
 import type { Client } from '../server/client';
 import { replyHelp } from './help';
 import { is, parseInt64 } from './args';
@@ -21,7 +21,7 @@ const SHARED_REFCOUNT = 2147483647;
  * (no sign '+', no leading zeros, not "-0"), 'embstr' up to 44 bytes, else 'raw'. (Redis reports 'raw'
  * for some short strings built by APPEND or SETRANGE; we go by the content only.)
  */
-export function stringEncoding(v: Value): 'int' | 'embstr' | 'raw' {
+export function stringEncoding(v: string): 'int' | 'embstr' | 'raw' {
   const p = stringPayload(v);
   if (p.length <= 20 && p !== '-0' && parseInt64(p) !== null) return 'int';
   return p.length <= EMBSTR_MAX_BYTES ? 'embstr' : 'raw';
@@ -31,7 +31,8 @@ export function stringEncoding(v: Value): 'int' | 'embstr' | 'raw' {
 function objectEncoding(c: Client, argv: string[]): void {
   const s = lookupReadNoTouch(c.db, argv[2]);
   if (s < 0) return c.out.nil();
-  c.out.bulk(stringEncoding(c.db.valueAt(s)));
+  const v = c.db.valueAt(s);
+  c.out.bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding(c.node.config));
 }
 
 /**
@@ -43,7 +44,7 @@ function objectRefcount(c: Client, argv: string[]): void {
   if (s < 0) return c.out.nil();
   const v = c.db.valueAt(s);
   let shared = false;
-  if (stringEncoding(v) === 'int') {
+  if (typeof v === 'string' && stringEncoding(v) === 'int') {
     const n = Number(stringPayload(v));
     const policy = c.node.config.str('maxmemory-policy');
     const noSharing = c.node.maxmemory > 0 && (policy.endsWith('-lru') || policy.endsWith('-lfu'));
@@ -136,15 +137,23 @@ function restore(c: Client, argv: string[]): void {
   if (value === 'checksum') return c.out.error(E.ERR_DUMP_PAYLOAD);
   if (value === 'format') return c.out.error(E.ERR_BAD_DATA_FORMAT);
   // As Redis's dbDelete: an expired key is removed without counting as an expiry (or telling onRemoved).
+  let removed = false;
   if (replace) {
     const old = db.peek(key);
-    if (old >= 0) db.deleteSlot(old);
+    if (old >= 0) {
+      db.deleteSlot(old);
+      removed = true;
+    }
   }
   const now = c.node.clock.now();
   let ttl = Math.min(Number(ttlArg), MAX_EXPIRE_MS);
   if (ttl !== 0 && !absTtl) ttl = Math.min(ttl + now, MAX_EXPIRE_MS);
-  if (ttl !== 0 && ttl <= now) return c.out.ok();
+  if (ttl !== 0 && ttl <= now) {
+    if (removed) c.effects.key(key);
+    return c.out.ok();
+  }
   const s = db.add(key, value);
+  c.effects.key(key);
   if (ttl !== 0) db.setExpireAt(s, ttl);
   if (db.env.lfu) {
     if (freq >= 0) db.setAccessField(s, (lfuMinutes(now) << 8) | freq);

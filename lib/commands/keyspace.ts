@@ -3,7 +3,7 @@
 // keyspace-object.ts.
 import * as E from '../protocol/errors';
 import type { Keyspace } from '../store/keyspace';
-import { typeName } from '../store/value';
+import { copyValue, typeName } from '../store/value';
 import type { Client } from '../server/client';
 import { globMatch } from '../util/glob';
 import { is, parseInt64 } from './args';
@@ -20,7 +20,12 @@ const CURSOR_RE = /^[+-]?\d+$/;
 /** DEL key [key ...] and UNLINK: the number of keys removed. */
 function del(c: Client, argv: string[]): void {
   let n = 0;
-  for (let i = 1; i < argv.length; i++) if (c.db.delete(argv[i])) n++;
+  for (let i = 1; i < argv.length; i++) {
+    if (c.db.delete(argv[i])) {
+      n++;
+      c.effects.key(argv[i]);
+    }
+  }
   c.out.int(n);
 }
 
@@ -162,6 +167,8 @@ function rename(c: Client, argv: string[], nx: boolean): void {
     db.deleteSlot(d);
   }
   moveSlot(db, s, db, dst);
+  c.effects.key(src);
+  c.effects.key(dst);
   if (nx) c.out.int(1);
   else c.out.ok();
 }
@@ -214,9 +221,10 @@ function copy(c: Client, argv: string[]): void {
     if (!replace) return c.out.int(0);
     to.deleteSlot(d);
   }
-  const t = to.add(argv[2], db.valueAt(s));
+  const t = to.add(argv[2], copyValue(db.valueAt(s)));
   const exp = db.expireAt(s);
   if (exp !== 0) to.setExpireAt(t, exp);
+  c.effects.key(argv[2], to.id);
   c.out.int(1);
 }
 
@@ -233,6 +241,8 @@ function move(c: Client, argv: string[]): void {
   const s = db.lookup(argv[1]);
   if (s < 0 || to.lookup(argv[1]) >= 0) return c.out.int(0);
   moveSlot(db, s, to, argv[1]);
+  c.effects.key(argv[1]);
+  c.effects.key(argv[1], to.id);
   c.out.int(1);
 }
 

@@ -28,6 +28,7 @@ function flushArgsOk(argv: string[]): boolean {
 function flushdb(c: Client, argv: string[]): void {
   if (!flushArgsOk(argv)) return c.out.error(E.ERR_SYNTAX);
   c.db.flush();
+  c.effects.command(['FLUSHDB']);
   c.out.ok();
 }
 
@@ -35,6 +36,7 @@ function flushdb(c: Client, argv: string[]): void {
 function flushall(c: Client, argv: string[]): void {
   if (!flushArgsOk(argv)) return c.out.error(E.ERR_SYNTAX);
   for (const db of c.node.dbs) db.flush();
+  c.effects.command(['FLUSHALL'], -1);
   c.out.ok();
 }
 
@@ -57,6 +59,7 @@ function swapdb(c: Client, argv: string[]): void {
   const dbs = c.node.dbs;
   if (a < 0 || a >= dbs.length || b < 0 || b >= dbs.length) return c.out.error(E.ERR_DB_INDEX);
   if (a !== b) dbs[a].swapWith(dbs[b]);
+  c.effects.command(['SWAPDB', argv[1], argv[2]], -1);
   c.out.ok();
 }
 

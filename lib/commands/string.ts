@@ -3,8 +3,9 @@
 // Read commands count keyspace hits and misses (lookupRead); writes do not (lookup), as Redis.
 import * as E from '../protocol/errors';
 import { KEEP_TTL, type Keyspace } from '../store/keyspace';
-import { stringLength, stringPayload, stringValue, typeName } from '../store/value';
-import type { Client } from '../server/client';
+import { stringLength, stringPayload, stringValue } from '../store/value';
+import type { CommandContext as Client } from './context';
+import { readTyped, WRONG_TYPE, writeTyped } from './typed';
 import { INT64_MAX, INT64_MIN, parseInt64 } from './args';
 import { lcs, lcsTableBytes, type LcsResult } from './lcs';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from './longdouble';
@@ -87,7 +88,7 @@ function expireAt(c: Client, unit: number, arg: string, cmd: string): number {
   const relative = unit === UNIT_EX || unit === UNIT_PX;
   if (typeof n === 'number' && n < (seconds ? FAST_SECONDS : FAST_MS)) {
     const ms = seconds ? n * 1000 : n;
-    return relative ? ms + c.node.clock.now() : ms;
+    return relative ? ms + c.clock.now() : ms;
   }
   let ms = BigInt(n);
   if (seconds && ms > MAX_SECONDS) {
@@ -95,7 +96,7 @@ function expireAt(c: Client, unit: number, arg: string, cmd: string): number {
     return -1;
   }
   if (seconds) ms *= 1000n;
-  if (relative) ms += BigInt(c.node.clock.now());
+  if (relative) ms += BigInt(c.clock.now());
   if (ms > INT64_MAX) {
     c.out.error(E.ERR_INVALID_EXPIRE(cmd));
     return -1;
@@ -107,12 +108,10 @@ function expireAt(c: Client, unit: number, arg: string, cmd: string): number {
 
 /** GET key: the value, nil when absent, WRONGTYPE for another type. */
 function get(c: Client, argv: string[]): void {
-  const db = c.db;
-  const s = db.lookupRead(argv[1]);
+  const s = readTyped(c, argv[1], 'string');
+  if (s === WRONG_TYPE) return;
   if (s < 0) return c.out.nil();
-  const v = db.valueAt(s);
-  if (typeName(v) !== 'string') return c.out.error(E.ERR_WRONGTYPE);
-  c.out.raw(v);
+  c.out.raw(c.db.valueAt(s) as string);
 }
 
 /**
@@ -136,17 +135,21 @@ function set(c: Client, argv: string[]): void {
   const key = argv[1];
   if ((flags & (F_NX | F_XX | F_GET)) === 0) {
     db.set(key, c.bulkArg(argv, 2), at);
+    c.effects.key(key);
     return c.out.ok();
   }
   const withGet = (flags & F_GET) !== 0;
-  const s = withGet ? db.lookupRead(key) : db.lookup(key);
+  let s: number;
   let old: string | null = null;
-  if (s >= 0 && withGet) {
-    old = db.valueAt(s);
-    if (typeName(old) !== 'string') return c.out.error(E.ERR_WRONGTYPE);
-  }
-  if (!((flags & F_NX && s >= 0) || (flags & F_XX && s < 0))) db.set(key, c.bulkArg(argv, 2), at);
-  else if (!withGet) return c.out.nil();
+  if (withGet) {
+    s = readTyped(c, key, 'string');
+    if (s === WRONG_TYPE) return;
+    if (s >= 0) old = db.valueAt(s) as string;
+  } else s = db.lookup(key);
+  if (!((flags & F_NX && s >= 0) || (flags & F_XX && s < 0))) {
+    db.set(key, c.bulkArg(argv, 2), at);
+    c.effects.key(key);
+  } else if (!withGet) return c.out.nil();
   if (!withGet) return c.out.ok();
   if (old === null) return c.out.nil();
   c.out.raw(old);
@@ -157,6 +160,7 @@ function setnx(c: Client, argv: string[]): void {
   const db = c.db;
   if (db.lookup(argv[1]) >= 0) return c.out.int(0);
   db.add(argv[1], c.bulkArg(argv, 2));
+  c.effects.key(argv[1]);
   c.out.int(1);
 }
 
@@ -165,6 +169,7 @@ function setexGeneric(c: Client, argv: string[], unit: number, cmd: string): voi
   const at = expireAt(c, unit, argv[2], cmd);
   if (at < 0) return;
   c.db.set(argv[1], c.bulkArg(argv, 3), at);
+  c.effects.key(argv[1]);
   c.out.ok();
 }
 
@@ -179,10 +184,11 @@ function psetex(c: Client, argv: string[]): void {
 /** GETSET key value: the old value (nil when none); sets the new one and clears the TTL. */
 function getset(c: Client, argv: string[]): void {
   const db = c.db;
-  const s = db.lookupRead(argv[1]);
-  const old = s >= 0 ? db.valueAt(s) : null;
-  if (old !== null && typeName(old) !== 'string') return c.out.error(E.ERR_WRONGTYPE);
+  const s = readTyped(c, argv[1], 'string');
+  if (s === WRONG_TYPE) return;
+  const old = s >= 0 ? (db.valueAt(s) as string) : null;
   db.set(argv[1], c.bulkArg(argv, 2), 0);
+  c.effects.key(argv[1]);
   if (old === null) c.out.nil();
   else c.out.raw(old);
 }
@@ -190,12 +196,12 @@ function getset(c: Client, argv: string[]): void {
 /** GETDEL key: the value (nil when none), then deletes the key. */
 function getdel(c: Client, argv: string[]): void {
   const db = c.db;
-  const s = db.lookupRead(argv[1]);
+  const s = readTyped(c, argv[1], 'string');
+  if (s === WRONG_TYPE) return;
   if (s < 0) return c.out.nil();
-  const v = db.valueAt(s);
-  if (typeName(v) !== 'string') return c.out.error(E.ERR_WRONGTYPE);
-  c.out.raw(v);
+  c.out.raw(db.valueAt(s) as string);
   db.deleteSlot(s);
+  c.effects.key(argv[1]);
 }
 
 /**
@@ -206,19 +212,21 @@ function getex(c: Client, argv: string[]): void {
   if (!parseOptions(c, argv, 2, false)) return;
   const { flags, unit } = opts;
   const db = c.db;
-  const s = db.lookupRead(argv[1]);
+  const s = readTyped(c, argv[1], 'string');
+  if (s === WRONG_TYPE) return;
   if (s < 0) return c.out.nil();
-  const v = db.valueAt(s);
-  if (typeName(v) !== 'string') return c.out.error(E.ERR_WRONGTYPE);
+  const v = db.valueAt(s) as string;
   let at = 0;
   if (unit !== 0) {
     at = expireAt(c, unit, opts.arg, 'getex');
     if (at < 0) return;
   }
   c.out.raw(v);
-  if ((unit === UNIT_EXAT || unit === UNIT_PXAT) && at <= c.node.clock.now()) db.deleteSlot(s);
+  if ((unit === UNIT_EXAT || unit === UNIT_PXAT) && at <= c.clock.now()) db.deleteSlot(s);
   else if (unit !== 0) db.setExpireAt(s, at);
-  else if (flags & F_PERSIST) db.setExpireAt(s, 0);
+  else if (flags & F_PERSIST && db.expireAt(s) !== 0) db.setExpireAt(s, 0);
+  else return;
+  c.effects.key(argv[1]);
 }
 
 // ---- multiple keys ----
@@ -231,7 +239,7 @@ function mget(c: Client, argv: string[]): void {
   for (let i = 1; i < argv.length; i++) {
     const s = db.lookupRead(argv[i]);
     const v = s >= 0 ? db.valueAt(s) : null;
-    if (v === null || typeName(v) !== 'string') out.nil();
+    if (typeof v !== 'string') out.nil();
     else out.raw(v);
   }
 }
@@ -239,7 +247,10 @@ function mget(c: Client, argv: string[]): void {
 /** MSET key value [key value ...]: OK; every key loses its TTL. An odd count is an arity error. */
 function mset(c: Client, argv: string[]): void {
   if (argv.length % 2 === 0) return c.out.error(E.ERR_WRONG_ARITY('mset'));
-  for (let i = 1; i < argv.length; i += 2) c.db.set(argv[i], c.bulkArg(argv, i + 1), 0);
+  for (let i = 1; i < argv.length; i += 2) {
+    c.db.set(argv[i], c.bulkArg(argv, i + 1), 0);
+    c.effects.key(argv[i]);
+  }
   c.out.ok();
 }
 
@@ -248,16 +259,23 @@ function msetnx(c: Client, argv: string[]): void {
   if (argv.length % 2 === 0) return c.out.error(E.ERR_WRONG_ARITY('msetnx'));
   const db = c.db;
   for (let i = 1; i < argv.length; i += 2) if (db.lookup(argv[i]) >= 0) return c.out.int(0);
-  for (let i = 1; i < argv.length; i += 2) db.set(argv[i], c.bulkArg(argv, i + 1), 0);
+  for (let i = 1; i < argv.length; i += 2) {
+    db.set(argv[i], c.bulkArg(argv, i + 1), 0);
+    c.effects.key(argv[i]);
+  }
   c.out.int(1);
 }
 
 // ---- counters ----
 
-/** Stores a computed payload at key: in its live slot s (keeping TTL) or as a new key when s < 0. */
-function store(db: Keyspace, key: string, s: number, payload: string): void {
-  if (s >= 0) db.replaceValue(s, stringValue(payload));
-  else db.add(key, stringValue(payload));
+/**
+ * Stores a computed payload at key: in its live slot s (keeping TTL) or as a new key when s < 0; records
+ * the effect.
+ */
+function store(c: Client, key: string, s: number, payload: string): void {
+  if (s >= 0) c.db.replaceValue(s, stringValue(payload));
+  else c.db.add(key, stringValue(payload));
+  c.effects.key(key);
 }
 
 /**
@@ -265,26 +283,24 @@ function store(db: Keyspace, key: string, s: number, payload: string): void {
  * Errors: not an integer (the stored value), increment or decrement would overflow.
  */
 function incrBy(c: Client, key: string, by: number | bigint): void {
-  const db = c.db;
-  const s = db.lookup(key);
+  const s = writeTyped(c, key, 'string');
+  if (s === WRONG_TYPE) return;
   let cur: number | bigint = 0;
   if (s >= 0) {
-    const v = db.valueAt(s);
-    if (typeName(v) !== 'string') return c.out.error(E.ERR_WRONGTYPE);
-    const n = parseInt64(stringPayload(v));
+    const n = parseInt64(stringPayload(c.db.valueAt(s) as string));
     if (n === null) return c.out.error(E.ERR_NOT_INTEGER);
     cur = n;
   }
   if (typeof cur === 'number' && typeof by === 'number') {
     const r = cur + by;
     if (Number.isSafeInteger(r)) {
-      store(db, key, s, String(r));
+      store(c, key, s, String(r));
       return c.out.int(r);
     }
   }
   const r = BigInt(cur) + BigInt(by);
   if (r > INT64_MAX || r < INT64_MIN) return c.out.error(E.ERR_INCR_OVERFLOW);
-  store(db, key, s, r.toString());
+  store(c, key, s, r.toString());
   c.out.bigint(r);
 }
 
@@ -319,14 +335,12 @@ const LD_ZERO: LongDouble = { neg: false, m: 0n, e: 0, inf: false };
  * increment would produce NaN or Infinity.
  */
 function incrbyfloat(c: Client, argv: string[]): void {
-  const db = c.db;
   const key = argv[1];
-  const s = db.lookup(key);
+  const s = writeTyped(c, key, 'string');
+  if (s === WRONG_TYPE) return;
   let cur = LD_ZERO;
   if (s >= 0) {
-    const v = db.valueAt(s);
-    if (typeName(v) !== 'string') return c.out.error(E.ERR_WRONGTYPE);
-    const n = parseLongDouble(stringPayload(v));
+    const n = parseLongDouble(stringPayload(c.db.valueAt(s) as string));
     if (n === null) return c.out.error(E.ERR_NOT_FLOAT);
     cur = n;
   }
@@ -335,7 +349,7 @@ function incrbyfloat(c: Client, argv: string[]): void {
   const r = addLongDouble(cur, by);
   if (r.inf) return c.out.error(E.ERR_INCR_NAN);
   const text = formatLongDouble(r);
-  store(db, key, s, text);
+  store(c, key, s, text);
   c.out.bulk(text);
 }
 
@@ -348,27 +362,29 @@ function incrbyfloat(c: Client, argv: string[]): void {
 function append(c: Client, argv: string[]): void {
   const db = c.db;
   const key = argv[1];
-  const s = db.lookup(key);
+  const s = writeTyped(c, key, 'string');
+  if (s === WRONG_TYPE) return;
   if (s < 0) {
     db.add(key, c.bulkArg(argv, 2));
+    c.effects.key(key);
     return c.out.int(argv[2].length);
   }
-  const v = db.valueAt(s);
-  if (typeName(v) !== 'string') return c.out.error(E.ERR_WRONGTYPE);
+  const v = db.valueAt(s) as string;
   const len = stringLength(v) + argv[2].length;
-  if (len > c.node.config.num('proto-max-bulk-len')) return c.out.error(E.ERR_STRING_TOO_LONG);
-  if (argv[2].length > 0) db.replaceValue(s, stringValue(stringPayload(v) + argv[2]));
+  if (len > c.config.num('proto-max-bulk-len')) return c.out.error(E.ERR_STRING_TOO_LONG);
+  if (argv[2].length > 0) {
+    db.replaceValue(s, stringValue(stringPayload(v) + argv[2]));
+    c.effects.key(key);
+  }
   c.out.int(len);
 }
 
 /** STRLEN key: the value's length in bytes, 0 when absent. */
 function strlen(c: Client, argv: string[]): void {
-  const db = c.db;
-  const s = db.lookupRead(argv[1]);
+  const s = readTyped(c, argv[1], 'string');
+  if (s === WRONG_TYPE) return;
   if (s < 0) return c.out.int(0);
-  const v = db.valueAt(s);
-  if (typeName(v) !== 'string') return c.out.error(E.ERR_WRONGTYPE);
-  c.out.int(stringLength(v));
+  c.out.int(stringLength(c.db.valueAt(s) as string));
 }
 
 /**
@@ -383,11 +399,10 @@ function getrange(c: Client, argv: string[]): void {
   if (a === null || b === null) return c.out.error(E.ERR_NOT_INTEGER);
   let start = Number(a);
   let end = Number(b);
-  const db = c.db;
-  const s = db.lookupRead(argv[1]);
+  const s = readTyped(c, argv[1], 'string');
+  if (s === WRONG_TYPE) return;
   if (s < 0) return c.out.bulk('');
-  const v = db.valueAt(s);
-  if (typeName(v) !== 'string') return c.out.error(E.ERR_WRONGTYPE);
+  const v = c.db.valueAt(s) as string;
   const len = stringLength(v);
   if (start < 0 && end < 0 && start > end) return c.out.bulk('');
   if (start < 0) start = Math.max(0, len + start);
@@ -409,22 +424,21 @@ function setrange(c: Client, argv: string[]): void {
   if (o < 0) return c.out.error(E.ERR_OFFSET_RANGE);
   const offset = Number(o);
   const val = argv[3];
-  const db = c.db;
   const key = argv[1];
-  const s = db.lookup(key);
+  const s = writeTyped(c, key, 'string');
+  if (s === WRONG_TYPE) return;
   let cur = '';
   if (s >= 0) {
-    const v = db.valueAt(s);
-    if (typeName(v) !== 'string') return c.out.error(E.ERR_WRONGTYPE);
+    const v = c.db.valueAt(s) as string;
     if (val.length === 0) return c.out.int(stringLength(v));
     cur = stringPayload(v);
   } else if (val.length === 0) return c.out.int(0);
-  if (offset + val.length > c.node.config.num('proto-max-bulk-len')) return c.out.error(E.ERR_STRING_TOO_LONG);
+  if (offset + val.length > c.config.num('proto-max-bulk-len')) return c.out.error(E.ERR_STRING_TOO_LONG);
   const next =
     offset >= cur.length
       ? cur + '\0'.repeat(offset - cur.length) + val
       : cur.slice(0, offset) + val + cur.slice(Math.min(cur.length, offset + val.length));
-  store(db, key, s, next);
+  store(c, key, s, next);
   c.out.int(next.length);
 }
 
@@ -440,7 +454,7 @@ function lcsCommand(c: Client, argv: string[]): void {
   const sb = db.lookupRead(argv[2]);
   const va = sa >= 0 ? db.valueAt(sa) : null;
   const vb = sb >= 0 ? db.valueAt(sb) : null;
-  if ((va !== null && typeName(va) !== 'string') || (vb !== null && typeName(vb) !== 'string')) {
+  if ((va !== null && typeof va !== 'string') || (vb !== null && typeof vb !== 'string')) {
     return c.out.error(E.ERR_LCS_NOT_STRINGS);
   }
   let getLen = false;
@@ -461,7 +475,7 @@ function lcsCommand(c: Client, argv: string[]): void {
   if (getIdx && getLen) return c.out.error(E.ERR_LCS_IDX_AND_LEN);
   const a = va === null ? '' : stringPayload(va);
   const b = vb === null ? '' : stringPayload(vb);
-  if (lcsTableBytes(a.length, b.length) > c.node.config.num('proto-max-bulk-len')) return c.out.error(E.ERR_LCS_TOO_BIG);
+  if (lcsTableBytes(a.length, b.length) > c.config.num('proto-max-bulk-len')) return c.out.error(E.ERR_LCS_TOO_BIG);
   let r: LcsResult;
   try {
     r = lcs(a, b, getIdx || !getLen, minMatchLen);

@@ -4,13 +4,12 @@
 import * as crypto from 'crypto';
 import type { Client } from '../server/client';
 import type { Node } from '../server/node';
-import type { Command } from '../commands/types';
-import { keyIndexes } from '../commands/types';
+import { EFFECT_COMMAND, EFFECT_STATE, type Effects } from '../store/effects';
 import type { Keyspace } from '../store/keyspace';
 import { Backlog } from './backlog';
 import { Primary } from './primary';
 import { ReplicaLink } from './replica';
-import { delEffect, encodeCommand, keyState, selectCommand } from './stream';
+import { delEffect, encodeCommand, expiryState, keyState, selectCommand } from './stream';
 
 export type Role = 'master' | 'replica';
 
@@ -71,6 +70,9 @@ export class Replication {
     node.env.onRemoved = (db, key) => {
       if (this.feeding) this.emit(db.id, delEffect(key));
     };
+    node.env.onStoreWrite = (db, argv) => {
+      if (this.feeding) this.emit(db.id, encodeCommand(argv));
+    };
     node.config.onChange((name) => {
       if (name === 'repl-backlog-size') this.backlog?.resize(node.config.num('repl-backlog-size'));
       if (name.startsWith('min-replicas')) this.updateFlags();
@@ -105,6 +107,7 @@ export class Replication {
   /** Recomputes the dispatcher flags from the role, the backlog and min-replicas-to-write. */
   updateFlags(): void {
     this.feeding = this.role === 'master' && this.backlog !== null;
+    this.node.env.effects.on = this.feeding;
     const c = this.node.config;
     this.gate = this.role === 'replica' || (c.num('min-replicas-to-write') > 0 && c.num('min-replicas-max-lag') > 0);
     this.node.env.replica = this.role === 'replica';
@@ -148,38 +151,21 @@ export class Replication {
   }
 
   /**
-   * The dispatcher's hook after a write command ran on a primary with a backlog: the resulting state of
-   * every key it names; FLUSHALL/FLUSHDB/SWAPDB as themselves (when they succeeded); MOVE and COPY ... DB
-   * also send the key's state in the other database.
+   * The dispatcher's hook after a command recorded effects (store/effects.ts): appends them to the stream
+   * in order, resolving key states against the databases now, and clears the record. The effects of one
+   * command are appended together (no heartbeat or other command between them).
    */
-  afterWrite(c: Client, cmd: Command, argv: string[], failed: boolean): void {
-    const name = cmd.fullName;
-    const db = c.db;
-    if (name === 'flushall') {
-      if (!failed) this.propagate(['FLUSHALL']);
-      return;
+  applyEffects(fx: Effects): void {
+    const dbs = this.node.dbs;
+    for (let i = 0; i < fx.kinds.length; i++) {
+      const db = fx.dbs[i];
+      const kind = fx.kinds[i];
+      const item = fx.items[i];
+      if (kind === EFFECT_COMMAND) this.emit(db, encodeCommand(item as readonly string[]));
+      else if (kind === EFFECT_STATE) this.emit(db, keyState(dbs[db], item as string));
+      else this.emit(db, expiryState(dbs[db], item as string));
     }
-    if (name === 'flushdb') {
-      if (!failed) this.propagate(['FLUSHDB'], db.id);
-      return;
-    }
-    if (name === 'swapdb') {
-      if (!failed) this.propagate(['SWAPDB', argv[1], argv[2]]);
-      return;
-    }
-    const idx = keyIndexes(cmd.spec, argv);
-    for (let i = 0; i < idx.length; i++) this.emit(db.id, keyState(db, argv[idx[i]]));
-    let other = -1;
-    let key = '';
-    if (name === 'move') {
-      other = Number(argv[2]);
-      key = argv[1];
-    } else if (name === 'copy') {
-      for (let i = 3; i < argv.length - 1; i++) if (argv[i].toLowerCase() === 'db') other = Number(argv[i + 1]);
-      key = argv[2];
-    }
-    const target = Number.isInteger(other) && other >= 0 ? this.node.dbs[other] : undefined;
-    if (target !== undefined && target !== db) this.emit(target.id, keyState(target, key));
+    fx.clear();
   }
 
   // ---- the primary's view of its replicas ----

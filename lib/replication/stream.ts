@@ -1,7 +1,8 @@
-// The replication stream's encoding: RESP multibulk commands, byte strings (latin1). Effects are
-// state-based: after a write, each key it names is sent as its resulting state, `SET key value [PXAT ms]`
-// when it exists (alive), else `DEL key`; so applying a key's latest effect gives the primary's state
-// whatever came before it.
+// The replication stream's encoding: RESP multibulk commands, byte strings (latin1). A write's effects
+// (store/effects.ts) are either literal commands (HSET key f v ...) or key states: a string key's state is
+// `SET key value [PXAT ms]` when it exists (alive), else `DEL key`, so applying a key's latest state gives
+// the primary's whatever came before it; a collection's whole state is `RESTORE key ms payload REPLACE
+// ABSTTL` (rare: RENAME, COPY, MOVE, RESTORE of a collection).
 import { dumpValue } from '../store/dump';
 import type { Keyspace } from '../store/keyspace';
 
@@ -32,11 +33,29 @@ export function delEffect(key: string): string {
   return DEL2 + key.length + '\r\n' + key + '\r\n';
 }
 
-/** The effect giving key its current state in db: SET (with PXAT when it has a TTL) when alive, else DEL. */
+/**
+ * The effect giving key its current state in db: for a string SET (with PXAT when it has a TTL); for a
+ * collection RESTORE ... REPLACE ABSTTL of its DUMP payload; DEL when absent or expired.
+ */
 export function keyState(db: Keyspace, key: string): string {
   const s = db.peek(key);
   if (s < 0 || db.isExpired(s)) return delEffect(key);
-  return setEffect(key, db.valueAt(s) as string, db.expireAt(s));
+  const v = db.valueAt(s);
+  if (typeof v === 'string') return setEffect(key, v, db.expireAt(s));
+  return encodeCommand(['RESTORE', key, String(db.expireAt(s)), dumpValue(v), 'REPLACE', 'ABSTTL']);
+}
+
+/**
+ * The effect giving key its current expiry: a string's whole state (keyState); for a collection
+ * `PEXPIREAT key ms` or `PERSIST key` (its contents are not resent); DEL when absent or expired.
+ */
+export function expiryState(db: Keyspace, key: string): string {
+  const s = db.peek(key);
+  if (s < 0 || db.isExpired(s)) return delEffect(key);
+  const v = db.valueAt(s);
+  if (typeof v === 'string') return setEffect(key, v, db.expireAt(s));
+  const at = db.expireAt(s);
+  return at === 0 ? encodeCommand(['PERSIST', key]) : encodeCommand(['PEXPIREAT', key, String(at)]);
 }
 
 /** `SELECT n`. */

@@ -3,13 +3,17 @@
 import type * as net from 'net';
 import { ProtocolError, RequestParser, bulkString, flat } from '../protocol/parser';
 import { Reply } from '../protocol/reply';
+import type { CommandContext } from '../commands/context';
+import type { Config } from '../config/config';
+import type { Effects } from '../store/effects';
 import type { Keyspace } from '../store/keyspace';
+import type { Clock } from '../util/clock';
 import type { Node } from './node';
 
 /** Stop reading from a client whose pending output exceeds this, until it drains (bytes). */
 const PAUSE_OUTPUT_BYTES = 16 * 1024 * 1024;
 
-export class Client {
+export class Client implements CommandContext {
   readonly id: number;
   readonly out = new Reply();
   db: Keyspace;
@@ -66,6 +70,19 @@ export class Client {
       maxBulkBytes: () => node.protoMaxBulkLen,
       unauthenticated: () => !this.authenticated && node.config.str('requirepass') !== '',
     });
+  }
+
+  get clock(): Clock {
+    return this.node.clock;
+  }
+
+  get config(): Config {
+    return this.node.config;
+  }
+
+  /** The node's effect recorder (one command runs at a time). */
+  get effects(): Effects {
+    return this.node.env.effects;
   }
 
   get dbIndex(): number {

@@ -86,6 +86,8 @@ export function execute(node: Node, c: Client, argv: string[]): void {
   // Set before running, as Redis: CLIENT LIST / INFO show the caller's cmd as the running command.
   c.lastCommand = cmd.fullName;
   const errorsBefore = out.errors;
+  const effects = node.env.effects;
+  effects.db = c.db.id;
   out.checkpoint();
   const t0 = performance.now();
   try {
@@ -96,8 +98,8 @@ export function execute(node: Node, c: Client, argv: string[]): void {
     out.rollback(); // no half-written reply before the error
     out.internalError();
   }
-  // Replication: the effects of a write (one place; skipped unless this primary has a backlog).
-  if (repl.feeding && spec.flags.includes('write')) repl.afterWrite(c, cmd, argv, out.errors !== errorsBefore);
+  // Replication: the effects the handler recorded (none unless this primary has a backlog).
+  if (effects.size > 0) repl.applyEffects(effects);
   // replication-ack sync: a write's reply (and every later one on this connection) waits for the replicas.
   if (agent !== null && agent.gate !== null && spec.flags.includes('write')) agent.gate.hold(c);
   const stat = cmd.stat;

@@ -71,6 +71,7 @@ function varint(n: number): string {
 
 /** The DUMP payload of a value. */
 export function dumpValue(v: Value): string {
+  if (typeof v !== 'string') throw new Error(`DUMP of a ${v.type} value is not implemented`);
   const bytes = stringPayload(v);
   const head = String.fromCharCode(TYPE_STRING) + varint(bytes.length) + bytes;
   const version = VERSION_FLAG | DUMP_FORMAT;

@@ -14,8 +14,9 @@
 import { keySlot, SLOTS } from '../cluster/slots';
 import type { Clock } from '../util/clock';
 import { BigMap } from './bigmap';
+import { Effects } from './effects';
 import { lfuNew, lfuTouch, type LfuParams } from './lfu';
-import { valueBytes, type Value } from './value';
+import { typeName, type TypeName, type Value } from './value';
 
 /** Bytes charged per key on top of its key and value bytes: map entry, slot arrays, string headers. */
 export const KEY_OVERHEAD_BYTES = 64;
@@ -42,10 +43,17 @@ export interface StoreEnv {
   /** Called when a key is removed because it expired or was evicted (replication sends a DEL). */
   onRemoved?: (db: Keyspace, key: string, why: 'expired' | 'evicted') => void;
   /**
+   * Called when the store changed a key by itself, outside any command, in a way a replica must repeat:
+   * fields of a hash expired (argv `HDEL key field...`). Replication appends argv to the stream.
+   */
+  onStoreWrite?: (db: Keyspace, argv: readonly string[]) => void;
+  /**
    * Replica mode: keys never expire by themselves (a read of an expired key answers as missing but leaves
    * it; expireSlot is a no-op) and nothing is evicted; only the primary's DEL removes a key.
    */
   replica: boolean;
+  /** The running command's write effects (store/effects.ts): handlers record, replication consumes. */
+  effects: Effects;
 }
 
 export function newStoreEnv(clock: Clock): StoreEnv {
@@ -56,7 +64,23 @@ export function newStoreEnv(clock: Clock): StoreEnv {
     lfu: false,
     lfuParams: { logFactor: 10, decayTime: 1 },
     replica: false,
+    effects: new Effects(),
   };
+}
+
+/** lookupTyped(): the key holds another type (the caller answers WRONGTYPE). */
+export const WRONG_TYPE = -2;
+
+/** Bytes the keyspace has charged for a value (a collection may have grown since: Keyspace.written). */
+function chargedBytes(v: Value): number {
+  return typeof v === 'string' ? v.length : v.charged;
+}
+
+/** Charges a value as it is now: a collection's `charged` becomes its `bytes`. Returns the bytes. */
+function settle(v: Value): number {
+  if (typeof v === 'string') return v.length;
+  v.charged = v.bytes;
+  return v.bytes;
 }
 
 /** `ttl` argument of set(): keep the key's current expiry (SET ... KEEPTTL). */
@@ -73,6 +97,8 @@ export class Keyspace {
   private volPos = new Int32Array(INITIAL_SLOTS).fill(-1);
   private volList = new Int32Array(INITIAL_SLOTS);
   private volCount = 0;
+  /** Slots whose collection has parts with their own expiry (hash fields): the field collector's list. */
+  private partTtl = new Set<number>();
   private free: number[] = [];
   /** Slots ever used: [0, hwm). */
   private hwm = 0;
@@ -131,6 +157,16 @@ export class Keyspace {
     }
     if (!noTouch) this.touch(s);
     return s;
+  }
+
+  /**
+   * The slot of a live key holding `type`; -1 when absent (expired keys as lookup()), WRONG_TYPE when it
+   * holds another type. `read` counts a keyspace hit or miss (read commands), as lookupRead().
+   */
+  lookupTyped(key: string, type: TypeName, read: boolean): number {
+    const s = read ? this.lookupRead(key) : this.lookup(key);
+    if (s < 0) return -1;
+    return typeName(this.vals[s] as Value) === type ? s : WRONG_TYPE;
   }
 
   /** lookup() that also counts a keyspace hit or miss (read commands). */
@@ -216,7 +252,8 @@ export class Keyspace {
     this.lru[s] = this.env.lfu ? lfuNew(this.env.clock.now()) : this.lruNow();
     this.index.insert(key, s);
     if (this.hsHead !== null) this.linkHashSlot(s, key);
-    this.charge(key.length + valueBytes(value) + KEY_OVERHEAD_BYTES);
+    this.charge(key.length + settle(value) + KEY_OVERHEAD_BYTES);
+    if (typeof value !== 'string' && value.nextExpire) this.partTtl.add(s);
     return s;
   }
 
@@ -224,7 +261,33 @@ export class Keyspace {
   replaceValue(slot: number, value: Value): void {
     const old = this.vals[slot] as Value;
     this.vals[slot] = value;
-    this.charge(valueBytes(value) - valueBytes(old));
+    this.charge(settle(value) - chargedBytes(old));
+    if (typeof value !== 'string' && value.nextExpire) this.partTtl.add(slot);
+    else this.partTtl.delete(slot);
+  }
+
+  /**
+   * After a command changed the collection in slot in place: charges what it grew or shrank, keeps the
+   * list of keys with field expiries, and deletes the key when the collection is empty (as Redis).
+   * Returns false when the key was deleted.
+   */
+  written(slot: number): boolean {
+    const v = this.vals[slot] as Value;
+    if (typeof v === 'string') return true;
+    if (v.size === 0) {
+      this.deleteSlot(slot);
+      return false;
+    }
+    this.charge(v.bytes - v.charged);
+    v.charged = v.bytes;
+    if (v.nextExpire) this.partTtl.add(slot);
+    else this.partTtl.delete(slot);
+    return true;
+  }
+
+  /** Slots whose collection has parts with their own expiry (hash fields with a TTL). */
+  slotsWithPartTtl(): ReadonlySet<number> {
+    return this.partTtl;
   }
 
   /** Sets or clears (0) the absolute expiry of the key in slot. */
@@ -256,7 +319,9 @@ export class Keyspace {
   deleteSlot(slot: number): void {
     const key = this.keys[slot] as string;
     this.index.delete(key);
-    this.charge(-(key.length + valueBytes(this.vals[slot] as Value) + KEY_OVERHEAD_BYTES));
+    const v = this.vals[slot] as Value;
+    this.charge(-(key.length + chargedBytes(v) + KEY_OVERHEAD_BYTES));
+    if (typeof v !== 'string') this.partTtl.delete(slot);
     if (this.expAt[slot] !== 0) this.unlistVolatile(slot);
     if (this.hsHead !== null) this.unlinkHashSlot(slot);
     this.keys[slot] = undefined;
@@ -295,6 +360,7 @@ export class Keyspace {
     this.volPos = new Int32Array(INITIAL_SLOTS).fill(-1);
     this.volList = new Int32Array(INITIAL_SLOTS);
     this.volCount = 0;
+    this.partTtl = new Set();
     this.free = [];
     this.hwm = 0;
     if (this.hsHead !== null) this.allocHashSlotIndex(INITIAL_SLOTS);
@@ -305,7 +371,7 @@ export class Keyspace {
   swapWith(other: Keyspace): void {
     // The hash-slot index travels with the data (enabled or not).
     const fields = [
-      'index', 'keys', 'vals', 'expAt', 'lru', 'volPos', 'volList', 'volCount', 'free', 'hwm', 'usedBytes',
+      'index', 'keys', 'vals', 'expAt', 'lru', 'volPos', 'volList', 'volCount', 'partTtl', 'free', 'hwm', 'usedBytes',
       'hsHead', 'hsCount', 'hsOf', 'hsNext', 'hsPrev',
     ] as const;
     for (const f of fields) {
