@@ -2,7 +2,8 @@
 import * as path from 'path';
 import type { Config } from './config/config';
 import { loadConfig } from './config/load';
-import { Node, REDIS_VERSION, SHARDCACHE_VERSION } from './server/node';
+import { createNode, type FullNode as Node } from './create-node';
+import { REDIS_VERSION, SHARDCACHE_VERSION } from './server/node';
 import { enableClusterMode, startClusterMode } from './cluster/setup';
 import type { ClusterAgent } from './cluster/agent';
 
@@ -58,7 +59,7 @@ export async function main(args: string[]): Promise<Node | undefined> {
   } catch (e) {
     fatal(`*** FATAL CONFIG ERROR *** Can't chdir to '${dir}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  const node = new Node(config);
+  const node = createNode(config);
   node.configFile = configFile;
   try {
     node.log.setFile(config.str('logfile'));

@@ -7,6 +7,7 @@
 // etcd unreachable: the node keeps serving with the view it has; registration, controller and commits
 // retry every RETRY_MS; the log says it once when etcd goes and once when it is back.
 import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
+import type { Replication } from '../replication/replication';
 import type { Node } from '../server/node';
 import { SLOTS } from './slots';
 import { connectEtcd, registerNode, type NodeRegistration } from './etcd';
@@ -131,7 +132,7 @@ export class ClusterAgent {
   private following: string | null = null;
 
   constructor(
-    readonly node: Node,
+    readonly node: Node<Replication>,
     readonly opts: AgentOptions,
   ) {
     this.myId = opts.myId;

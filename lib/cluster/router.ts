@@ -52,8 +52,7 @@ export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: s
   if (owner === mine && !agent.isPrimary) {
     // A replica: reads after READONLY run here while it is in the in-sync set and holds a whole dataset
     // (not mid full resync, not never synced); anything else goes to the shard's primary (as Redis).
-    const repl = c.node.repl;
-    if (c.readonly && !spec.flags.includes('write') && !repl.partial && repl.history !== null && view.shard(mine)!.inSync.includes(agent.myId)) return null;
+    if (c.readonly && !spec.flags.includes('write') && c.node.repl.hasWholeDataset() && view.shard(mine)!.inSync.includes(agent.myId)) return null;
   } else if (owner === mine) {
     const dest = view.migratingOut(slot);
     if (dest === null) return null;

@@ -1,7 +1,10 @@
 // Turns a node into a cluster node (cluster-etcd set): its persistent id, its announced address, the
 // hash-slot index of db 0, the agent (etcd) and the migration engine.
 import * as path from 'path';
-import type { Node } from '../server/node';
+import type { Replication } from '../replication/replication';
+import type { Node as ServerNode } from '../server/node';
+
+type Node = ServerNode<Replication>;
 import { ClusterAgent } from './agent';
 import { AckGate } from './ack-gate';
 import { Migrator } from './migrator';

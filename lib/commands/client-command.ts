@@ -1,7 +1,7 @@
 // CLIENT container: ID, SETNAME, GETNAME, SETINFO, INFO, LIST, KILL, NO-EVICT, NO-TOUCH, HELP (Redis 7.2
 // texts). Every connection is a "normal" client of the user "default" until replication and ACLs exist.
 import * as E from '../protocol/errors';
-import type { Client } from '../server/client';
+import type { Session as Client } from './types';
 import { replyHelp } from './help';
 import { is, parseInt64 } from './args';
 import { NO_KEYS, type CommandFlag, type CommandSpec, type Handler } from './types';
@@ -81,7 +81,7 @@ function clientInfo(c: Client): void {
  */
 function clientList(c: Client, argv: string[]): void {
   const node = c.node;
-  const now = node.clock.now();
+  const now = c.clock.now();
   let text = '';
   if (argv.length === 4 && is(argv[2], 'type')) {
     const type = clientType(argv[3]);

@@ -3,15 +3,14 @@
 // redirects by). On a standalone node each answers Redis's "This instance has cluster support disabled".
 import { clusterInfo, clusterNodes, clusterShards, clusterSlots, writeClusterReply } from '../cluster/replies';
 import { keySlot, SLOTS } from '../cluster/slots';
-import type { ClusterAgent } from '../cluster/agent';
 import * as E from '../protocol/errors';
-import type { Client } from '../server/client';
+import type { Session as Client } from './types';
 import { is, parseInt64 } from './args';
 import { replyHelp } from './help';
-import { NO_KEYS, type CommandFlag, type CommandSpec, type Handler } from './types';
+import { NO_KEYS, type ClusterHost, type CommandFlag, type CommandSpec, type Handler } from './types';
 
 /** Wraps a handler that needs cluster mode: on a standalone node it answers the disabled error. */
-function clustered(run: (c: Client, argv: string[], agent: ClusterAgent) => void): Handler {
+function clustered(run: (c: Client, argv: string[], agent: ClusterHost) => void): Handler {
   return (c, argv) => {
     const agent = c.node.cluster;
     if (agent === null) return c.out.error(E.ERR_CLUSTER_DISABLED);
@@ -35,7 +34,7 @@ function slotArg(c: Client, arg: string, errText: string): number | null {
 
 const slots = clustered((c, _argv, a) => writeClusterReply(c.out, clusterSlots(a.view)));
 const shards = clustered((c, _argv, a) => writeClusterReply(c.out, clusterShards(a.view, () => 0)));
-const nodes = clustered((c, _argv, a) => c.out.verbatim(clusterNodes(a.view, a.myId, c.node.clock.now())));
+const nodes = clustered((c, _argv, a) => c.out.verbatim(clusterNodes(a.view, a.myId, c.clock.now())));
 const info = clustered((c, _argv, a) => c.out.verbatim(clusterInfo(a.view, a.myId)));
 const myid = clustered((c, _argv, a) => c.out.bulk(a.myId));
 /** CLUSTER KEYSLOT key: the key's hash slot. */

@@ -3,7 +3,7 @@
 import * as crypto from 'crypto';
 import * as E from '../protocol/errors';
 import { PONG } from '../protocol/reply';
-import type { Client } from '../server/client';
+import type { Session as Client } from './types';
 import { REDIS_VERSION } from '../server/version';
 import { clientCommand, validClientName } from './client-command';
 import { is, parseInt64 } from './args';

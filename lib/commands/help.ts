@@ -1,6 +1,6 @@
 // <CONTAINER> HELP replies, as Redis's addReplyHelp: a first line naming the container, the given lines,
 // and a closing HELP entry, each as a status reply.
-import type { Client } from '../server/client';
+import type { Session as Client } from './types';
 
 /** Writes the help of `container` ('CONFIG'); `lines` alternate usage and indented description. */
 export function replyHelp(c: Client, container: string, lines: readonly string[]): void {

@@ -3,7 +3,7 @@
 // 2^63-1 ms; we keep them as doubles and clamp to MAX_EXPIRE_MS (year ~287,000), which no TTL reaches.
 import * as E from '../protocol/errors';
 import type { Keyspace } from '../store/keyspace';
-import type { Client } from '../server/client';
+import type { Session as Client } from './types';
 import { INT64_MAX, INT64_MIN, parseInt64 } from './args';
 import { ONE_KEY, type CommandSpec } from './types';
 
@@ -63,7 +63,7 @@ function expireGeneric(c: Client, argv: string[], unitMs: 1 | 1000, absolute: bo
   }
   if (flags & NX && flags & (XX | GT | LT)) return c.out.error(E.ERR_EXPIRE_NX_CONFLICT);
   if (flags & GT && flags & LT) return c.out.error(E.ERR_EXPIRE_GT_LT);
-  const now = c.node.clock.now();
+  const now = c.clock.now();
   const when = expireTimeArg(argv[2], unitMs, absolute ? 0 : now, argv[0].toLowerCase());
   if (typeof when !== 'number') return c.out.error(when.error);
   const db = c.db;
@@ -92,7 +92,7 @@ function ttlGeneric(c: Client, key: string, ms: boolean, abs: boolean): void {
   if (s < 0) return c.out.int(-2);
   const exp = db.expireAt(s);
   if (exp === 0) return c.out.int(-1);
-  let t = abs ? exp : exp - c.node.clock.now();
+  let t = abs ? exp : exp - c.clock.now();
   if (t < 0) t = 0;
   c.out.int(ms ? t : Math.floor((t + 500) / 1000));
 }

@@ -3,7 +3,7 @@ import * as E from '../protocol/errors';
 import { dumpValue, restoreValue } from '../store/dump';
 import { lfuDecayed, lfuMinutes } from '../store/lfu';
 import { stringPayload } from '../store/value';
-import type { Client } from '../server/client';
+import type { Session as Client } from './types';
 import { replyHelp } from './help';
 import { is, parseInt64 } from './args';
 import { MAX_EXPIRE_MS, lookupReadNoTouch } from './keyspace-expire';
@@ -68,7 +68,7 @@ function objectFreq(c: Client, argv: string[]): void {
   const s = lookupReadNoTouch(db, argv[2]);
   if (s < 0) return c.out.nil();
   if (!db.env.lfu) return c.out.error(E.ERR_LFU_NOT_SELECTED);
-  c.out.int(lfuDecayed(db.accessField(s), c.node.clock.now(), db.env.lfuParams));
+  c.out.int(lfuDecayed(db.accessField(s), c.clock.now(), db.env.lfuParams));
 }
 
 const OBJECT_HELP = [
@@ -145,7 +145,7 @@ function restore(c: Client, argv: string[]): void {
       removed = true;
     }
   }
-  const now = c.node.clock.now();
+  const now = c.clock.now();
   let ttl = Math.min(Number(ttlArg), MAX_EXPIRE_MS);
   if (ttl !== 0 && !absTtl) ttl = Math.min(ttl + now, MAX_EXPIRE_MS);
   if (ttl !== 0 && ttl <= now) {

@@ -4,7 +4,7 @@
 import * as E from '../protocol/errors';
 import type { Keyspace } from '../store/keyspace';
 import { copyValue, typeName } from '../store/value';
-import type { Client } from '../server/client';
+import type { Session as Client } from './types';
 import { globMatch } from '../util/glob';
 import { is, parseInt64 } from './args';
 import { expireCommands, lookupReadNoTouch } from './keyspace-expire';
@@ -107,7 +107,7 @@ function scan(c: Client, argv: string[]): void {
   const slots: number[] = [];
   const next = db.scan(cursor, count, (s) => slots.push(s));
   const found: string[] = [];
-  const now = c.node.clock.now();
+  const now = c.clock.now();
   for (const s of slots) {
     if (db.isExpired(s, now)) {
       db.expireSlot(s);

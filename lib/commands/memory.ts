@@ -1,6 +1,6 @@
 // MEMORY USAGE and MEMORY PURGE: what one key costs by the node's accounting, and giving freed heap back.
 import * as E from '../protocol/errors';
-import type { Client } from '../server/client';
+import type { Session as Client } from './types';
 import { KEY_OVERHEAD_BYTES } from '../store/keyspace';
 import { valueBytes } from '../store/value';
 import { is, parseSafeInt } from './args';
@@ -22,7 +22,7 @@ function memoryUsage(c: Client, argv: string[]): void {
 
 /** MEMORY PURGE: OK after a full garbage collection (Redis purges jemalloc's dirty pages). */
 function memoryPurge(c: Client): void {
-  c.node.reclaimer.run();
+  c.node.purgeMemory();
   c.out.ok();
 }
 

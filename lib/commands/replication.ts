@@ -2,7 +2,7 @@
 // REPLSNAP-END (internal: the snapshot entries a primary sends, applied only from the master client),
 // ROLE, WAIT, and REPLICAOF / SLAVEOF for standalone nodes. The machinery is lib/replication/.
 import * as E from '../protocol/errors';
-import type { Client } from '../server/client';
+import type { Session as Client } from './types';
 import { restoreValue } from '../store/dump';
 import { parseInt64, parseSafeInt } from './args';
 import { NO_KEYS, type CommandSpec } from './types';

@@ -3,12 +3,11 @@
 // in server.ts.
 import * as E from '../protocol/errors';
 import type { Reply } from '../protocol/reply';
-import type { Client } from '../server/client';
-import type { Node } from '../server/node';
+import type { Session as Client } from './types';
 import { globMatch } from '../util/glob';
 import { is } from './args';
 import { replyHelp } from './help';
-import { keyIndexes, type Command, type CommandSpec } from './types';
+import { keyIndexes, type Command, type CommandSpec, type ServerHost } from './types';
 
 /**
  * Redis's order of flags in COMMAND INFO (addReplyFlagsForCommand). Flags Redis hides there
@@ -56,7 +55,7 @@ function keySpecFlags(spec: CommandSpec): string[] {
 }
 
 /** The command for a name as COMMAND INFO/DOCS take it: 'get', 'CONFIG|GET'; undefined when unknown. */
-export function findCommand(node: Node, name: string): Command | undefined {
+export function findCommand(node: ServerHost, name: string): Command | undefined {
   const bar = name.indexOf('|');
   if (bar < 0) return node.commands.lookup(name);
   const parent = node.commands.lookup(name.slice(0, bar));
@@ -180,14 +179,14 @@ export function commandInfo(c: Client, argv: string[]): void {
 
 /** COMMAND DOCS [name ...]: a map of name to docs, for every command or the known names asked for. */
 export function commandDocs(c: Client, argv: string[]): void {
-  let cmds: Command[];
-  if (argv.length === 2) cmds = c.node.commands.list;
-  else {
-    cmds = [];
+  let cmds: readonly Command[] = c.node.commands.list;
+  if (argv.length > 2) {
+    const found: Command[] = [];
     for (let i = 2; i < argv.length; i++) {
       const cmd = findCommand(c.node, argv[i]);
-      if (cmd) cmds.push(cmd);
+      if (cmd) found.push(cmd);
     }
+    cmds = found;
   }
   c.out.map(cmds.length);
   for (const cmd of cmds) {

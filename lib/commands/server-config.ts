@@ -2,7 +2,7 @@
 import { parseValue } from '../config/config';
 import { DIRECTIVES_BY_NAME, type Directive } from '../config/schema';
 import * as E from '../protocol/errors';
-import type { Client } from '../server/client';
+import type { Session as Client } from './types';
 import { globMatch } from '../util/glob';
 import { replyHelp } from './help';
 

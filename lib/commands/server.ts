@@ -1,8 +1,7 @@
 // Server commands: INFO, CONFIG, COMMAND, DBSIZE, FLUSHDB/FLUSHALL, SWAPDB, TIME, SHUTDOWN, DEBUG, MONITOR.
 // CONFIG's handlers are in server-config.ts, COMMAND's in server-command.ts.
-import { infoText } from '../metrics/info';
 import * as E from '../protocol/errors';
-import type { Client } from '../server/client';
+import type { Session as Client } from './types';
 import { is, parseSafeInt } from './args';
 import { replyHelp } from './help';
 import * as cmd from './server-command';
@@ -11,7 +10,7 @@ import { NO_KEYS, type CommandFlag, type CommandSpec } from './types';
 
 /** INFO [section ...]: the INFO text (a verbatim string in RESP3). */
 function info(c: Client, argv: string[]): void {
-  c.out.verbatim(infoText(c.node, argv.slice(1)));
+  c.out.verbatim(c.node.info(argv.slice(1)));
 }
 
 /** DBSIZE: number of keys in the selected database. */
@@ -65,7 +64,7 @@ function swapdb(c: Client, argv: string[]): void {
 
 /** TIME: [unix seconds, microseconds] as bulk strings, from the node's clock (ms resolution). */
 function time(c: Client): void {
-  const ms = c.node.clock.now();
+  const ms = c.clock.now();
   c.out.array(2);
   c.out.bulk(String(Math.floor(ms / 1000)));
   c.out.bulk(String((ms % 1000) * 1000));
@@ -118,8 +117,8 @@ function debugAllowed(c: Client): boolean {
   const mode = c.node.config.str('enable-debug-command');
   if (mode === 'yes') return true;
   if (mode !== 'local') return false;
-  if (c.socket === null) return true;
-  const ip = c.socket.remoteAddress;
+  if (!c.connected) return true;
+  const ip = c.addr.slice(0, c.addr.lastIndexOf(':')).replace(/^\[|\]$/g, '');
   return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
 }
 

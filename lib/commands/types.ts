@@ -1,6 +1,12 @@
 // Commands are declared as data: each family file exports an array of CommandSpec beside its handlers.
 // The dispatcher, COMMAND's replies, the README's table and the specs all read these declarations.
-import type { Client } from '../server/client';
+// Handlers see the connection and the node only through the interfaces declared here (Session,
+// ServerHost, ReplicationHost, ClusterHost): the server, replication and cluster layers implement them,
+// so this layer imports none of them.
+import type { ClusterView } from '../cluster/view';
+import type { Config } from '../config/config';
+import type { Keyspace, StoreEnv } from '../store/keyspace';
+import type { CommandContext } from './context';
 
 /** Redis 7 command flags (COMMAND INFO shows them lower-case). */
 export type CommandFlag =
@@ -29,9 +35,112 @@ export type CommandGroup = 'string' | 'generic' | 'connection' | 'server' | 'clu
 /**
  * A handler writes exactly one reply to c.out (or none for QUIT-like commands that close). argv[0] is
  * the command name as sent; for a subcommand, argv[1] is the subcommand. Arity, auth, memory and routing
- * were checked before it runs.
+ * were checked before it runs. Data-type handlers take the narrower CommandContext.
  */
-export type Handler = (c: Client, argv: string[]) => void;
+export type Handler = (c: Session, argv: string[]) => void;
+
+/** One connection as the connection-level commands (CLIENT, HELLO, AUTH, MONITOR, ...) see it. */
+export interface Session extends CommandContext {
+  readonly id: number;
+  name: string;
+  libName: string;
+  libVer: string;
+  authenticated: boolean;
+  /** READONLY was sent (replica reads, cluster mode). */
+  readonly: boolean;
+  /** ASKING was sent: the next command may run on a slot this node imports. */
+  asking: boolean;
+  /** The connection closes once pending replies are written. */
+  closeAfterReply: boolean;
+  monitor: boolean;
+  /** The replication link's client on a replica. */
+  readonly master: boolean;
+  /** A replica's link on its primary (CLIENT LIST flags=S). */
+  readonly replicaLink: boolean;
+  /** Peer and local address as ip:port ('' without a socket). */
+  readonly addr: string;
+  readonly laddr: string;
+  /** False for a client with no socket (specs, the master client). */
+  readonly connected: boolean;
+  /** The CLIENT LIST / CLIENT INFO line of this connection. */
+  describe(now?: number): string;
+  /** Closes the connection now. */
+  close(): void;
+  /** The node this connection belongs to. */
+  readonly node: ServerHost;
+}
+
+/** The node as handlers see it. */
+export interface ServerHost {
+  readonly dbs: readonly Keyspace[];
+  readonly env: StoreEnv;
+  readonly config: Config;
+  readonly commands: CommandTableView;
+  /** Cluster mode: the cluster plug-in; null for a standalone node. */
+  readonly cluster: ClusterHost | null;
+  readonly repl: ReplicationHost;
+  readonly clients: ReadonlyMap<number, Session>;
+  readonly monitors: Set<Session>;
+  readonly log: { notice(msg: string): void; warning(msg: string): void };
+  readonly stats: { reset(): void };
+  /** maxmemory in bytes. */
+  readonly maxmemory: number;
+  /** Active expiry on (DEBUG SET-ACTIVE-EXPIRE). */
+  activeExpire: boolean;
+  /** SHUTDOWN: close the node (and exit, when running as a process). */
+  requestShutdown(now: boolean): void;
+  /** MEMORY PURGE: a full garbage collection now. */
+  purgeMemory(): void;
+  /** The text of INFO for the given section arguments (lower-case). */
+  info(sections: readonly string[]): string;
+}
+
+/** The command table as COMMAND and the dispatcher read it (commands/registry.ts). */
+export interface CommandTableView {
+  readonly list: readonly Command[];
+  lookup(name: string): Command | undefined;
+  all(): IterableIterator<Command>;
+}
+
+/** A replica link as ROLE and WAIT see it, from the primary's side. */
+export interface ReplicaState {
+  ip: string;
+  port: number;
+  offset: number;
+  state: string;
+}
+
+/** Replication as its commands (PSYNC, REPLCONF, ROLE, WAIT, REPLICAOF) see it (lib/replication/). */
+export interface ReplicationHost {
+  readonly role: 'master' | 'replica';
+  readonly offset: number;
+  readonly masterLink: { readonly host: string; readonly port: number; readonly state: string; ack(): void } | null;
+  readonly primary: {
+    isLink(c: Session): boolean;
+    isStale(c: Session): boolean;
+    psync(c: Session, replid: string, offset: number): void;
+    ack(c: Session, offset: number): void;
+    /** REPLCONF listening-port / node-id / epoch: null, or an error reply. */
+    announce(c: Session, opt: string, value: string): string | null;
+    states(): ReplicaState[];
+    wait(c: Session, replicas: number, timeoutMs: number): void;
+  };
+  follow(host: string, port: number, epoch: number): void;
+  unfollow(): void;
+  becomePrimary(): void;
+}
+
+/** Cluster mode as its commands (CLUSTER ..., COPY/MOVE/SELECT checks, PSYNC) see it (lib/cluster/). */
+export interface ClusterHost {
+  readonly myId: string;
+  /** The view this node routes by (CLUSTER SLOTS/SHARDS/NODES answer from it). */
+  readonly view: ClusterView;
+  readonly isPrimary: boolean;
+  /** A restarted primary waiting to be replaced: it serves nothing. */
+  readonly unavailable: boolean;
+  /** CLUSTER FAILOVER: promotes this replica by a topology transaction; false when not done. */
+  failover(): Promise<boolean>;
+}
 
 export interface KeyPositions {
   /** Index of the first key in argv; 0 for commands with no keys. */

@@ -4,7 +4,11 @@
 // `# Name\r\nfield:value\r\n...`, sections separated by an empty line.
 import * as os from 'os';
 import * as path from 'path';
+import type { Replication } from '../replication/replication';
 import type { Node } from '../server/node';
+
+/** The node INFO reads: the server with its replication plug-in (lib/create-node.ts). */
+export type InfoNode = Node<Replication>;
 import { REDIS_VERSION, SHARDCACHE_VERSION } from '../server/version';
 
 export type InfoValue = string | number;
@@ -17,7 +21,7 @@ export interface InfoSection {
   title: string;
   /** Part of plain `INFO` / `INFO default`. */
   isDefault: boolean;
-  fields(node: Node): InfoFields;
+  fields(node: InfoNode): InfoFields;
 }
 
 /** Redis's bytesToHuman: 1023B, 1.00K, 894.99K, 6.29M, ... (binary units, two decimals). */
@@ -38,7 +42,7 @@ function seconds6(usec: number): string {
   return (usec / 1e6).toFixed(6);
 }
 
-function server(node: Node): InfoFields {
+function server(node: InfoNode): InfoFields {
   const now = node.clock.now();
   const uptime = Math.floor((now - node.startedAt) / 1000);
   return [
@@ -67,7 +71,7 @@ function server(node: Node): InfoFields {
   ];
 }
 
-function clients(node: Node): InfoFields {
+function clients(node: InfoNode): InfoFields {
   let maxIn = 0;
   let maxOut = 0;
   for (const c of node.clients.values()) {
@@ -87,7 +91,7 @@ function clients(node: Node): InfoFields {
   ];
 }
 
-function memory(node: Node): InfoFields {
+function memory(node: InfoNode): InfoFields {
   const used = node.env.memory.used;
   node.stats.notePeak(used);
   const peak = node.stats.memoryPeak;
@@ -115,7 +119,7 @@ function memory(node: Node): InfoFields {
   ];
 }
 
-function persistence(node: Node): InfoFields {
+function persistence(node: InfoNode): InfoFields {
   return [
     ['loading', 0],
     ['async_loading', 0],
@@ -135,7 +139,7 @@ function persistence(node: Node): InfoFields {
   ];
 }
 
-function stats(node: Node): InfoFields {
+function stats(node: InfoNode): InfoFields {
   const s = node.stats;
   const ks = node.env.stats;
   let errors = 0;
@@ -170,7 +174,7 @@ function stats(node: Node): InfoFields {
   ];
 }
 
-function replication(node: Node): InfoFields {
+function replication(node: InfoNode): InfoFields {
   const repl = node.repl;
   const now = node.clock.now();
   const fields: InfoFields = [['role', repl.role === 'master' ? 'master' : 'slave']];
@@ -218,7 +222,7 @@ function cpu(): InfoFields {
 }
 
 /** cmdstat_<fullname>: calls, usec, usec_per_call, rejected_calls, failed_calls, for commands ever called. */
-function commandstats(node: Node): InfoFields {
+function commandstats(node: InfoNode): InfoFields {
   const out: InfoFields = [];
   for (const cmd of node.commands.all()) {
     const st = cmd.stat;
@@ -234,7 +238,7 @@ function commandstats(node: Node): InfoFields {
 }
 
 /** errorstat_<CODE>:count=N, codes in byte order (Redis keeps them in a radix tree). */
-function errorstats(node: Node): InfoFields {
+function errorstats(node: InfoNode): InfoFields {
   const codes = [...node.stats.errorCodes.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return codes.map((code) => [`errorstat_${code}`, `count=${node.stats.errorCodes.get(code)}`]);
 }
@@ -244,7 +248,7 @@ function errorstats(node: Node): InfoFields {
  * cluster_enabled as Redis; in cluster mode also ours: node id, shard, epoch, state, whether this node is
  * the coordinator, slots its controller reassigned from dead nodes, keys and slots its migrations moved.
  */
-function cluster(node: Node): InfoFields {
+function cluster(node: InfoNode): InfoFields {
   const a = node.cluster;
   if (a === null) return [['cluster_enabled', 0]];
   return [
@@ -260,7 +264,7 @@ function cluster(node: Node): InfoFields {
   ];
 }
 
-function keyspace(node: Node): InfoFields {
+function keyspace(node: InfoNode): InfoFields {
   const out: InfoFields = [];
   for (const db of node.dbs) {
     if (db.size === 0) continue;
@@ -298,14 +302,14 @@ export function selectSections(args: readonly string[]): InfoSection[] {
 }
 
 /** One section's text: `# Title\r\n` then `name:value\r\n` per field. */
-export function sectionText(node: Node, section: InfoSection): string {
+export function sectionText(node: InfoNode, section: InfoSection): string {
   let out = `# ${section.title}\r\n`;
   for (const [k, v] of section.fields(node)) out += `${k}:${v}\r\n`;
   return out;
 }
 
 /** INFO's reply text for its arguments (argv after 'INFO'); '' when no known section was asked for. */
-export function infoText(node: Node, args: readonly string[]): string {
+export function infoText(node: InfoNode, args: readonly string[]): string {
   return selectSections(args)
     .map((s) => sectionText(node, s))
     .join('\r\n');

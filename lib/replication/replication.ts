@@ -4,6 +4,7 @@
 import * as crypto from 'crypto';
 import type { Client } from '../server/client';
 import type { Node } from '../server/node';
+import type { ReplicationPort } from '../server/ports';
 import { EFFECT_COMMAND, EFFECT_STATE, type Effects } from '../store/effects';
 import type { Keyspace } from '../store/keyspace';
 import { Backlog } from './backlog';
@@ -34,7 +35,7 @@ function newReplid(): string {
   return crypto.randomBytes(20).toString('hex');
 }
 
-export class Replication {
+export class Replication implements ReplicationPort {
   role: Role = 'master';
   /** master_replid: the history this node's offsets belong to. */
   replid = newReplid();
@@ -88,6 +89,11 @@ export class Replication {
   /** The backlog, null until a replica first attached (or this node first synced as a replica). */
   get history(): Backlog | null {
     return this.backlog;
+  }
+
+  /** True while this node holds a whole dataset: it synced at least once and no full sync is under way. */
+  hasWholeDataset(): boolean {
+    return !this.partial && this.backlog !== null;
   }
 
   /** Creates the backlog when absent (a replica attaches; a replica syncs). */

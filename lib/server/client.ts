@@ -3,7 +3,7 @@
 import type * as net from 'net';
 import { ProtocolError, RequestParser, bulkString, flat } from '../protocol/parser';
 import { Reply } from '../protocol/reply';
-import type { CommandContext } from '../commands/context';
+import type { Session } from '../commands/types';
 import type { Config } from '../config/config';
 import type { Effects } from '../store/effects';
 import type { Keyspace } from '../store/keyspace';
@@ -13,7 +13,7 @@ import type { Node } from './node';
 /** Stop reading from a client whose pending output exceeds this, until it drains (bytes). */
 const PAUSE_OUTPUT_BYTES = 16 * 1024 * 1024;
 
-export class Client implements CommandContext {
+export class Client implements Session {
   readonly id: number;
   readonly out = new Reply();
   db: Keyspace;
@@ -83,6 +83,11 @@ export class Client implements CommandContext {
   /** The node's effect recorder (one command runs at a time). */
   get effects(): Effects {
     return this.node.env.effects;
+  }
+
+  /** False for a client with no socket (specs, the master client). */
+  get connected(): boolean {
+    return this.socket !== null;
   }
 
   get dbIndex(): number {

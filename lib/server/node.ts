@@ -5,7 +5,7 @@ import * as net from 'net';
 import * as v8 from 'v8';
 import type { ClusterAgent } from '../cluster/agent';
 import { CommandTable } from '../commands/registry';
-import { Replication } from '../replication/replication';
+import type { ReplicationPort } from './ports';
 import type { Config } from '../config/config';
 import { ServerStats } from '../metrics/stats';
 import { activeExpireCycle } from '../store/expire';
@@ -29,7 +29,8 @@ export interface NodeOptions {
   mapLimit?: number;
 }
 
-export class Node {
+/** A node; R is the replication plug-in's type (the composition root knows the concrete one). */
+export class Node<R extends ReplicationPort = ReplicationPort> {
   readonly clock: Clock;
   readonly env: StoreEnv;
   readonly dbs: Keyspace[];
@@ -70,8 +71,11 @@ export class Node {
   };
   /** Cluster mode: this node's agent (etcd, view, coordinator); null for a standalone node. */
   cluster: ClusterAgent | null = null;
-  /** Replication: role, offsets, backlog, replica links, the link to a primary (lib/replication/). */
-  readonly repl: Replication;
+  /**
+   * Replication: role, offsets, backlog, replica links, the link to a primary (lib/replication/), plugged
+   * in by the composition root (lib/create-node.ts) right after construction.
+   */
+  repl!: R;
   private servers: net.Server[] = [];
   private cronTimer: NodeJS.Timeout | null = null;
   private monitorFlush: NodeJS.Immediate | null = null;
@@ -87,7 +91,6 @@ export class Node {
     for (let i = 0; i < config.num('databases'); i++) this.dbs.push(new Keyspace(i, this.env, opts.mapLimit));
     this.evictor = new Evictor(this.dbs, this.env, config);
     this.startedAt = this.clock.now();
-    this.repl = new Replication(this);
     this.log.level = config.str('loglevel') as LogLevel;
     this.applyConfig();
     config.onChange((name) => {
@@ -247,6 +250,17 @@ export class Node {
       }
     }
   }
+
+  /** MEMORY PURGE: a full garbage collection now. */
+  purgeMemory(): void {
+    this.reclaimer.run();
+  }
+
+  /**
+   * The INFO text for the given section arguments. The composition root (lib/create-node.ts) installs
+   * lib/metrics/info.ts here; the server layer does not import the metrics that read it.
+   */
+  info: (sections: readonly string[]) => string = () => '';
 
   /** Writes the pidfile when configured. */
   writePidfile(): void {

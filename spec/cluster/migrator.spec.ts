@@ -10,7 +10,7 @@ import { ClusterView } from '../../lib/cluster/view';
 import { Config } from '../../lib/config/config';
 import type { Client } from '../../lib/server/client';
 import { Logger } from '../../lib/server/log';
-import { Node } from '../../lib/server/node';
+import { createNode, type FullNode as Node } from '../../lib/create-node';
 import { decodeResp2 } from '../helpers/resp';
 
 const A = 'a'.repeat(40); // source primary, shard s1
@@ -44,7 +44,7 @@ async function newNode(listen: boolean, settings: Record<string, string> = {}, p
   config.set('bind', '127.0.0.1');
   config.set('port', String(port));
   for (const [k, v] of Object.entries(settings)) config.set(k, v);
-  const node = new Node(config);
+  const node = createNode(config);
   if (listen) await node.listen();
   return node;
 }

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import * as net from 'net';
 import { Peer, PeerError } from '../../lib/cluster/peer';
 import { Config } from '../../lib/config/config';
-import { Node } from '../../lib/server/node';
+import { createNode } from '../../lib/create-node';
 
 /** A server that hands every received chunk to onData with its socket. */
 async function fakeServer(onData: (sock: net.Socket, data: string) => void): Promise<{ port: number; server: net.Server; socks: net.Socket[] }> {
@@ -110,7 +110,7 @@ describe('Peer (opens sockets)', () => {
     config.set('bind', '127.0.0.1');
     config.set('port', '0');
     config.set('requirepass', 'secret');
-    const node = new Node(config);
+    const node = createNode(config);
     const port = await node.listen();
     const good = new Peer('127.0.0.1', port, 'secret');
     const none = new Peer('127.0.0.1', port);

@@ -2,7 +2,7 @@
 // command through the real dispatcher and returns the decoded RESP2 reply (errors as ReplyError).
 import { Config } from '../../lib/config/config';
 import type { Client } from '../../lib/server/client';
-import { Node } from '../../lib/server/node';
+import { createNode, type FullNode as Node } from '../../lib/create-node';
 import { ManualClock } from '../../lib/util/clock';
 import { decodeResp2 } from './resp';
 
@@ -15,7 +15,7 @@ export class UnitNode {
   constructor(settings: Record<string, string> = {}, mapLimit?: number) {
     this.config = new Config();
     for (const [k, v] of Object.entries(settings)) this.config.set(k, v);
-    this.node = new Node(this.config, { clock: this.clock, mapLimit });
+    this.node = createNode(this.config, { clock: this.clock, mapLimit });
     this.client = this.node.detachedClient();
   }
 

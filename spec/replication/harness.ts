@@ -1,7 +1,7 @@
 // In-process nodes listening on 127.0.0.1 (port 0) and ioredis clients for replication specs.
 import Redis from 'ioredis';
 import { Config } from '../../lib/config/config';
-import { Node } from '../../lib/server/node';
+import { createNode, type FullNode as Node } from '../../lib/create-node';
 
 export interface TestNode {
   node: Node;
@@ -16,7 +16,7 @@ export async function startNode(settings: Record<string, string> = {}): Promise<
   config.set('port', '0');
   config.set('loglevel', 'warning');
   for (const [k, v] of Object.entries(settings)) config.set(k, v);
-  const node = new Node(config);
+  const node = createNode(config);
   node.log.level = 'nothing';
   const port = await node.listen();
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1 });

@@ -2,14 +2,14 @@
 import { expect } from 'chai';
 import type * as net from 'net';
 import { Config } from '../../lib/config/config';
-import { Node } from '../../lib/server/node';
+import { createNode } from '../../lib/create-node';
 
 describe('Node.listen', () => {
   it('logs server errors after listening instead of crashing', async () => {
     const config = new Config();
     config.set('bind', '127.0.0.1');
     config.set('port', '0');
-    const node = new Node(config);
+    const node = createNode(config);
     const logged: string[] = [];
     node.log.warning = (msg: string) => void logged.push(msg);
     await node.listen();
