@@ -17,6 +17,8 @@ import type { AckGate } from './ack-gate';
 import { Peer } from './peer';
 import { Prober } from './prober';
 import { ClusterView } from './view';
+import { route, type RouteClient } from './router';
+import type { CommandSpec } from '../commands/types';
 
 /** Pause between retries of an etcd operation that failed (registration, controller, commit), ms. */
 const RETRY_MS = 250;
@@ -175,6 +177,14 @@ export class ClusterAgent {
       else this.node.log.notice('Lease renewed: accepting writes again');
     }
     return fenced;
+  }
+
+  /**
+   * Routing of one command by this node's current view (cluster/router.ts): null to run it here, else
+   * the redirect or refusal (MOVED, ASK, TRYAGAIN, CROSSSLOT, CLUSTERDOWN).
+   */
+  route(c: RouteClient, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null {
+    return route(this, c, spec, argv, asking);
   }
 
   // ---- etcd health, logged once per change ----

@@ -3,9 +3,28 @@
 import type { CommandSpec } from '../commands/types';
 import { keyIndexes } from '../commands/types';
 import * as E from '../protocol/errors';
-import type { Client } from '../server/client';
-import type { ClusterAgent } from './agent';
+import type { Keyspace } from '../store/keyspace';
 import { keySlot } from './slots';
+import type { ClusterView } from './view';
+
+/** What routing reads of the cluster agent (lib/cluster/agent.ts implements it). */
+export interface RouteState {
+  readonly view: ClusterView;
+  readonly myId: string;
+  readonly myShard: string | null;
+  readonly isPrimary: boolean;
+  readonly unavailable: boolean;
+  readonly stateOk: boolean;
+  readonly requireFullCoverage: boolean;
+  writesFenced(): boolean;
+  readonly migrator: { inFlight(key: string): boolean; noteWrite(key: string): void } | null;
+}
+
+/** What routing reads of the client: its flags and the node's db 0 and replication state. */
+export interface RouteClient {
+  readonly readonly: boolean;
+  readonly node: { readonly dbs: readonly Keyspace[]; readonly repl: { hasWholeDataset(): boolean } };
+}
 
 /**
  * null when the command runs on this node, else the error to reply, in Redis's order:
@@ -24,7 +43,7 @@ import { keySlot } from './slots';
  *   CLUSTERDOWN The cluster is down
  * Commands without keys always run here.
  */
-export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: string[], asking: boolean): string | null {
+export function route(agent: RouteState, c: RouteClient, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null {
   // Fast paths, no allocation: keyless commands, and one key in a slot owned here and not migrating.
   if (spec.getKeys === undefined) {
     const first = spec.keys.first;

@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { Replication } from '../replication/replication';
 import type { Node as ServerNode } from '../server/node';
 
-type Node = ServerNode<Replication>;
+type Node = ServerNode<Replication, ClusterAgent>;
 import { ClusterAgent } from './agent';
 import { AckGate } from './ack-gate';
 import { Migrator } from './migrator';
