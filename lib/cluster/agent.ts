@@ -7,13 +7,12 @@
 // etcd unreachable: the node keeps serving with the view it has; registration, controller and commits
 // retry every RETRY_MS; the log says it once when etcd goes and once when it is back.
 import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
-import type { Replication } from '../replication/replication';
-import type { Node } from '../server/node';
 import { SLOTS } from './slots';
 import { connectEtcd, registerNode, type NodeRegistration } from './etcd';
 import { EMPTY_TOPOLOGY, finalizeMigrations, plan, promote, setInSync, type Registration } from './planner';
 import { parseTopology, serializeTopology, TopologyError, type NodeAddr, type Topology } from './topology';
 import type { AckGate } from './ack-gate';
+import type { ClusterNodeHost, MigratorLike } from './host';
 import { Peer } from './peer';
 import { Prober } from './prober';
 import { ClusterView } from './view';
@@ -30,14 +29,7 @@ const FENCE_MARGIN_MS = 500;
 /** The controller also re-plans this often, in case a watch event was missed, ms. */
 const RECONCILE_EVERY_MS = 1000;
 
-/** What the router and the agent need of the migration engine (migrator.ts). */
-export interface MigratorLike {
-  update(view: ClusterView, myShard: string | null): void;
-  inFlight(key: string): boolean;
-  noteWrite(key: string): void;
-  stop(): Promise<void>;
-  readonly stats: { keysMoved: number; slotsCommitted: number };
-}
+export type { MigratorLike } from './host';
 
 export interface AgentOptions {
   myId: string;
@@ -132,7 +124,7 @@ export class ClusterAgent {
   private following: string | null = null;
 
   constructor(
-    readonly node: Node<Replication>,
+    readonly node: ClusterNodeHost,
     readonly opts: AgentOptions,
   ) {
     this.myId = opts.myId;
