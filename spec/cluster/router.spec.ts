@@ -60,8 +60,8 @@ function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boo
     migrator,
     coordinator: false,
     slotsReassigned: 0,
-  } as unknown as ClusterAgent;
-  n.node.cluster = agent;
+  };
+  n.node.cluster = agent as unknown as ClusterAgent;
   return { n, agent, migrator };
 }
 
