@@ -3,27 +3,34 @@
 import type { CommandSpec } from '../commands/types';
 import { keyIndexes } from '../commands/types';
 import * as E from '../protocol/errors';
-import type { Keyspace } from '../store/keyspace';
+import type { MigratorLike } from './host';
 import { keySlot } from './slots';
 import type { ClusterView } from './view';
 
-/** What routing reads of the cluster agent (lib/cluster/agent.ts implements it). */
-export interface RouteState {
-  readonly view: ClusterView;
+/** What routing reads of the cluster agent (agent.ts ClusterAgent has these). */
+export interface RoutingAgent {
   readonly myId: string;
+  readonly view: ClusterView;
   readonly myShard: string | null;
   readonly isPrimary: boolean;
-  readonly unavailable: boolean;
   readonly stateOk: boolean;
   readonly requireFullCoverage: boolean;
+  readonly unavailable: boolean;
+  readonly migrator: MigratorLike | null;
   writesFenced(): boolean;
-  readonly migrator: { inFlight(key: string): boolean; noteWrite(key: string): void } | null;
 }
 
-/** What routing reads of the client: its flags and the node's db 0 and replication state. */
-export interface RouteClient {
+/** What routing reads of the client and its node (server/client.ts Client has these). */
+export interface RoutedClient {
+  /** READONLY was sent: reads may run on a replica. */
   readonly readonly: boolean;
-  readonly node: { readonly dbs: readonly Keyspace[]; readonly repl: { hasWholeDataset(): boolean } };
+  readonly node: {
+    readonly dbs: ReadonlyArray<{ exists(key: string): boolean }>;
+    readonly repl: {
+      /** True while this node holds a whole dataset: it synced at least once and no full sync is under way. */
+      hasWholeDataset(): boolean;
+    };
+  };
 }
 
 /**
@@ -43,7 +50,7 @@ export interface RouteClient {
  *   CLUSTERDOWN The cluster is down
  * Commands without keys always run here.
  */
-export function route(agent: RouteState, c: RouteClient, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null {
+export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null {
   // Fast paths, no allocation: keyless commands, and one key in a slot owned here and not migrating.
   if (spec.getKeys === undefined) {
     const first = spec.keys.first;

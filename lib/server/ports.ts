@@ -12,10 +12,20 @@ export interface ClusterPort extends ClusterHost {
   route(c: Session, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null;
   /** replication-ack sync: holds a write's reply until the in-sync replicas acknowledged it. */
   readonly gate: {
-    hold(c: Session): void;
+    hold(c: HeldReplies): void;
     /** True once the replicas acknowledged `offset`. */
     passed(offset: number): boolean;
   } | null;
+}
+
+/** A connection whose replies the gate may hold (server/client.ts Client). */
+export interface HeldReplies {
+  /** The replication offset its replies wait for; 0 = nothing held. */
+  waitOffset: number;
+  readonly closed: boolean;
+  readonly out: { take(): unknown };
+  flush(): void;
+  close(): void;
 }
 
 export interface ReplicationPort extends ReplicationHost {

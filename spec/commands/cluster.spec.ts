@@ -2,7 +2,7 @@
 // subcommands that read the node itself (KEYSLOT, COUNTKEYSINSLOT, GETKEYSINSLOT, MYID, INFO cluster).
 import { expect } from 'chai';
 import type { ClusterAgent } from '../../lib/cluster/agent';
-import { route, type RouteClient, type RouteState } from '../../lib/cluster/router';
+import { route, type RoutedClient as RouteClient, type RoutingAgent as RouteState } from '../../lib/cluster/router';
 import { validateTopology } from '../../lib/cluster/topology';
 import type { CommandSpec } from '../../lib/commands/types';
 import { ClusterView } from '../../lib/cluster/view';
