@@ -14,7 +14,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { keySlot } from '../lib/cluster/slots';
+import { keySlot } from '../lib/util/slots';
 import { failoverClient, startCluster, type TestCluster } from '../spec/helpers/cluster';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -17,7 +17,7 @@
 // flight is handed to host.commit(); commits coalesce: one at a time, slots emptied meanwhile go together
 // in the next one; a false or rejected commit is retried after RETRY_PAUSE_MS.
 // A migration that leaves the view stops: its keys in flight are forgotten (stay local), replies ignored.
-import type { Logger } from '../server/log';
+import type { ClusterLog } from './host';
 import { dumpValue } from '../store/dump';
 import type { Keyspace } from '../store/keyspace';
 import { stringValue } from '../store/value';
@@ -27,7 +27,7 @@ import type { ClusterView } from './view';
 export interface MigratorHost {
   /** Database 0, hash-slot index enabled. */
   db: Keyspace;
-  log: Logger;
+  log: ClusterLog & { verbose(msg: string): void };
   /** requirepass, for AUTH on peer connections ('' = none). */
   password(): string;
   /** The lead's agent: finalize the migrations of `slots` from shard `from` (CAS the topology); true = done. */

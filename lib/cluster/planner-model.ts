@@ -1,6 +1,6 @@
 // The planner's mutable working copy of a Topology (planner.ts, planner-replicas.ts): plain records the
 // planning steps edit in place, and slot-table conversions. Pure helpers, no I/O.
-import { SLOTS } from './slots';
+import { SLOTS } from '../util/slots';
 import type { NodeAddr, NodeRole, SlotRange, Topology } from './topology';
 
 export interface MNode { addr: NodeAddr; shard: string | null; role: NodeRole; epoch: number }

@@ -18,7 +18,7 @@
 import { assignSlots, ownerOf } from './ring';
 import { MShard, compressSlots, copyAddr, copyNodes, copyShards, dropReplica, expandSlots } from './planner-model';
 import { pickPromotion, promoteIn } from './planner-replicas';
-import { SLOTS } from './slots';
+import { SLOTS } from '../util/slots';
 import { Migration, NodeAddr, SlotRange, Topology, validateTopology } from './topology';
 
 export { promote, setInSync } from './planner-replicas';

@@ -7,7 +7,7 @@
 // SHARDS by shard id, NODES by node id. Liveness is the etcd lease: a node outside view.liveNodes is
 // what Redis calls `fail` (no pfail state: a lease is there or not).
 import type { Reply } from '../protocol/reply';
-import { SLOTS } from './slots';
+import { SLOTS } from '../util/slots';
 import type { NodeAddr } from './topology';
 import type { ClusterView } from './view';
 

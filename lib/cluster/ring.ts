@@ -16,7 +16,7 @@
 //   order that does not depend on which other shards exist. Hence adding a shard only moves slots to
 //   it, and removing one only moves its own slots, each to a survivor.
 import { createHash } from 'node:crypto';
-import { SLOTS } from './slots';
+import { SLOTS } from '../util/slots';
 
 /** Virtual nodes per shard unless told otherwise: max share <= 1.25x the mean up to 32 shards (spec). */
 export const DEFAULT_VNODES = 256;

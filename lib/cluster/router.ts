@@ -4,7 +4,7 @@ import type { CommandSpec } from '../commands/types';
 import { keyIndexes } from '../commands/types';
 import * as E from '../protocol/errors';
 import type { MigratorLike } from './host';
-import { keySlot } from './slots';
+import { keySlot } from '../util/slots';
 import type { ClusterView } from './view';
 
 /** What routing reads of the cluster agent (agent.ts ClusterAgent has these). */

@@ -17,7 +17,7 @@
 // its replicas are nodes with role replica and that shard; inSync is a subset of replicas; every node
 // whose shard is not null is listed by that shard; a replica always has a shard; a migrating slot is
 // owned by `from`, `to` is another known shard, and each slot migrates at most once.
-import { SLOTS } from './slots';
+import { SLOTS } from '../util/slots';
 
 export type NodeRole = 'primary' | 'replica';
 

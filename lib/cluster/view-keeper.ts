@@ -8,7 +8,7 @@ import { RETRY_MS, sleep, type EtcdSession } from './etcd-session';
 import type { ClusterNodeHost, GateLike, MigratorLike } from './host';
 import { EMPTY_TOPOLOGY, type Registration } from './planner';
 import { parseRegistration } from './registration';
-import { SLOTS } from './slots';
+import { SLOTS } from '../util/slots';
 import { parseTopology, type Topology } from './topology';
 import { ClusterView } from './view';
 

@@ -2,7 +2,7 @@
 // etcd lease exists). A node routes by its current view and answers CLUSTER SLOTS / SHARDS / NODES /
 // INFO from that same view; when etcd reports a change it builds a new view and swaps it in whole.
 // Per-slot lookups are O(1) (Int32Array indexed by slot); everything else is precomputed.
-import { SLOTS } from './slots';
+import { SLOTS } from '../util/slots';
 import type { NodeAddr, Topology, TopologyNode, TopologyShard } from './topology';
 
 /** A contiguous run of slots [start, end], both inclusive. */

@@ -2,7 +2,7 @@
 // ASKING, READONLY, READWRITE. Replies come from the node's current ClusterView (the same one the router
 // redirects by). On a standalone node each answers Redis's "This instance has cluster support disabled".
 import { clusterInfo, clusterNodes, clusterShards, clusterSlots, writeClusterReply } from '../cluster/replies';
-import { keySlot, SLOTS } from '../cluster/slots';
+import { keySlot, SLOTS } from '../util/slots';
 import * as E from '../protocol/errors';
 import type { Session as Client } from './types';
 import { is, parseInt64 } from './args';

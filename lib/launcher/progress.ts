@@ -1,7 +1,7 @@
 // Progress of start / add-node while they wait (pure but for the line sink): one line on stderr each time
 // a stage changes (nodes registered, slots assigned or migrating, replicas in sync), never a spinner.
 // stdout stays for the final address line, which users and specs parse.
-import { SLOTS } from '../cluster/slots';
+import { SLOTS } from '../util/slots';
 import { assignedSlots, type Snapshot } from './snapshot';
 
 /** Where progress lines go (the launcher's main: stderr). */

@@ -4,7 +4,7 @@ import type { Etcd3 } from 'etcd3';
 import { nodeKey, readTopology } from '../cluster/etcd';
 import { plan } from '../cluster/planner';
 import { DEFAULT_VNODES } from '../cluster/ring';
-import { SLOTS } from '../cluster/slots';
+import { SLOTS } from '../util/slots';
 import { parseTopology, type Topology } from '../cluster/topology';
 
 export interface Registration {

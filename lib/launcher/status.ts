@@ -1,5 +1,5 @@
 // The `status` table (pure): one row per node from the topology and the registrations, then a summary.
-import { SLOTS } from '../cluster/slots';
+import { SLOTS } from '../util/slots';
 import { assignedSlots, shardSlotCount, type Snapshot } from './snapshot';
 
 export type Health = 'ok' | 'fail' | 'leaving' | 'joining' | 'syncing';

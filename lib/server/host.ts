@@ -6,7 +6,7 @@ import type { Evictor } from '../store/evict';
 import type { Clock } from '../util/clock';
 import type { Logger } from './log';
 import type { ClusterPort, ReplicationPort } from './ports';
-import type { ServerStats } from '../metrics/stats';
+import type { ServerStats } from './stats';
 
 export interface NodeCore extends ServerHost {
   readonly clock: Clock;

@@ -7,7 +7,7 @@ import { CommandTable } from '../commands/registry';
 import type { NodeCore } from './host';
 import type { ClusterPort, ReplicationPort } from './ports';
 import type { Config } from '../config/config';
-import { ServerStats } from '../metrics/stats';
+import { ServerStats } from './stats';
 import { activeExpireCycle } from '../store/expire';
 import { Evictor } from '../store/evict';
 import { Keyspace, newStoreEnv, type StoreEnv } from '../store/keyspace';

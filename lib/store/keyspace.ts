@@ -11,7 +11,7 @@
 // Cluster hash slot (0..16383) the head of an intrusive doubly-linked list threaded through per-entry
 // next/prev arrays, plus a count per hash slot. Add and delete stay O(1). Naming: "slot" alone is an entry
 // of this keyspace's arrays; "hash slot" is a cluster slot (keySlot).
-import { keySlot, SLOTS } from '../cluster/slots';
+import { keySlot, SLOTS } from '../util/slots';
 import type { Clock } from '../util/clock';
 import { BigMap } from './bigmap';
 import { Effects } from './effects';

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'events';
 import { ClusterAgent } from '../../lib/cluster/agent';
-import { keySlot } from '../../lib/cluster/slots';
+import { keySlot } from '../../lib/util/slots';
 import { parseTopology, serializeTopology, validateTopology, type Topology } from '../../lib/cluster/topology';
 import { stringValue } from '../../lib/store/value';
 import { UnitNode } from '../helpers/unit-node';

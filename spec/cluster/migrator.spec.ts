@@ -4,7 +4,7 @@
 // (two shards, slots migrating from s1 to s2); host.commit records its calls and answers true.
 import { expect } from 'chai';
 import { Migrator, RETRY_PAUSE_MS, type MigratorHost } from '../../lib/cluster/migrator';
-import { keySlot } from '../../lib/cluster/slots';
+import { keySlot } from '../../lib/util/slots';
 import { validateTopology, type Topology } from '../../lib/cluster/topology';
 import { ClusterView } from '../../lib/cluster/view';
 import { Config } from '../../lib/config/config';

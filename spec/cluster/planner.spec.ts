@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { EMPTY_TOPOLOGY, PlanOptions, PlanResult, Registration, finalizeMigrations, plan, promote, setInSync } from '../../lib/cluster/planner';
 import { assignSlots, movedSlots, ownerOf } from '../../lib/cluster/ring';
-import { SLOTS } from '../../lib/cluster/slots';
+import { SLOTS } from '../../lib/util/slots';
 import { Topology, validateTopology } from '../../lib/cluster/topology';
 
 const V = 64; // virtual nodes per shard in these specs (fewer than the default: faster, same rules)

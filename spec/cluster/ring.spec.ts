@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { SLOTS } from '../../lib/cluster/slots';
+import { SLOTS } from '../../lib/util/slots';
 import { DEFAULT_VNODES, SlotAssignment, assignSlots, movedSlots, ownerOf, vnodePoint } from '../../lib/cluster/ring';
 
 // Realistic shard ids: 40-hex, like Redis Cluster node ids.

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { ClusterAgent, MigratorLike } from '../../lib/cluster/agent';
 import { route, type RoutedClient } from '../../lib/cluster/router';
-import { keySlot } from '../../lib/cluster/slots';
+import { keySlot } from '../../lib/util/slots';
 import type { CommandSpec } from '../../lib/commands/types';
 import { validateTopology, type Topology } from '../../lib/cluster/topology';
 import { ClusterView } from '../../lib/cluster/view';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SLOTS } from '../../lib/cluster/slots';
+import { SLOTS } from '../../lib/util/slots';
 import { parseTopology, serializeTopology, Topology, TopologyError, validateTopology } from '../../lib/cluster/topology';
 import { ClusterView } from '../../lib/cluster/view';
 

@@ -12,7 +12,7 @@ import { connectEtcd, readTopology } from '../../lib/cluster/etcd';
 import { plan, type Registration } from '../../lib/cluster/planner';
 import { DEFAULT_VNODES } from '../../lib/cluster/ring';
 import { parseTopology, type Topology } from '../../lib/cluster/topology';
-import { SLOTS } from '../../lib/cluster/slots';
+import { SLOTS } from '../../lib/util/slots';
 import { startEtcd, type EtcdProcess } from './etcd';
 import { ReplyError } from './resp';
 import { startServer, type ServerProcess } from './server-process';

@@ -2,7 +2,7 @@
 // real etcd: the tools find the slot map by themselves and follow MOVED.
 import { expect } from 'chai';
 import { spawn } from 'child_process';
-import { keySlot } from '../../lib/cluster/slots';
+import { keySlot } from '../../lib/util/slots';
 import { startCluster, type TestCluster } from '../helpers/cluster';
 
 interface Run {

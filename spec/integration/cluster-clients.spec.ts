@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { Cluster } from 'ioredis';
 import { createCluster } from 'redis';
-import { keySlot } from '../../lib/cluster/slots';
+import { keySlot } from '../../lib/util/slots';
 import { startCluster, type TestCluster } from '../helpers/cluster';
 import { ReplyError } from '../helpers/resp';
 

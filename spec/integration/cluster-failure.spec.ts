@@ -2,7 +2,7 @@
 // node killed with SIGKILL. The cluster keeps serving through the first and heals from the second.
 import { expect } from 'chai';
 import { Cluster } from 'ioredis';
-import { keySlot, SLOTS } from '../../lib/cluster/slots';
+import { keySlot, SLOTS } from '../../lib/util/slots';
 import { startCluster, type TestCluster } from '../helpers/cluster';
 
 const KEYS = 600;

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { Cluster } from 'ioredis';
 import { assignSlots, DEFAULT_VNODES, movedSlots, ownerOf } from '../../lib/cluster/ring';
-import { keySlot, SLOTS } from '../../lib/cluster/slots';
+import { keySlot, SLOTS } from '../../lib/util/slots';
 import type { Topology } from '../../lib/cluster/topology';
 import { startCluster, type TestCluster } from '../helpers/cluster';
 

@@ -1,7 +1,7 @@
 // The keyspace's hash-slot index (cluster mode): counts, listing and deletion by Redis Cluster hash slot,
 // kept right through add / delete / expiry / flush / swapWith / array growth, and checked against a naive model.
 import { expect } from 'chai';
-import { keySlot } from '../../lib/cluster/slots';
+import { keySlot } from '../../lib/util/slots';
 import { Keyspace, newStoreEnv } from '../../lib/store/keyspace';
 import { stringValue } from '../../lib/store/value';
 import { ManualClock } from '../../lib/util/clock';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import calculateSlot from 'cluster-key-slot';
-import { SLOTS, commandSlot, crc16, keySlot } from '../../lib/cluster/slots';
+import { SLOTS, commandSlot, crc16, keySlot } from '../../lib/util/slots';
 
 const bytes = (from: number, to: number): string => {
   let s = '';
