@@ -20,6 +20,9 @@ import type { ClusterView } from './view';
 import { ViewKeeper } from './view-keeper';
 import { route, type RoutedClient } from './router';
 import type { CommandSpec } from '../commands/types';
+import * as E from '../protocol/errors';
+import type { Reply } from '../protocol/reply';
+import { clusterInfo, clusterNodes, clusterShards, clusterSlots, writeClusterReply } from './replies';
 
 export type { MigratorLike } from './host';
 export { leaseTtlSeconds } from './registration';
@@ -149,6 +152,40 @@ export class ClusterAgent {
    */
   route(c: RoutedClient, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null {
     return route(this, c, spec, argv, asking);
+  }
+
+  // ---- what the CLUSTER commands answer, from the current view (replies.ts) ----
+
+  /** CLUSTER SLOTS. */
+  writeSlots(out: Reply): void {
+    writeClusterReply(out, clusterSlots(this.view));
+  }
+
+  /** CLUSTER SHARDS. */
+  writeShards(out: Reply): void {
+    writeClusterReply(out, clusterShards(this.view, () => 0));
+  }
+
+  /** CLUSTER NODES text at `nowMs`. */
+  nodesText(nowMs: number): string {
+    return clusterNodes(this.view, this.myId, nowMs);
+  }
+
+  /** CLUSTER INFO text. */
+  infoText(): string {
+    return clusterInfo(this.view, this.myId);
+  }
+
+  /**
+   * Why CLUSTER FAILOVER cannot run here, as its error reply, or null when this node is an in-sync
+   * replica: a primary; a replica outside any shard; a replica not in its shard's in-sync set.
+   */
+  failoverRefusal(): string | null {
+    if (this.isPrimary) return E.ERR_FAILOVER_ON_PRIMARY;
+    const me = this.view.node(this.myId);
+    if (me === undefined || me.shard === null) return E.ERR_FAILOVER_NO_PRIMARY;
+    if (!this.view.shard(me.shard)!.inSync.includes(this.myId)) return E.ERR_FAILOVER_NOT_IN_SYNC;
+    return null;
   }
 
   /** The in-sync set of `shard` becomes fn(current set) by a topology transaction (topology-tx.ts changeInSync). */

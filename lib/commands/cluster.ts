@@ -1,7 +1,6 @@
 // Cluster family: CLUSTER SLOTS/SHARDS/NODES/INFO/MYID/KEYSLOT/COUNTKEYSINSLOT/GETKEYSINSLOT/HELP, and
 // ASKING, READONLY, READWRITE. Replies come from the node's current ClusterView (the same one the router
 // redirects by). On a standalone node each answers Redis's "This instance has cluster support disabled".
-import { clusterInfo, clusterNodes, clusterShards, clusterSlots, writeClusterReply } from '../cluster/replies';
 import { keySlot, SLOTS } from '../util/slots';
 import * as E from '../protocol/errors';
 import type { Session as Client } from './types';
@@ -32,10 +31,10 @@ function slotArg(c: Client, arg: string, errText: string): number | null {
   return n;
 }
 
-const slots = clustered((c, _argv, a) => writeClusterReply(c.out, clusterSlots(a.view)));
-const shards = clustered((c, _argv, a) => writeClusterReply(c.out, clusterShards(a.view, () => 0)));
-const nodes = clustered((c, _argv, a) => c.out.verbatim(clusterNodes(a.view, a.myId, c.clock.now())));
-const info = clustered((c, _argv, a) => c.out.verbatim(clusterInfo(a.view, a.myId)));
+const slots = clustered((c, _argv, a) => a.writeSlots(c.out));
+const shards = clustered((c, _argv, a) => a.writeShards(c.out));
+const nodes = clustered((c, _argv, a) => c.out.verbatim(a.nodesText(c.clock.now())));
+const info = clustered((c, _argv, a) => c.out.verbatim(a.infoText()));
 const myid = clustered((c, _argv, a) => c.out.bulk(a.myId));
 /** CLUSTER KEYSLOT key: the key's hash slot. */
 const keyslot = clustered((c, argv) => c.out.int(keySlot(argv[2])));
@@ -90,10 +89,8 @@ const help = clustered((c) =>
  */
 const failover = clustered((c, argv, a) => {
   if (argv.length > 3 || (argv.length === 3 && !is(argv[2], 'force') && !is(argv[2], 'takeover'))) return c.out.error(E.ERR_SYNTAX);
-  if (a.isPrimary) return c.out.error(E.ERR_FAILOVER_ON_PRIMARY);
-  const me = a.view.node(a.myId);
-  if (me === undefined || me.shard === null) return c.out.error(E.ERR_FAILOVER_NO_PRIMARY);
-  if (!a.view.shard(me.shard)!.inSync.includes(a.myId)) return c.out.error(E.ERR_FAILOVER_NOT_IN_SYNC);
+  const refused = a.failoverRefusal();
+  if (refused !== null) return c.out.error(refused);
   c.out.ok();
   a.failover().then(
     (ok) => {

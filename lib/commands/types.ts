@@ -3,7 +3,7 @@
 // Handlers see the connection and the node only through the interfaces declared here (Session,
 // ServerHost, ReplicationHost, ClusterHost): the server, replication and cluster layers implement them,
 // so this layer imports none of them.
-import type { ClusterView } from '../cluster/view';
+import type { Reply } from '../protocol/reply';
 import type { Config } from '../config/config';
 import type { Keyspace, StoreEnv } from '../store/keyspace';
 import type { CommandContext } from './context';
@@ -135,9 +135,14 @@ export interface ReplicationHost {
 /** Cluster mode as its commands (CLUSTER ..., COPY/MOVE/SELECT checks, PSYNC) see it (lib/cluster/). */
 export interface ClusterHost {
   readonly myId: string;
-  /** The view this node routes by (CLUSTER SLOTS/SHARDS/NODES answer from it). */
-  readonly view: ClusterView;
-  readonly isPrimary: boolean;
+  /** CLUSTER SLOTS / SHARDS written from the view this node routes by. */
+  writeSlots(out: Reply): void;
+  writeShards(out: Reply): void;
+  /** CLUSTER NODES and CLUSTER INFO texts. */
+  nodesText(nowMs: number): string;
+  infoText(): string;
+  /** Why CLUSTER FAILOVER cannot run here (its error reply), or null. */
+  failoverRefusal(): string | null;
   /** A restarted primary waiting to be replaced: it serves nothing. */
   readonly unavailable: boolean;
   /** CLUSTER FAILOVER: promotes this replica by a topology transaction; false when not done. */

@@ -1,10 +1,8 @@
 // CLUSTER, ASKING, READONLY, READWRITE on a standalone node (Redis's refusal), and the cluster-mode
 // subcommands that read the node itself (KEYSLOT, COUNTKEYSINSLOT, GETKEYSINSLOT, MYID, INFO cluster).
 import { expect } from 'chai';
-import type { ClusterAgent } from '../../lib/cluster/agent';
-import { route, type RoutedClient as RouteClient, type RoutingAgent as RouteState } from '../../lib/cluster/router';
+import { ClusterAgent } from '../../lib/cluster/agent';
 import { validateTopology } from '../../lib/cluster/topology';
-import type { CommandSpec } from '../../lib/commands/types';
 import { ClusterView } from '../../lib/cluster/view';
 import { UnitNode } from '../helpers/unit-node';
 
@@ -21,10 +19,9 @@ function clusterNode(): UnitNode {
     slots: [[0, 16383, 'sa']],
     migrating: [],
   });
-  n.node.cluster = { myId: A, view: new ClusterView(t, [A]), myShard: 'sa', isPrimary: true, gate: null, writesFenced: () => false, stateOk: true, requireFullCoverage: true, migrator: null, coordinator: true, slotsReassigned: 7,
-    route(c: RouteClient, spec: CommandSpec, argv: readonly string[], asking: boolean) {
-      return route(this as unknown as RouteState, c, spec, argv, asking);
-    } } as unknown as ClusterAgent;
+  // A stand-in agent: these fields, and the real agent's methods (route, CLUSTER replies) over them.
+  const fake = { myId: A, view: new ClusterView(t, [A]), myShard: 'sa', isPrimary: true, gate: null, writesFenced: () => false, stateOk: true, requireFullCoverage: true, migrator: null, coordinator: true, slotsReassigned: 7, unavailable: false };
+  n.node.cluster = Object.setPrototypeOf(fake, ClusterAgent.prototype) as ClusterAgent;
   return n;
 }
 
