@@ -4,8 +4,9 @@
 // a transaction BEFORE any write is acknowledged without it, and a replica that has caught up is added by a
 // transaction, its acknowledgements being required from the moment that transaction is sent. So every
 // acknowledged write is on every replica the coordinator may promote.
-import type { Client } from '../server/client';
-import type { ClusterAgent } from './agent';
+import type { Clock } from '../util/clock';
+import type { ClusterLog } from './host';
+import type { ClusterView } from './view';
 
 /** A held write waits this long for an in-sync replica before that replica is taken out of the set, ms. */
 export const LAG_MS = 500;
@@ -20,8 +21,35 @@ export interface AckSource {
   replicas(): ReadonlyArray<{ id: string; ackOffset: number; online: boolean }>;
 }
 
+/** What the gate needs of the cluster agent (agent.ts ClusterAgent has these). */
+export interface GateAgent {
+  readonly isPrimary: boolean;
+  readonly myShard: string | null;
+  readonly view: ClusterView;
+  /** The node's log, and its clock (LAG_MS is measured on it). */
+  readonly node: { readonly log: ClusterLog; readonly clock: Clock };
+  /** True while this primary must refuse writes (agent.ts writesFenced). */
+  writesFenced(): boolean;
+  /**
+   * Replaces the in-sync set of `shard` by fn(current set) in one topology transaction. Resolves true when
+   * committed, false when the shard is gone or this node no longer its primary; rejects on etcd errors.
+   */
+  changeInSync(shard: string, fn: (ids: readonly string[]) => readonly string[]): Promise<boolean>;
+}
+
+/** A client whose replies the gate holds (server/client.ts Client has these). */
+export interface HeldClient {
+  /** The replication offset its replies wait for; 0 = nothing held. */
+  waitOffset: number;
+  readonly closed: boolean;
+  readonly out: { take(): unknown };
+  /** Writes its pending replies. */
+  flush(): void;
+  close(): void;
+}
+
 export class AckGate {
-  private readonly waiting = new Set<Client>();
+  private readonly waiting = new Set<HeldClient>();
   /** Replicas being added to the in-sync set: required from the moment the transaction is sent. */
   private readonly adding = new Set<string>();
   /** Replicas being removed: still required until the transaction has committed. */
@@ -32,7 +60,7 @@ export class AckGate {
   sync = true;
 
   constructor(
-    private readonly agent: ClusterAgent,
+    private readonly agent: GateAgent,
     private readonly source: AckSource,
   ) {}
 
@@ -66,10 +94,10 @@ export class AckGate {
   }
 
   /** After a write by c: its replies wait for the current offset (no-op when nothing is required). */
-  hold(c: Client): void {
+  hold(c: HeldClient): void {
     if (this.required().length === 0) return;
     c.waitOffset = this.source.offset;
-    if (this.waiting.size === 0) this.oldestHeldAt = Date.now();
+    if (this.waiting.size === 0) this.oldestHeldAt = this.agent.node.clock.now();
     this.waiting.add(c);
     this.arm();
   }
@@ -137,7 +165,7 @@ export class AckGate {
     if (shard === undefined) return;
     for (const id of this.adding) if (shard.inSync.includes(id) || !shard.replicas.includes(id)) this.adding.delete(id);
     const links = new Map(this.source.replicas().map((r) => [r.id, r] as const));
-    if (this.waiting.size > 0 && Date.now() - this.oldestHeldAt > LAG_MS) {
+    if (this.waiting.size > 0 && a.node.clock.now() - this.oldestHeldAt > LAG_MS) {
       let need = Infinity;
       for (const c of this.waiting) need = Math.min(need, c.waitOffset);
       const laggards = this.required().filter((id) => (links.get(id)?.ackOffset ?? 0) < need);
@@ -151,7 +179,7 @@ export class AckGate {
           .catch((e: Error) => a.node.log.warning(`Could not update the in-sync set: ${e.message}`))
           .finally(() => {
             this.removing = false;
-            this.oldestHeldAt = Date.now(); // the next removal waits LAG_MS again
+            this.oldestHeldAt = a.node.clock.now(); // the next removal waits LAG_MS again
             this.release();
           });
         return;

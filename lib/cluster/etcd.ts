@@ -5,6 +5,7 @@
 // Revisions are etcd's int64s as decimal strings ('0' = the key does not exist).
 import { noop } from 'cockatiel';
 import { Etcd3, type IKeyValue, type Lease } from 'etcd3';
+import { systemClock, type Clock } from '../util/clock';
 
 export interface ConnectOptions {
   /** Deadline of each unary call (get/put/txn/grant/revoke), ms. Default 2000. Streams have none. */
@@ -22,6 +23,7 @@ export function connectEtcd(endpoints: string[], opts: ConnectOptions = {}): Etc
   const timeout = opts.callTimeoutMs ?? 2000;
   return new Etcd3({
     hosts: endpoints,
+    // gRPC deadlines are wall-clock times: Date.now(), not an injected clock.
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
     // No circuit breaker or client retries: etcd3's default breaker refuses every call for 5 s after three
     // failures, so a node would stay away that long after etcd came back. Callers retry on their own.
@@ -50,8 +52,8 @@ export interface NodeRegistration {
    */
   onLost(cb: (err: Error) => void): void;
   /**
-   * The earliest time (ms since the epoch) at which etcd could let the lease expire: TTL after the send
-   * of the last keepalive etcd confirmed. Fencing stops writes before it.
+   * The earliest time (ms since the epoch, on registerNode's clock) at which etcd could let the lease
+   * expire: TTL after the send of the last keepalive etcd confirmed. Fencing stops writes before it.
    */
   validUntil(): number;
 }
@@ -59,6 +61,7 @@ export interface NodeRegistration {
 /**
  * Grants a lease of ttlSeconds (>= 1), puts `${prefix}/nodes/${nodeId}` = value on it and keeps it alive
  * (every TTL/3). Resolves once the key is written; rejects (with the lease revoked) if grant or put fails.
+ * Keepalive times are read on `clock` (the node's: validUntil() is compared with it).
  */
 export async function registerNode(
   client: Etcd3,
@@ -66,9 +69,10 @@ export async function registerNode(
   nodeId: string,
   value: string,
   ttlSeconds: number,
+  clock: Clock = systemClock,
 ): Promise<NodeRegistration> {
   const key = nodeKey(prefix, nodeId);
-  let confirmedAt = Date.now(); // a lower bound of when etcd last (re)started the TTL
+  let confirmedAt = clock.now(); // a lower bound of when etcd last (re)started the TTL
   let firedAt = confirmedAt;
   const lease = client.lease(ttlSeconds);
   const lostCbs: Array<(err: Error) => void> = [];
@@ -84,7 +88,7 @@ export async function registerNode(
     }
   };
   lease.on('lost', (err) => finish(err));
-  lease.on('keepaliveFired', () => (firedAt = Date.now()));
+  lease.on('keepaliveFired', () => (firedAt = clock.now()));
   lease.on('keepaliveSucceeded', () => (confirmedAt = firedAt));
   try {
     await lease.put(key).value(value).exec();
@@ -94,7 +98,7 @@ export async function registerNode(
     throw e;
   }
   watchdog = setInterval(() => {
-    if (Date.now() - confirmedAt >= ttlSeconds * 1000) {
+    if (clock.now() - confirmedAt >= ttlSeconds * 1000) {
       finish(new Error(`lease for ${key} not renewed for ${ttlSeconds} s`));
     }
   }, Math.max(50, (ttlSeconds * 1000) / 10));

@@ -3,9 +3,35 @@
 import type { CommandSpec } from '../commands/types';
 import { keyIndexes } from '../commands/types';
 import * as E from '../protocol/errors';
-import type { Client } from '../server/client';
-import type { ClusterAgent } from './agent';
+import type { MigratorLike } from './host';
 import { keySlot } from './slots';
+import type { ClusterView } from './view';
+
+/** What routing reads of the cluster agent (agent.ts ClusterAgent has these). */
+export interface RoutingAgent {
+  readonly myId: string;
+  readonly view: ClusterView;
+  readonly myShard: string | null;
+  readonly isPrimary: boolean;
+  readonly stateOk: boolean;
+  readonly requireFullCoverage: boolean;
+  readonly unavailable: boolean;
+  readonly migrator: MigratorLike | null;
+  writesFenced(): boolean;
+}
+
+/** What routing reads of the client and its node (server/client.ts Client has these). */
+export interface RoutedClient {
+  /** READONLY was sent: reads may run on a replica. */
+  readonly readonly: boolean;
+  readonly node: {
+    readonly dbs: ReadonlyArray<{ exists(key: string): boolean }>;
+    readonly repl: {
+      /** True while this node holds a whole dataset: it synced at least once and no full sync is under way. */
+      hasWholeDataset(): boolean;
+    };
+  };
+}
 
 /**
  * null when the command runs on this node, else the error to reply, in Redis's order:
@@ -24,7 +50,7 @@ import { keySlot } from './slots';
  *   CLUSTERDOWN The cluster is down
  * Commands without keys always run here.
  */
-export function route(agent: ClusterAgent, c: Client, spec: CommandSpec, argv: string[], asking: boolean): string | null {
+export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null {
   // Fast paths, no allocation: keyless commands, and one key in a slot owned here and not migrating.
   if (spec.getKeys === undefined) {
     const first = spec.keys.first;

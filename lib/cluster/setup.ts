@@ -1,20 +1,42 @@
 // Turns a node into a cluster node (cluster-etcd set): its persistent id, its announced address, the
 // hash-slot index of db 0, the agent (etcd) and the migration engine.
 import * as path from 'path';
-import type { Replication } from '../replication/replication';
-import type { Node as ServerNode } from '../server/node';
-
-type Node = ServerNode<Replication>;
+import type { Keyspace } from '../store/keyspace';
+import { AckGate, type AckSource } from './ack-gate';
 import { ClusterAgent } from './agent';
-import { AckGate } from './ack-gate';
-import { Migrator } from './migrator';
+import type { ClusterNodeHost, ReplicationRole } from './host';
+import { Migrator, type MigratorHost } from './migrator';
 import { loadOrCreateNodeId } from './node-id';
+
+/** What turning a node into a cluster node needs of it (server/node.ts Node has these). */
+export interface ClusterSetupHost extends ClusterNodeHost {
+  /** Set here: the node routes as a cluster node from then on. */
+  cluster: ClusterAgent | null;
+  /** The port listened on (the announced one unless cluster-announce-port is set). */
+  readonly port: number;
+  readonly log: MigratorHost['log'];
+  readonly config: {
+    str(name: string): string;
+    num(name: string): number;
+    bool(name: string): boolean;
+    onChange(fn: (name: string) => void): void;
+  };
+  readonly dbs: ReadonlyArray<Keyspace>;
+  readonly repl: ReplicationRole &
+    AckSource & {
+      /** The id replication speaks for this node under (REPLCONF node-id). */
+      nodeId: string;
+      onAck(cb: () => void): void;
+      /** Sends a command as is to this node's replicas, after a SELECT of `db` when db >= 0. */
+      propagate(argv: readonly string[], db: number): void;
+    };
+}
 
 /**
  * Creates node.cluster (call before listen: from then on the node routes as a cluster node, with an empty
  * view until etcd answers). Throws when the node id file is unreadable or invalid.
  */
-export function enableClusterMode(node: Node): ClusterAgent {
+export function enableClusterMode(node: ClusterSetupHost): ClusterAgent {
   const config = node.config;
   const myId = loadOrCreateNodeId(path.resolve(config.str('cluster-config-file')));
   const bind = config.str('bind').split(' ')[0] ?? '127.0.0.1';
@@ -57,7 +79,7 @@ export function enableClusterMode(node: Node): ClusterAgent {
 }
 
 /** Starts the agent once the node listens (the announced port is the one listened on unless set). */
-export function startClusterMode(node: Node, agent: ClusterAgent): void {
+export function startClusterMode(node: ClusterSetupHost, agent: ClusterAgent): void {
   if (agent.opts.announce.port === 0) agent.opts.announce = { ...agent.opts.announce, port: node.port };
   node.log.notice(`Cluster mode: node ${agent.myId}, etcd ${agent.opts.endpoints.join(',')}, cluster '${node.config.str('cluster-name')}'`);
   agent.start();

@@ -1,16 +1,11 @@
 // Expiry commands: EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST.
-// Times are absolute ms since the epoch read from the node's clock. Redis accepts expiry times up to
-// 2^63-1 ms; we keep them as doubles and clamp to MAX_EXPIRE_MS (year ~287,000), which no TTL reaches.
+// Times are absolute ms since the epoch read from the node's clock (arguments: commands/expiry.ts).
 import * as E from '../protocol/errors';
 import type { Keyspace } from '../store/keyspace';
 import type { Session as Client } from './types';
-import { INT64_MAX, INT64_MIN, parseInt64 } from './args';
+import { expiryArg } from './expiry';
+export { MAX_EXPIRE_MS } from './expiry';
 import { ONE_KEY, type CommandSpec } from './types';
-
-/** Largest stored expiry, ms since the epoch. */
-export const MAX_EXPIRE_MS = Number.MAX_SAFE_INTEGER;
-/** Below this magnitude, seconds * 1000 + now stays a safe integer: no overflow checks needed. */
-const SMALL_TIME = 2 ** 40;
 
 /** The slot of a live key without touching it, counting a keyspace hit or miss (TTL, TYPE, EXISTS, OBJECT). */
 export function lookupReadNoTouch(db: Keyspace, key: string): number {
@@ -18,27 +13,6 @@ export function lookupReadNoTouch(db: Keyspace, key: string): number {
   if (s < 0) db.env.stats.misses++;
   else db.env.stats.hits++;
   return s;
-}
-
-/**
- * The absolute expiry (ms) that `arg` means: arg seconds (unitMs 1000) or ms (1) after `base` (now, or 0
- * for the *AT forms). Errors, as Redis's expireGenericCommand: not an integer; "invalid expire time"
- * when seconds * 1000 or the sum leaves the signed 64-bit range. Past times come back as they are.
- */
-export function expireTimeArg(arg: string, unitMs: 1 | 1000, base: number, cmd: string): number | { error: string } {
-  const n = parseInt64(arg);
-  if (n === null) return { error: E.ERR_NOT_INTEGER };
-  if (typeof n === 'number' && Math.abs(n) < SMALL_TIME) return n * unitMs + base;
-  let when = BigInt(n);
-  if (unitMs === 1000) {
-    if (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n) return { error: E.ERR_INVALID_EXPIRE(cmd) };
-    when *= 1000n;
-  }
-  if (when > INT64_MAX - BigInt(base)) return { error: E.ERR_INVALID_EXPIRE(cmd) };
-  when += BigInt(base);
-  if (when > BigInt(MAX_EXPIRE_MS)) return MAX_EXPIRE_MS;
-  if (when < -BigInt(MAX_EXPIRE_MS)) return -MAX_EXPIRE_MS;
-  return Number(when);
 }
 
 const NX = 1;
@@ -64,8 +38,8 @@ function expireGeneric(c: Client, argv: string[], unitMs: 1 | 1000, absolute: bo
   if (flags & NX && flags & (XX | GT | LT)) return c.out.error(E.ERR_EXPIRE_NX_CONFLICT);
   if (flags & GT && flags & LT) return c.out.error(E.ERR_EXPIRE_GT_LT);
   const now = c.clock.now();
-  const when = expireTimeArg(argv[2], unitMs, absolute ? 0 : now, argv[0].toLowerCase());
-  if (typeof when !== 'number') return c.out.error(when.error);
+  const when = expiryArg(argv[2], unitMs, absolute ? 0 : now, argv[0].toLowerCase());
+  if (typeof when === 'string') return c.out.error(when);
   const db = c.db;
   const s = db.lookup(argv[1]);
   if (s < 0) return c.out.int(0);

@@ -7,6 +7,7 @@ import { stringLength, stringPayload, stringValue } from '../store/value';
 import type { CommandContext as Client } from './context';
 import { readTyped, WRONG_TYPE, writeTyped } from './typed';
 import { INT64_MAX, INT64_MIN, parseInt64 } from './args';
+import { expiryArg } from './expiry';
 import { lcs, lcsTableBytes, type LcsResult } from './lcs';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from './longdouble';
 import { ALL_KEYS, ONE_KEY, type CommandSpec, type KeyPositions } from './types';
@@ -23,10 +24,6 @@ const F_XX = 2;
 const F_GET = 4;
 const F_KEEPTTL = 8;
 const F_PERSIST = 16;
-/** Below these, seconds*1000 + now (ms) stays a safe integer: no bigint needed. */
-const FAST_SECONDS = 4e12;
-const FAST_MS = 4e15;
-const MAX_SECONDS = INT64_MAX / 1000n;
 
 /** Parsed options of the running SET or GETEX (one command runs at a time: no allocation). */
 const opts = { flags: 0, unit: 0, arg: '' };
@@ -70,38 +67,18 @@ function syntaxError(c: Client): false {
 }
 
 /**
- * The absolute expiry (ms since the epoch) for an expiry argument in `unit`, as Redis's
- * getExpireMillisecondsOrReply. Returns -1 after writing the error: "not an integer" when malformed,
- * "invalid expire time in '<cmd>'" when not positive or when the time overflows 64 bits.
+ * The absolute expiry (ms) for an expiry argument in `unit` (commands/expiry.ts, positive only), or -1
+ * after writing the error: not an integer, "invalid expire time in '<cmd>'" when not positive or past
+ * the 64-bit range.
  */
 function expireAt(c: Client, unit: number, arg: string, cmd: string): number {
-  const n = parseInt64(arg);
-  if (n === null) {
-    c.out.error(E.ERR_NOT_INTEGER);
-    return -1;
-  }
-  if (n <= 0) {
-    c.out.error(E.ERR_INVALID_EXPIRE(cmd));
-    return -1;
-  }
-  const seconds = unit === UNIT_EX || unit === UNIT_EXAT;
   const relative = unit === UNIT_EX || unit === UNIT_PX;
-  if (typeof n === 'number' && n < (seconds ? FAST_SECONDS : FAST_MS)) {
-    const ms = seconds ? n * 1000 : n;
-    return relative ? ms + c.clock.now() : ms;
-  }
-  let ms = BigInt(n);
-  if (seconds && ms > MAX_SECONDS) {
-    c.out.error(E.ERR_INVALID_EXPIRE(cmd));
+  const at = expiryArg(arg, unit === UNIT_EX || unit === UNIT_EXAT ? 1000 : 1, relative ? c.clock.now() : 0, cmd, true);
+  if (typeof at === 'string') {
+    c.out.error(at);
     return -1;
   }
-  if (seconds) ms *= 1000n;
-  if (relative) ms += BigInt(c.clock.now());
-  if (ms > INT64_MAX) {
-    c.out.error(E.ERR_INVALID_EXPIRE(cmd));
-    return -1;
-  }
-  return Number(ms);
+  return at;
 }
 
 // ---- GET, SET and variants ----

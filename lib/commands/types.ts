@@ -125,6 +125,8 @@ export interface ReplicationHost {
     states(): ReplicaState[];
     wait(c: Session, replicas: number, timeoutMs: number): void;
   };
+  /** True while this node holds a whole dataset: it synced at least once and no full sync is under way. */
+  hasWholeDataset(): boolean;
   follow(host: string, port: number, epoch: number): void;
   unfollow(): void;
   becomePrimary(): void;

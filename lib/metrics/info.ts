@@ -4,11 +4,12 @@
 // `# Name\r\nfield:value\r\n...`, sections separated by an empty line.
 import * as os from 'os';
 import * as path from 'path';
+import type { ClusterAgent } from '../cluster/agent';
 import type { Replication } from '../replication/replication';
 import type { Node } from '../server/node';
 
 /** The node INFO reads: the server with its replication plug-in (lib/create-node.ts). */
-export type InfoNode = Node<Replication>;
+export type InfoNode = Node<Replication, ClusterAgent>;
 import { REDIS_VERSION, SHARDCACHE_VERSION } from '../server/version';
 
 export type InfoValue = string | number;

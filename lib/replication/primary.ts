@@ -3,7 +3,7 @@
 // interleaved with the live stream, one write per turn per replica, acks, heartbeats and timeouts.
 import * as E from '../protocol/errors';
 import type { Client } from '../server/client';
-import type { Replication, ReplicaInfo } from './replication';
+import type { ReplicaInfo, ReplicationState as Replication } from './state';
 import { SNAP_END, snapEntry } from './stream';
 
 /** What a connection announced with REPLCONF before PSYNC. */

@@ -5,7 +5,7 @@
 import * as net from 'net';
 import { RequestParser } from '../protocol/parser';
 import { Client } from '../server/client';
-import type { Replication } from './replication';
+import type { ReplicationState as Replication } from './state';
 import { encodeCommand } from './stream';
 
 /** Redis's repl state names (ROLE): connect, connecting, handshake, sync, connected. */

@@ -8,26 +8,15 @@ import type { ReplicationPort } from '../server/ports';
 import { EFFECT_COMMAND, EFFECT_STATE, type Effects } from '../store/effects';
 import type { Keyspace } from '../store/keyspace';
 import { Backlog } from './backlog';
+import type { ReplicaInfo, ReplicationState } from './state';
+
+export type { ReplicaInfo };
 import { Primary } from './primary';
 import { ReplicaLink } from './replica';
 import { delEffect, encodeCommand, expiryState, keyState, selectCommand } from './stream';
 
 export type Role = 'master' | 'replica';
 
-/** A replica as its primary sees it (INFO slaveN, ROLE, the lead's in-sync bookkeeping). */
-export interface ReplicaInfo {
-  /** The node id it announced (REPLCONF node-id), '' when none. */
-  id: string;
-  ip: string;
-  /** Its listening port (REPLCONF listening-port). */
-  port: number;
-  /** Last offset it acknowledged (REPLCONF ACK). */
-  ackOffset: number;
-  /** When it last acknowledged, ms (node clock). */
-  lastAckMs: number;
-  /** True once its snapshot was applied and acknowledged (or it continued with PSYNC). */
-  online: boolean;
-}
 
 export const NO_REPLID = '0'.repeat(40);
 
@@ -35,7 +24,7 @@ function newReplid(): string {
   return crypto.randomBytes(20).toString('hex');
 }
 
-export class Replication implements ReplicationPort {
+export class Replication implements ReplicationPort, ReplicationState {
   role: Role = 'master';
   /** master_replid: the history this node's offsets belong to. */
   replid = newReplid();

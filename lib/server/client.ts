@@ -8,7 +8,7 @@ import type { Config } from '../config/config';
 import type { Effects } from '../store/effects';
 import type { Keyspace } from '../store/keyspace';
 import type { Clock } from '../util/clock';
-import type { Node } from './node';
+import type { NodeCore } from './host';
 
 /** Stop reading from a client whose pending output exceeds this, until it drains (bytes). */
 const PAUSE_OUTPUT_BYTES = 16 * 1024 * 1024;
@@ -57,7 +57,7 @@ export class Client implements Session {
   private fromWire = false;
 
   constructor(
-    readonly node: Node,
+    readonly node: NodeCore,
     readonly socket: net.Socket | null,
   ) {
     this.id = node.nextClientId++;

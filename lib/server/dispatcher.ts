@@ -3,9 +3,8 @@
 import * as E from '../protocol/errors';
 import type { Command } from '../commands/types';
 import type { Client } from './client';
-import type { Node } from './node';
+import type { NodeCore as Node } from './host';
 import { performance } from 'perf_hooks';
-import { route } from '../cluster/router';
 
 /**
  * Runs one command for client c, writing exactly one reply (or none when the connection is closing).
@@ -46,7 +45,7 @@ export function execute(node: Node, c: Client, argv: string[]): void {
   }
   const agent = node.cluster;
   if (agent !== null) {
-    const redirect = route(agent, c, spec, argv, asking);
+    const redirect = agent.route(c, spec, argv, asking);
     if (redirect !== null) {
       reject(node, c, cmd, redirect);
       return;

@@ -3,9 +3,9 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as v8 from 'v8';
-import type { ClusterAgent } from '../cluster/agent';
 import { CommandTable } from '../commands/registry';
-import type { ReplicationPort } from './ports';
+import type { NodeCore } from './host';
+import type { ClusterPort, ReplicationPort } from './ports';
 import type { Config } from '../config/config';
 import { ServerStats } from '../metrics/stats';
 import { activeExpireCycle } from '../store/expire';
@@ -30,8 +30,11 @@ export interface NodeOptions {
   mapLimit?: number;
 }
 
-/** A node; R is the replication plug-in's type (the composition root knows the concrete one). */
-export class Node<R extends ReplicationPort = ReplicationPort> {
+/**
+ * A node; R and C are the replication and cluster plug-ins' types (the composition root knows the concrete
+ * ones; the server layer only the ports it declares).
+ */
+export class Node<R extends ReplicationPort = ReplicationPort, C extends ClusterPort = ClusterPort> implements NodeCore {
   readonly clock: Clock;
   readonly env: StoreEnv;
   readonly dbs: Keyspace[];
@@ -71,7 +74,7 @@ export class Node<R extends ReplicationPort = ReplicationPort> {
     void this.shutdown();
   };
   /** Cluster mode: this node's agent (etcd, view, coordinator); null for a standalone node. */
-  cluster: ClusterAgent | null = null;
+  cluster: C | null = null;
   /**
    * Replication: role, offsets, backlog, replica links, the link to a primary (lib/replication/), plugged
    * in by the composition root (lib/create-node.ts) right after construction.

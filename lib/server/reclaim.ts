@@ -6,7 +6,13 @@
 // idle, or when asked (MEMORY PURGE).
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import type { Node } from './node';
+
+/** What the reclaimer reads of its node. */
+export interface ReclaimHost {
+  readonly stats: { readonly totalCommands: number };
+  readonly env: { readonly memory: { readonly used: number } };
+  readonly log: { verbose(msg: string): void };
+}
 
 let gcFn: (() => void) | null | undefined;
 
@@ -40,7 +46,7 @@ export class IdleReclaimer {
   /** Full collections run so far (INFO memory: shardcache_reclaims). */
   runs = 0;
 
-  constructor(private readonly node: Node) {}
+  constructor(private readonly node: ReclaimHost) {}
 
   /**
    * Called hz times a second. Runs a full collection when used_memory moved by more than 25% (and 32 MB)

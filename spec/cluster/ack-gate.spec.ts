@@ -86,11 +86,12 @@ describe('cluster/ack-gate', () => {
   });
 
   it('a laggard is taken out by a transaction; until it commits nothing is acknowledged without it', async () => {
-    const { gate, source, acks, c, changes, agent, commit } = setup([R1, R2]);
+    const { n, gate, source, acks, c, changes, agent, commit } = setup([R1, R2]);
     source.offset = 10;
     gate.hold(c);
     acks.set(R1, 10);
-    await new Promise((r) => setTimeout(r, LAG_MS + 150));
+    n.clock.advance(LAG_MS + 150); // the gate measures LAG_MS on the node's clock
+    await new Promise((r) => setTimeout(r, 150)); // a tick runs
     expect(changes).to.deep.equal([[R1]]);
     expect(gate.passed(10), 'R2 still required while the transaction runs').to.equal(false);
     commit(true);

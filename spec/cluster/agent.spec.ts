@@ -13,19 +13,14 @@ const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
 const S = keySlot('{t}k');
 
-/** The agent's private parts a spec drives. */
-interface Inside {
-  topology: Topology;
-  etcd: unknown;
-  reg: unknown;
+/** The agent's private parts a spec drives (agent.ts wires them: etcd-session, view-keeper, membership). */
+interface Parts {
   started: boolean;
-  rebuild(): void;
-  watchLoop(): Promise<void>;
-  etcdFailed(what: string, e: unknown): void;
-  yieldStalePrimaryRole(): Promise<void>;
-  live: Map<string, unknown>;
+  session: { etcd: unknown; failed(what: string, e: unknown): void };
+  keeper: { topology: Topology; live: Map<string, unknown>; rebuild(): void; watchLoop(): Promise<void> };
+  membership: { reg: unknown; yieldStalePrimaryRole(): Promise<void> };
 }
-const inside = (a: ClusterAgent) => a as unknown as Inside;
+const parts = (a: ClusterAgent) => a as unknown as Parts;
 
 function newAgent(): { n: UnitNode; agent: ClusterAgent } {
   const n = new UnitNode();
@@ -56,8 +51,8 @@ function topo(v: number, slots: Array<[number, number, string]>, migrating: Arra
 }
 
 function swap(agent: ClusterAgent, t: Topology): void {
-  inside(agent).topology = t;
-  inside(agent).rebuild();
+  parts(agent).keeper.topology = t;
+  parts(agent).keeper.rebuild();
 }
 
 describe('ClusterAgent (no etcd)', () => {
@@ -91,7 +86,7 @@ describe('ClusterAgent (no etcd)', () => {
       b.create = exec;
       return b;
     };
-    inside(agent).etcd = {
+    parts(agent).session.etcd = {
       getAll: () => chain(async () => (reads++, { kvs: [], header: { revision: '10' } })),
       watch: () =>
         chain(async () => {
@@ -101,7 +96,7 @@ describe('ClusterAgent (no etcd)', () => {
         }),
       close: () => undefined,
     };
-    await inside(agent).watchLoop();
+    await parts(agent).keeper.watchLoop();
     expect(reads).to.equal(1);
     // etcd3 emits 'error' on a watcher only when etcd cancelled it; it then never resumes it.
     watchers[0].emit('error', new Error('Watcher canceled: mvcc: required revision has been compacted'));
@@ -114,9 +109,9 @@ describe('ClusterAgent (no etcd)', () => {
   it('leave() hands off even after an earlier, recovered etcd error (a coordinator election error)', async () => {
     const { agent } = newAgent();
     const puts: string[] = [];
-    inside(agent).etcd = { close: () => undefined };
-    inside(agent).started = true;
-    inside(agent).reg = {
+    parts(agent).session.etcd = { close: () => undefined };
+    parts(agent).started = true;
+    parts(agent).membership.reg = {
       key: '/shardcache/spec/nodes/' + A,
       lease: { put: () => ({ value: (v: string) => ({ exec: async () => void puts.push(v) }) }) },
       revoke: async () => undefined,
@@ -124,7 +119,7 @@ describe('ClusterAgent (no etcd)', () => {
     swap(agent, topo(5, [[0, 16383, 'sa']]));
     // The campaign's lease was lost once (etcd3 'error' on the campaign) and re-campaigning worked;
     // the registration never broke, so nothing ever called etcdOk() again.
-    inside(agent).etcdFailed('election', new Error('lease lost'));
+    parts(agent).session.failed('election', new Error('lease lost'));
     const leaving = agent.leave(5000);
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     expect(puts.length).to.equal(1);
@@ -135,7 +130,7 @@ describe('ClusterAgent (no etcd)', () => {
   });
   it('leave() before the agent started (SIGTERM during start-up) stops at once', async () => {
     const { agent } = newAgent();
-    inside(agent).etcd = { close: () => undefined };
+    parts(agent).session.etcd = { close: () => undefined };
     const t0 = Date.now();
     expect(await agent.leave(5000)).to.equal(true);
     expect(Date.now() - t0).to.be.below(1000);
@@ -157,14 +152,14 @@ describe('ClusterAgent (no etcd)', () => {
         }),
       );
     const deleted: string[] = [];
-    inside(agent).etcd = {
+    parts(agent).session.etcd = {
       get: () => ({ exec: async () => ({ kvs: [{ value: Buffer.from(withReplica(5, A)) }] }) }),
       delete: () => ({ key: (k: string) => ({ exec: async () => void deleted.push(k) }) }),
       close: () => undefined,
     };
-    inside(agent).live.set(R, { addr: { ip: '127.0.0.1', port: 7003 }, state: 'up' });
+    parts(agent).keeper.live.set(R, { addr: { ip: '127.0.0.1', port: 7003 }, state: 'up' });
     swap(agent, parseTopology(withReplica(5, A)));
-    const waiting = inside(agent).yieldStalePrimaryRole();
+    const waiting = parts(agent).membership.yieldStalePrimaryRole();
     await new Promise((r) => setImmediate(r));
     await new Promise((r) => setImmediate(r));
     expect(deleted).to.deep.equal(['/shardcache/spec/nodes/' + A]);

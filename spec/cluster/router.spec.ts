@@ -3,7 +3,9 @@
 // cluster-mode refusals of SELECT/SWAPDB/MOVE/COPY. Expected texts are Redis 7's.
 import { expect } from 'chai';
 import type { ClusterAgent, MigratorLike } from '../../lib/cluster/agent';
+import { route, type RoutedClient } from '../../lib/cluster/router';
 import { keySlot } from '../../lib/cluster/slots';
+import type { CommandSpec } from '../../lib/commands/types';
 import { validateTopology, type Topology } from '../../lib/cluster/topology';
 import { ClusterView } from '../../lib/cluster/view';
 import { stringValue } from '../../lib/store/value';
@@ -60,8 +62,12 @@ function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boo
     migrator,
     coordinator: false,
     slotsReassigned: 0,
-  } as unknown as ClusterAgent;
-  n.node.cluster = agent;
+    unavailable: false,
+    route(c: RoutedClient, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null {
+      return route(this, c, spec, argv, asking);
+    },
+  };
+  n.node.cluster = agent as unknown as ClusterAgent;
   return { n, agent, migrator };
 }
 

@@ -2,7 +2,9 @@
 // subcommands that read the node itself (KEYSLOT, COUNTKEYSINSLOT, GETKEYSINSLOT, MYID, INFO cluster).
 import { expect } from 'chai';
 import type { ClusterAgent } from '../../lib/cluster/agent';
+import { route, type RoutedClient as RouteClient, type RoutingAgent as RouteState } from '../../lib/cluster/router';
 import { validateTopology } from '../../lib/cluster/topology';
+import type { CommandSpec } from '../../lib/commands/types';
 import { ClusterView } from '../../lib/cluster/view';
 import { UnitNode } from '../helpers/unit-node';
 
@@ -19,7 +21,10 @@ function clusterNode(): UnitNode {
     slots: [[0, 16383, 'sa']],
     migrating: [],
   });
-  n.node.cluster = { myId: A, view: new ClusterView(t, [A]), myShard: 'sa', isPrimary: true, gate: null, writesFenced: () => false, stateOk: true, requireFullCoverage: true, migrator: null, coordinator: true, slotsReassigned: 7 } as unknown as ClusterAgent;
+  n.node.cluster = { myId: A, view: new ClusterView(t, [A]), myShard: 'sa', isPrimary: true, gate: null, writesFenced: () => false, stateOk: true, requireFullCoverage: true, migrator: null, coordinator: true, slotsReassigned: 7,
+    route(c: RouteClient, spec: CommandSpec, argv: readonly string[], asking: boolean) {
+      return route(this as unknown as RouteState, c, spec, argv, asking);
+    } } as unknown as ClusterAgent;
   return n;
 }
 

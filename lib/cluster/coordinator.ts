@@ -1,0 +1,255 @@
+// The coordinator: every node campaigns (etcd3's Election, on a lease); the elected one runs the controller
+// loop, which reads the registrations and the topology, plans (planner.ts) and writes the plan by
+// compare-and-swap. The prober wiring lets deaths be noticed before a lease runs out: the coordinator
+// probes every other node, everyone else probes the coordinator.
+import type { Clock } from '../util/clock';
+import { candidateOffsets } from './candidate-offsets';
+import { RETRY_MS, sleep, type EtcdSession } from './etcd-session';
+import type { ClusterLog } from './host';
+import { EMPTY_TOPOLOGY, plan, type Registration } from './planner';
+import { Prober } from './prober';
+import { parseRegistration } from './registration';
+import { parseTopology, TopologyError, type Topology } from './topology';
+import type { ClusterView } from './view';
+import type { Campaign } from './view-keeper';
+
+/** The controller also re-plans this often, in case a watch event was missed, ms. */
+const RECONCILE_EVERY_MS = 1000;
+
+/** What the coordinator reads of the view keeper (view-keeper.ts ViewKeeper has these). */
+export interface CoordinatorViews {
+  readonly view: ClusterView;
+  /** The registered nodes, by id. */
+  readonly live: ReadonlyMap<string, Registration>;
+  /** The lease of each registration, by node id. */
+  readonly leaseOf: ReadonlyMap<string, string>;
+  /** Campaigns for coordinator, by etcd key. */
+  readonly campaigns: ReadonlyMap<string, Campaign>;
+  /** The node id of the coordinator (the oldest campaign), or null. */
+  leader(): string | null;
+}
+
+/** What the coordinator needs of the agent it serves. */
+export interface CoordinatorHost {
+  readonly myId: string;
+  readonly node: { readonly log: ClusterLog; readonly clock: Clock; readonly config: { str(name: string): string } };
+  readonly session: EtcdSession;
+  readonly views: CoordinatorViews;
+  /** The planner's parameters: node timeout (ms), virtual nodes per shard, replicas per shard. */
+  readonly planning: { readonly nodeTimeoutMs: number; readonly vnodes: number; readonly replicas: number };
+  /** Writes `t` if the topology's mod revision is still `rev` (topology-tx.ts cas). */
+  cas(rev: string, t: Topology): Promise<boolean>;
+}
+
+export class Coordinator {
+  /** True while this node is the coordinator. */
+  elected = false;
+  private campaign: ReturnType<ReturnType<EtcdSession['etcd']['election']>['campaign']> | null = null;
+  private reconciling = false;
+  private reconcileAgain = false;
+  private reconcileTimer: NodeJS.Timeout | null = null;
+  /** Connections that notice a node process dying (prober.ts). */
+  private prober: Prober | null = null;
+  /** Nodes the prober saw die, with the lease their registration had then (deleted by the next pass). */
+  private downNodes = new Map<string, string | undefined>();
+  /** When the coordinator first saw a topology node without registration (ms on the node's clock), by node id. */
+  private missingSince = new Map<string, number>();
+
+  constructor(private readonly host: CoordinatorHost) {}
+
+  /** Starts campaigning, and the periodic re-plan while elected. Never rejects (etcd may be down). */
+  start(): void {
+    void this.campaignLoop();
+    this.reconcileTimer = setInterval(() => {
+      if (this.elected) void this.reconcile();
+    }, RECONCILE_EVERY_MS);
+    this.reconcileTimer.unref();
+  }
+
+  /** Something the plan depends on changed: plans again now if this node is the coordinator. */
+  poke(): void {
+    if (this.elected) void this.reconcile();
+  }
+
+  /** Stops coordinating and probing (call after the session stopped). */
+  halt(): void {
+    this.elected = false;
+    this.updateProber();
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+  }
+
+  /** Withdraws the campaign: a promise that never rejects, or null when none runs. */
+  resign(): Promise<void> | null {
+    return this.campaign === null ? null : this.campaign.resign().catch(() => undefined);
+  }
+
+  private async campaignLoop(): Promise<void> {
+    const { session, node, myId } = this.host;
+    while (!session.stopped) {
+      try {
+        const campaign = session.etcd.namespace(`${session.prefix}/`).election('coordinator', session.ttl).campaign(myId);
+        this.campaign = campaign;
+        await new Promise<void>((resolve) => {
+          campaign.on('elected', () => {
+            if (session.stopped) return;
+            this.elected = true;
+            session.calmSince = node.clock.now();
+            this.missingSince.clear();
+            this.downNodes.clear();
+            this.updateProber();
+            node.log.notice(`This node is now the cluster coordinator (epoch ${this.host.views.view.version})`);
+            void this.reconcile();
+          });
+          campaign.on('error', (e: Error) => {
+            if (this.elected) node.log.warning(`Coordinator role lost: ${e.message}`);
+            this.elected = false;
+            this.updateProber();
+            session.failed('election', e);
+            resolve();
+          });
+        });
+        this.campaign = null;
+        campaign.resign().catch(() => undefined);
+      } catch (e) {
+        this.elected = false;
+        session.failed('election', e);
+      }
+      await sleep(RETRY_MS);
+    }
+  }
+
+  /**
+   * One controller pass (coordinator only; passes never overlap, a request during one runs another):
+   * reads the topology and the registrations, plans, writes the plan by CAS. A node without registration
+   * counts as alive for a grace period (a quarter of the node timeout, at least 500 ms; a whole node
+   * timeout after this node was elected or saw etcd come back) so that nodes re-registering after an
+   * etcd outage are not removed. Never rejects: an etcd error is retried after RETRY_MS, a bad topology
+   * value or a planner error is logged and retried after RECONCILE_EVERY_MS.
+   */
+  async reconcile(): Promise<void> {
+    if (this.reconciling) {
+      this.reconcileAgain = true;
+      return;
+    }
+    const { session, node, planning } = this.host;
+    this.reconciling = true;
+    try {
+      do {
+        this.reconcileAgain = false;
+        if (!this.elected || session.stopped) break;
+        const [topoRes, nodesRes] = await Promise.all([session.etcd.get(session.topologyKey).exec(), session.etcd.getAll().prefix(session.nodesPrefix).exec()]);
+        const kv = topoRes.kvs[0];
+        const current = kv === undefined ? EMPTY_TOPOLOGY : parseTopology(kv.value.toString('utf8'));
+        const registered = new Set(nodesRes.kvs.map((n) => n.key.toString('utf8').slice(session.nodesPrefix.length)));
+        for (const id of [...this.downNodes.keys()]) if (current.nodes[id] === undefined && !registered.has(id)) this.downNodes.delete(id);
+        const live = new Map<string, Registration>();
+        const dead: Array<[string, string]> = [];
+        for (const n of nodesRes.kvs) {
+          const reg = parseRegistration(n.value.toString('utf8'));
+          if (reg === null) continue;
+          const id = n.key.toString('utf8').slice(session.nodesPrefix.length);
+          if (this.downNodes.has(id)) {
+            const lease = this.downNodes.get(id);
+            if (lease === undefined || lease === n.lease) {
+              dead.push([id, n.lease]); // its process is gone: its registration is stale
+              continue;
+            }
+            this.downNodes.delete(id); // registered again since (restarted)
+          }
+          live.set(id, reg);
+        }
+        // The dead nodes' registrations go now (only if still on the lease seen: not a restart's).
+        for (const [id, lease] of dead) {
+          const key = session.nodesPrefix + id;
+          await session.etcd.if(key, 'Lease', '==', lease).then(session.etcd.delete().key(key)).commit();
+        }
+        const now = node.clock.now();
+        // Just elected or etcd just back: every node may be re-registering, so wait a whole node timeout.
+        const grace = Math.max(500, planning.nodeTimeoutMs / 4, session.calmSince + planning.nodeTimeoutMs - now);
+        for (const id of this.missingSince.keys()) if (live.has(id) || current.nodes[id] === undefined) this.missingSince.delete(id);
+        for (const [id, n] of Object.entries(current.nodes)) {
+          if (live.has(id) || this.downNodes.has(id)) continue;
+          const since = this.missingSince.get(id) ?? now;
+          this.missingSince.set(id, since);
+          if (now - since < grace) {
+            live.set(id, { addr: n.addr, state: 'up' });
+            setTimeout(() => void this.reconcile(), grace - (now - since) + 10).unref();
+          }
+        }
+        let result;
+        try {
+          const offsets = await candidateOffsets(current, live, node.config.str('requirepass'));
+          result = plan(current, live, planning.vnodes, { replicas: planning.replicas, offsets });
+        } catch (e) {
+          throw new TopologyError('plan', e instanceof Error ? e.message : String(e));
+        }
+        if (result === null) continue;
+        const ok = await this.host.cas(kv === undefined ? '0' : kv.mod_revision, result.topology);
+        if (!ok) {
+          this.reconcileAgain = true;
+          continue;
+        }
+        for (const line of result.changes) node.log.notice(`Topology epoch ${result.topology.version}: ${line}`);
+      } while (this.reconcileAgain);
+      session.ok();
+    } catch (e) {
+      if (e instanceof TopologyError) {
+        // Not etcd: a bad value or a planner bug. Say so (each time) and try again later.
+        node.log.warning(`Controller error: ${e.message}`);
+        setTimeout(() => void this.reconcile(), RECONCILE_EVERY_MS).unref();
+      } else {
+        session.failed('controller', e);
+        setTimeout(() => void this.reconcile(), RETRY_MS).unref();
+      }
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  /** Coordinator: probes every other node of the topology; anyone else: the coordinator only. */
+  updateProber(): void {
+    const { session, views, myId } = this.host;
+    if (session.stopped) {
+      this.prober?.stop();
+      this.prober = null;
+      return;
+    }
+    if (this.prober === null) this.prober = new Prober((id) => this.nodeDown(id));
+    const targets = new Map<string, { ip: string; port: number }>();
+    if (this.elected) {
+      for (const id of views.view.nodeIds) if (id !== myId) targets.set(id, views.view.addrOf(id)!);
+    } else {
+      // Everyone else watches the coordinator only, so that its death needs no lease to run out either.
+      const leader = views.leader();
+      const addr = leader === null ? undefined : views.live.get(leader)?.addr;
+      if (leader !== null && leader !== myId && addr !== undefined) targets.set(leader, addr);
+    }
+    this.prober.update(targets);
+  }
+
+  /**
+   * The prober saw node `id`'s process die. The coordinator's next pass treats it as dead at once; anyone
+   * else (who probes only the coordinator) withdraws the dead coordinator's campaign, so that the next
+   * candidate is elected now rather than when that campaign's lease runs out.
+   */
+  private nodeDown(id: string): void {
+    const { session, views, node } = this.host;
+    if (!this.elected) {
+      for (const [key, c] of views.campaigns) {
+        if (c.id !== id) continue;
+        node.log.warning(`Coordinator ${id} refuses connections: its process is gone; withdrawing its campaign`);
+        void session.etcd
+          .if(key, 'Lease', '==', c.lease)
+          .then(session.etcd.delete().key(key))
+          .commit()
+          .catch((e: unknown) => session.failed('withdraw campaign', e));
+      }
+      return;
+    }
+    if (this.downNodes.has(id)) return;
+    this.downNodes.set(id, views.leaseOf.get(id));
+    const a = views.view.addrOf(id);
+    node.log.warning(`Node ${id} at ${a ? `${a.ip}:${a.port}` : '?'} refuses connections: its process is gone; not waiting for its lease`);
+    void this.reconcile();
+  }
+}

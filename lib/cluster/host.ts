@@ -1,0 +1,57 @@
+// What cluster mode needs of the node it runs in, and of the engines wired to it, named narrowly so that
+// lib/cluster never imports lib/server: the server's Node satisfies ClusterNodeHost structurally.
+import type { Clock } from '../util/clock';
+import type { ClusterView } from './view';
+
+/** The node's log (server/log.ts Logger has these). */
+export interface ClusterLog {
+  notice(msg: string): void;
+  warning(msg: string): void;
+}
+
+/** The replication role the agent sets from the view (lib/replication Replication has these). */
+export interface ReplicationRole {
+  /** The cluster epoch this node replicates in (a primary refuses replicas that saw a newer one). */
+  epoch: number;
+  /** Replicates from host:port for `epoch` (continues with PSYNC where it can). */
+  follow(host: string, port: number, epoch: number): void;
+  /** Stops replicating; becomes a primary that continues its primary's stream (its replicas PSYNC on). */
+  becomePrimary(): void;
+  /** Stops replicating, without taking over a stream. */
+  unfollow(): void;
+}
+
+/** What the agent needs of db 0: its size and the deletion of one slot's keys (the slot index on). */
+export interface SlotKeyspace {
+  readonly size: number;
+  /** Deletes every key of hash slot `slot`; returns how many. */
+  deleteKeysInSlot(slot: number): number;
+}
+
+/** The node as the cluster agent and its parts see it. */
+export interface ClusterNodeHost {
+  readonly log: ClusterLog;
+  /** The node's clock: leases, grace periods, deadlines and commit spacing read it. */
+  readonly clock: Clock;
+  readonly config: { str(name: string): string };
+  readonly repl: ReplicationRole;
+  /** The node's databases; cluster mode uses db 0 only. */
+  readonly dbs: ReadonlyArray<SlotKeyspace>;
+}
+
+/** What the router and the agent need of the migration engine (migrator.ts). */
+export interface MigratorLike {
+  update(view: ClusterView, myShard: string | null): void;
+  inFlight(key: string): boolean;
+  noteWrite(key: string): void;
+  stop(): Promise<void>;
+  readonly stats: { keysMoved: number; slotsCommitted: number };
+}
+
+/** What the agent needs of the replication-ack gate (ack-gate.ts). */
+export interface GateLike {
+  /** The replicas whose acknowledgement a write needs now (empty: none). */
+  required(): string[];
+  /** Runs after every view swap. */
+  onView(): void;
+}

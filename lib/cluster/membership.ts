@@ -1,0 +1,185 @@
+// Membership and fencing: this node's registration in etcd on a lease (its liveness), kept until stop()
+// and renewed or made again whenever it is lost; the fence that stops a primary's writes when its lease
+// may run out; the 'leaving' state and the hand-off on SHUTDOWN; and the withdrawal of a restarted
+// process that the topology still names a primary.
+import type { Clock } from '../util/clock';
+import { registerNode, type NodeRegistration } from './etcd';
+import { RETRY_MS, sleep, type EtcdSession } from './etcd-session';
+import type { ClusterLog, GateLike } from './host';
+import { registrationValue } from './registration';
+import { parseTopology, type NodeAddr } from './topology';
+import type { ClusterView } from './view';
+
+/** Fencing stops writes this long before the earliest moment etcd could let this node's lease end, ms. */
+const FENCE_MARGIN_MS = 500;
+
+/** What membership reads of the view keeper (view-keeper.ts ViewKeeper has these). */
+export interface MembershipViews {
+  readonly view: ClusterView;
+  readonly isPrimary: boolean;
+  readonly myShard: string | null;
+  /** The registered nodes, by id. */
+  readonly live: ReadonlyMap<string, unknown>;
+  scheduleRebuild(): void;
+  /** Resolves after the next view swap or after timeoutMs. */
+  nextView(timeoutMs: number): Promise<void>;
+}
+
+/** What membership needs of the agent it serves. */
+export interface MembershipHost {
+  readonly myId: string;
+  readonly node: { readonly log: ClusterLog; readonly clock: Clock };
+  readonly session: EtcdSession;
+  readonly views: MembershipViews;
+  /** The address to register (read at each registration: the node sets its port once it listens). */
+  announce(): NodeAddr;
+  gate(): GateLike | null;
+  /** The coordinator, if this node is it, plans now. */
+  poke(): void;
+}
+
+export class Membership {
+  /** True while a restarted process waits for an in-sync replica to replace it as primary (yieldStalePrimaryRole). */
+  unavailable = false;
+  /** Set while SHUTDOWN/SIGTERM hands this node's slots off (registered as state 'leaving'). */
+  leaving = false;
+  private reg: NodeRegistration | null = null;
+  private registeredOnce = false;
+  /** writesFenced's last answer (its changes are logged). */
+  private fenced = false;
+
+  constructor(private readonly host: MembershipHost) {}
+
+  /** True while this node holds a registration (its lease is being renewed). */
+  get registered(): boolean {
+    return this.reg !== null;
+  }
+
+  /**
+   * Fencing: true when this primary must refuse writes because its lease may end before it can renew it
+   * (FENCE_MARGIN_MS before the earliest expiry etcd could apply, or no registration at all), its shard has
+   * replicas (a successor could be chosen) and no in-sync replica guards the writes. With replication-ack sync and in-sync replicas, their
+   * acknowledgements are the fence instead (a promoted replica stops acknowledging the old primary), so
+   * writes go on while etcd itself is down.
+   */
+  writesFenced(): boolean {
+    const v = this.host.views;
+    if (!v.isPrimary || v.myShard === null) return false;
+    // A shard without replicas has no successor to be deposed by (its slots would go to others empty,
+    // as a cache's): it keeps serving while etcd is away.
+    if ((v.view.shard(v.myShard)?.replicas.length ?? 0) === 0) return false;
+    const gate = this.host.gate();
+    if (gate !== null && gate.required().length > 0) return false;
+    const reg = this.reg;
+    const fenced = reg === null || this.host.node.clock.now() > reg.validUntil() - FENCE_MARGIN_MS;
+    if (fenced !== this.fenced) {
+      this.fenced = fenced;
+      if (fenced) this.host.node.log.warning('Lease not renewed in time and no in-sync replica: refusing writes until it is (fencing)');
+      else this.host.node.log.notice('Lease renewed: accepting writes again');
+    }
+    return fenced;
+  }
+
+  /** Registers on a lease, and again whenever the registration is lost, until stop(). Never rejects. */
+  async registerLoop(): Promise<void> {
+    const { session, myId } = this.host;
+    while (!session.stopped && this.reg === null) {
+      try {
+        if (!this.registeredOnce) await this.yieldStalePrimaryRole();
+        const reg = await registerNode(session.etcd, session.prefix, myId, this.value(), session.ttl, this.host.node.clock);
+        if (session.stopped) {
+          await reg.revoke();
+          return;
+        }
+        this.reg = reg;
+        this.registeredOnce = true;
+        session.ok();
+        const a = this.host.announce();
+        this.host.node.log.notice(`Registered in etcd as ${myId} (${a.ip}:${a.port}, lease ${session.ttl} s)`);
+        reg.onLost((err) => {
+          if (this.reg !== reg) return;
+          this.reg = null;
+          session.failed('registration lost', err);
+          void this.registerLoop();
+        });
+      } catch (e) {
+        session.failed('registration', e);
+        await sleep(RETRY_MS);
+      }
+    }
+  }
+
+  /**
+   * A process that starts with an empty dataset while the topology still names this node the primary of a
+   * shard with in-sync replicas (it was restarted faster than its death was noticed) must not act as that
+   * primary: its replicas would copy its empty dataset. It withdraws the dead process's registration, so
+   * the coordinator promotes an in-sync replica, and waits (unavailable: key commands get CLUSTERDOWN,
+   * replicas' PSYNC is refused) until it is no longer that primary or no in-sync replica is alive to
+   * take over. Then it registers, and joins again as a replica. Rejects on etcd errors (the caller retries).
+   */
+  async yieldStalePrimaryRole(): Promise<void> {
+    const { session, views, myId } = this.host;
+    const kv = (await session.etcd.get(session.topologyKey).exec()).kvs[0];
+    if (kv === undefined) return;
+    const t = parseTopology(kv.value.toString('utf8'));
+    const me = t.nodes[myId];
+    if (me === undefined || me.role !== 'primary' || me.shard === null || t.shards[me.shard].inSync.length === 0) return;
+    const shard = me.shard;
+    this.unavailable = true;
+    views.scheduleRebuild();
+    this.host.node.log.warning(`Restarted while still the primary of shard ${shard} in the topology, with no data: withdrawing so that an in-sync replica takes over`);
+    try {
+      await session.etcd.delete().key(session.nodesPrefix + myId).exec();
+      while (!session.stopped) {
+        const v = views.view.node(myId);
+        if (views.view.version > 0 && (v === undefined || v.role !== 'primary')) break;
+        const heirs = views.view.shard(shard)?.inSync.filter((id) => views.live.has(id)) ?? [];
+        if (views.view.version > 0 && heirs.length === 0) break;
+        await views.nextView(500);
+      }
+    } finally {
+      this.unavailable = false;
+      views.scheduleRebuild();
+    }
+  }
+
+  /**
+   * SHUTDOWN / SIGTERM: marks this node leaving (in its registration), then waits until the coordinator has
+   * handed its slots to the others and removed it from the topology, or timeoutMs passed (on the node's
+   * clock), or etcd became unreachable (no one could take the slots then). Resolves true when the hand-off
+   * completed; never rejects (etcd errors are logged and end the wait).
+   */
+  async handOff(timeoutMs: number): Promise<boolean> {
+    const { session, views, myId, node } = this.host;
+    this.leaving = true;
+    const deadline = node.clock.now() + timeoutMs;
+    try {
+      await this.updateRegistration();
+      if (this.reg !== null) session.ok(); // it just wrote: an older error (e.g. the election's) is over
+      this.host.poke();
+      while (node.clock.now() < deadline && !session.down) {
+        if (views.view.node(myId) === undefined && this.reg !== null) return true;
+        await views.nextView(Math.min(1000, Math.max(1, deadline - node.clock.now())));
+      }
+    } catch (e) {
+      session.failed('leave', e);
+    }
+    return false;
+  }
+
+  /** Deletes the registration (revokes its lease): a promise that never rejects, or null when there is none. */
+  revoke(): Promise<void> | null {
+    return this.reg === null ? null : this.reg.revoke();
+  }
+
+  private value(): string {
+    return registrationValue(this.host.announce(), this.leaving);
+  }
+
+  /** Re-writes the registration value (state change), on the same lease. Rejects on etcd errors. */
+  private async updateRegistration(): Promise<void> {
+    const reg = this.reg;
+    if (reg === null) return; // the register loop writes the current value when it succeeds
+    await reg.lease.put(reg.key).value(this.value()).exec();
+  }
+}

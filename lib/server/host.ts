@@ -1,0 +1,34 @@
+// What a connection (client.ts), the dispatcher (dispatcher.ts) and the idle reclaimer (reclaim.ts) need
+// from their node, declared apart from node.ts so that none of them imports the Node class: node.ts
+// imports them, and Node implements this interface.
+import type { CommandTableView, ServerHost, Session } from '../commands/types';
+import type { Evictor } from '../store/evict';
+import type { Clock } from '../util/clock';
+import type { Logger } from './log';
+import type { ClusterPort, ReplicationPort } from './ports';
+import type { ServerStats } from '../metrics/stats';
+
+export interface NodeCore extends ServerHost {
+  readonly clock: Clock;
+  readonly commands: CommandTableView;
+  readonly stats: ServerStats;
+  readonly log: Logger;
+  readonly evictor: Evictor;
+  readonly repl: ReplicationPort;
+  readonly cluster: ClusterPort | null;
+  readonly monitors: Set<Session>;
+  /** Next client id (CLIENT ID). */
+  nextClientId: number;
+  /** proto-max-bulk-len in bytes (read for every request argument). */
+  readonly protoMaxBulkLen: number;
+  /** V8's heap is near its limit: writes get OOM. */
+  readonly heapTight: boolean;
+  /** Runs one command for c (dispatcher.ts). */
+  execute(c: Session, argv: string[]): void;
+  /** Writes c's replies at the end of this event-loop turn. */
+  flushLater(c: Session): void;
+  /** Forgets a closed client. */
+  forget(c: Session): void;
+  /** Sends a command to every MONITOR client. */
+  feedMonitors(c: Session, argv: readonly string[]): void;
+}

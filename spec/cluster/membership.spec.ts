@@ -1,0 +1,79 @@
+// Fencing on the node's clock (membership.ts), with a manual clock and a stand-in registration: no etcd.
+import { expect } from 'chai';
+import type { EtcdSession } from '../../lib/cluster/etcd-session';
+import { Membership, type MembershipViews } from '../../lib/cluster/membership';
+import { validateTopology } from '../../lib/cluster/topology';
+import { ClusterView } from '../../lib/cluster/view';
+import { ManualClock } from '../../lib/util/clock';
+
+const P = 'a'.repeat(40);
+const R = 'b'.repeat(40);
+
+function setup(opts: { replicas: boolean; required?: string[] }) {
+  const topology = validateTopology({
+    version: 3,
+    nodes: {
+      [P]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: 'primary', epoch: 1 },
+      ...(opts.replicas ? { [R]: { addr: { ip: '127.0.0.1', port: 7002 }, shard: 'sa', role: 'replica', epoch: 1 } } : {}),
+    },
+    shards: { sa: { primary: P, replicas: opts.replicas ? [R] : [], inSync: [] } },
+    slots: [[0, 16383, 'sa']],
+    migrating: [],
+  });
+  const clock = new ManualClock();
+  const logged: string[] = [];
+  const views: MembershipViews = {
+    view: new ClusterView(topology, [P, R]),
+    isPrimary: true,
+    myShard: 'sa',
+    live: new Map(),
+    scheduleRebuild: () => undefined,
+    nextView: async () => undefined,
+  };
+  const m = new Membership({
+    myId: P,
+    node: { clock, log: { notice: (s) => logged.push(s), warning: (s) => logged.push(s) } },
+    session: {} as EtcdSession,
+    views,
+    announce: () => ({ ip: '127.0.0.1', port: 7001 }),
+    gate: () => (opts.required === undefined ? null : { required: () => opts.required!, onView: () => undefined }),
+    poke: () => undefined,
+  });
+  let validUntil = clock.now() + 2000;
+  (m as unknown as { reg: unknown }).reg = { validUntil: () => validUntil };
+  return { m, clock, logged, renew: () => (validUntil = clock.now() + 2000), views };
+}
+
+describe('cluster/membership fencing', () => {
+  it('a primary with replicas refuses writes from 500 ms before its lease could end, until renewed', () => {
+    const { m, clock, logged, renew } = setup({ replicas: true });
+    expect(m.writesFenced()).to.equal(false);
+    clock.advance(1500);
+    expect(m.writesFenced()).to.equal(false);
+    clock.advance(1);
+    expect(m.writesFenced()).to.equal(true);
+    expect(logged.pop()).to.match(/refusing writes/);
+    renew();
+    expect(m.writesFenced()).to.equal(false);
+    expect(logged.pop()).to.match(/accepting writes again/);
+  });
+
+  it('no fence without replicas, with in-sync replicas guarding the writes, or on a non-primary', () => {
+    const alone = setup({ replicas: false });
+    alone.clock.advance(10_000);
+    expect(alone.m.writesFenced()).to.equal(false);
+    const guarded = setup({ replicas: true, required: [R] });
+    guarded.clock.advance(10_000);
+    expect(guarded.m.writesFenced()).to.equal(false);
+    const replica = setup({ replicas: true });
+    (replica.views as { isPrimary: boolean }).isPrimary = false;
+    replica.clock.advance(10_000);
+    expect(replica.m.writesFenced()).to.equal(false);
+  });
+
+  it('no registration at all: fenced', () => {
+    const { m } = setup({ replicas: true });
+    (m as unknown as { reg: unknown }).reg = null;
+    expect(m.writesFenced()).to.equal(true);
+  });
+});
