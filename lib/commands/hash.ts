@@ -12,6 +12,7 @@ import { HASH_MAX_FIELDS, HashValue } from '../store/hash';
 import { globMatch } from '../util/glob';
 import { INT64_MAX, INT64_MIN, is, parseInt64 } from './args';
 import type { CommandContext as Client } from './context';
+import { expiryArg } from './expiry';
 import { parseCursor } from './keyspace';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from './longdouble';
 import { readTyped, WRONG_TYPE, writeTyped } from './typed';
@@ -424,15 +425,13 @@ function hexpireGeneric(c: Client, argv: string[], cmd: string, seconds: boolean
   const key = argv[1];
   const s = lookupWrite(c, key);
   if (s === WRONG_TYPE) return;
-  const t = parseInt64(argv[2]);
-  if (t === null) return c.out.error(E.ERR_NOT_INTEGER);
-  if (t < 0) return c.out.error(E.ERR_FIELD_EXPIRE_NEGATIVE);
   const now = c.clock.now();
   const base = relative ? now : 0;
-  if (seconds && t > Math.floor(HFE_MAX_ABS_TIME_MS / 1000)) return c.out.error(E.ERR_INVALID_EXPIRE(cmd));
-  const ms = seconds ? Number(t) * 1000 : Number(t);
-  if (ms > HFE_MAX_ABS_TIME_MS - base) return c.out.error(E.ERR_INVALID_EXPIRE(cmd));
-  const at = ms + base;
+  const at = expiryArg(argv[2], seconds ? 1000 : 1, base, cmd);
+  // Redis checks the sign before the range: a negative time says so even when it would overflow.
+  if (at === E.ERR_NOT_INTEGER) return c.out.error(at);
+  if (argv[2].charCodeAt(0) === 0x2d /* '-' */) return c.out.error(E.ERR_FIELD_EXPIRE_NEGATIVE);
+  if (typeof at === 'string' || at > HFE_MAX_ABS_TIME_MS) return c.out.error(E.ERR_INVALID_EXPIRE(cmd));
   let cond = 0;
   const opt = argv[3].toLowerCase();
   if (opt === 'nx') cond = COND_NX;
