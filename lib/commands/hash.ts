@@ -43,7 +43,7 @@ const LD_ZERO: LongDouble = { neg: false, m: 0n, e: 0, inf: false };
 
 /** After lazy field expiry: the slot, or -1 when the key went with its last field. */
 function afterFieldExpiry(c: Client, s: number): number {
-  if (s < 0) return s;
+  if (s < 0 || (c.db.valueAt(s) as HashValue).nextExpire === 0) return s;
   return expireHashFields(c.db, s, c.clock.now()) ? s : -1;
 }
 

@@ -203,7 +203,7 @@ describe('hash commands', () => {
 
     it('a large hash pages by cursor and returns each field once', () => {
       const argv = ['HSET', 'h'];
-      for (let i = 0; i < 500; i++) argv.push(`f${i}`, `v${i}`);
+      for (let i = 0; i < 600; i++) argv.push(`f${i}`, `v${i}`);
       n.run(...argv);
       const seen: string[] = [];
       let cursor = '0';
@@ -218,7 +218,7 @@ describe('hash commands', () => {
         calls++;
       } while (cursor !== '0');
       expect(calls).to.be.greaterThan(10);
-      expect(seen.sort()).to.deep.equal(Array.from({ length: 500 }, (_, i) => `f${i}`).sort());
+      expect(seen.sort()).to.deep.equal(Array.from({ length: 600 }, (_, i) => `f${i}`).sort());
     });
 
     it('bad input: invalid cursor, COUNT errors, unknown options (TYPE included)', () => {
@@ -245,7 +245,7 @@ describe('hash commands', () => {
     it('listpack until hash-max-listpack-entries/-value are passed, then hashtable for good', () => {
       n.run('HSET', 'h', 'a', '1');
       expect(n.run('OBJECT', 'ENCODING', 'h')).to.equal('listpack');
-      expect(n.run('CONFIG', 'GET', 'hash-max-listpack-*')).to.deep.equal(['hash-max-listpack-entries', '128', 'hash-max-listpack-value', '64']);
+      expect(n.run('CONFIG', 'GET', 'hash-max-listpack-*')).to.deep.equal(['hash-max-listpack-entries', '512', 'hash-max-listpack-value', '64']);
       n.run('HSET', 'h', 'long', 'x'.repeat(65));
       expect(n.run('OBJECT', 'ENCODING', 'h')).to.equal('hashtable');
       n.run('HDEL', 'h', 'long');
