@@ -8,23 +8,21 @@
 // - An error reply resolves with a PeerError (it is an answer, not a failure). Connection loss (refused,
 //   reset, closed by the server, a protocol error in a reply, no byte for timeoutMs while replies are
 //   awaited) rejects every outstanding send with an Error.
+// - Replies are decoded by the shared RESP decoder (protocol/resp-decoder.ts) in RESP2 mode.
 import * as net from 'net';
+import { INCOMPLETE, RespDecoder, RespError } from '../protocol/resp-decoder';
 
-/** An error reply (`-ERR ...`, `-NOAUTH ...`): message is the line without the '-'. */
-export class PeerError {
-  constructor(readonly message: string) {}
-}
+/** An error reply (`-ERR ...`, `-NOAUTH ...`): message is the line without the '-'. The decoder's RespError. */
+export { RespError as PeerError };
 
 /** A decoded RESP2 reply: simple and bulk strings as latin1 strings, integers as numbers, null bulk/array as null. */
-export type PeerReply = string | number | null | PeerError | PeerReply[];
+export type PeerReply = string | number | null | RespError | PeerReply[];
 
 interface Waiter {
   resolve: (r: PeerReply) => void;
   reject: (e: Error) => void;
 }
 
-/** Marks a reply not yet complete in the buffer. */
-const INCOMPLETE = Symbol('incomplete');
 /** Waiter for the AUTH reply: nobody awaits it. */
 const IGNORE: Waiter = { resolve: () => undefined, reject: () => undefined };
 
@@ -40,9 +38,8 @@ export class Peer {
   /** Waiters in send order; [head, length) are outstanding. */
   private waiters: Waiter[] = [];
   private head = 0;
-  /** Unparsed reply bytes, and the parse position inside them. */
-  private buf = '';
-  private pos = 0;
+  /** Reply bytes of the current connection (a new decoder per connection). */
+  private decoder = new RespDecoder({ protocol: 2 });
   /** Requests not yet written (written once per tick, so a burst of sends is one write). */
   private out = '';
   private flushQueued = false;
@@ -84,8 +81,7 @@ export class Peer {
     this.sock = sock;
     sock.setNoDelay(true);
     sock.setTimeout(this.timeoutMs);
-    this.buf = '';
-    this.pos = 0;
+    this.decoder = new RespDecoder({ protocol: 2 });
     if (this.password !== '') {
       this.out = encode(['AUTH', this.password]) + this.out;
       this.waiters.splice(this.head, 0, IGNORE);
@@ -115,8 +111,7 @@ export class Peer {
     this.sock = null;
     if (sock !== null) sock.destroy();
     this.out = '';
-    this.buf = '';
-    this.pos = 0;
+    this.decoder = new RespDecoder({ protocol: 2 });
     const waiting = this.waiters.slice(this.head);
     this.waiters = [];
     this.head = 0;
@@ -124,20 +119,17 @@ export class Peer {
   }
 
   private onData(chunk: Buffer): void {
-    this.buf = this.buf === '' ? chunk.toString('latin1') : this.buf + chunk.toString('latin1');
+    this.decoder.feed(chunk);
     for (;;) {
-      const start = this.pos;
       let r: PeerReply | typeof INCOMPLETE;
       try {
-        r = this.parse();
+        // Protocol 2: the decoder yields only RESP2's value types, which PeerReply lists.
+        r = this.decoder.next() as PeerReply | typeof INCOMPLETE;
       } catch (e) {
         this.drop(e as Error);
         return;
       }
-      if (r === INCOMPLETE) {
-        this.pos = start;
-        break;
-      }
+      if (r === INCOMPLETE) break;
       if (this.head >= this.waiters.length) {
         this.drop(new Error('reply with no request'));
         return;
@@ -149,54 +141,5 @@ export class Peer {
       }
       w.resolve(r);
     }
-    this.buf = this.buf.slice(this.pos);
-    this.pos = 0;
   }
-
-  /** Parses one reply at this.pos, advancing it; INCOMPLETE when more bytes are needed. Throws on bad input. */
-  private parse(): PeerReply | typeof INCOMPLETE {
-    const b = this.buf;
-    const p = this.pos;
-    const eol = b.indexOf('\r\n', p);
-    if (eol < 0) return INCOMPLETE;
-    const type = b.charCodeAt(p);
-    const line = b.slice(p + 1, eol);
-    this.pos = eol + 2;
-    switch (type) {
-      case 0x2b: // '+'
-        return line;
-      case 0x2d: // '-'
-        return new PeerError(line);
-      case 0x3a: // ':'
-        return intOf(line);
-      case 0x24: {
-        // '$'
-        const n = intOf(line);
-        if (n < 0) return null;
-        const end = this.pos + n;
-        if (b.length < end + 2) return INCOMPLETE;
-        this.pos = end + 2;
-        return b.slice(end - n, end);
-      }
-      case 0x2a: {
-        // '*'
-        const n = intOf(line);
-        if (n < 0) return null;
-        const items: PeerReply[] = [];
-        for (let i = 0; i < n; i++) {
-          const r = this.parse();
-          if (r === INCOMPLETE) return INCOMPLETE;
-          items.push(r);
-        }
-        return items;
-      }
-      default:
-        throw new Error(`protocol error: reply type byte ${type}`);
-    }
-  }
-}
-
-function intOf(line: string): number {
-  if (!/^-?\d+$/.test(line)) throw new Error(`protocol error: bad integer ${JSON.stringify(line)}`);
-  return Number(line);
 }

@@ -4,7 +4,7 @@ import * as E from '../protocol/errors';
 import type { Session as Client } from './types';
 import { replyHelp } from './help';
 import { is, parseInt64 } from './args';
-import { NO_KEYS, type CommandFlag, type CommandSpec, type Handler } from './types';
+import { declarer, NO_KEYS, type CommandFlag, type CommandSpec, type Handler } from './types';
 
 /**
  * True when s may be a client name or SETINFO value: printable ASCII without spaces ('!'..'~'), or
@@ -235,17 +235,7 @@ const ADMIN: readonly CommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
 const ACL_SLOW = ['slow', 'connection'];
 const ACL_ADMIN = ['admin', 'slow', 'dangerous', 'connection'];
 
-function sub(
-  name: string,
-  summary: string,
-  since: string,
-  arity: number,
-  flags: readonly CommandFlag[],
-  acl: readonly string[],
-  handler: Handler,
-): CommandSpec {
-  return { name, group: 'connection', summary, since, arity, flags, acl, keys: NO_KEYS, handler };
-}
+const sub = declarer('connection');
 
 export const clientCommand: CommandSpec = {
   name: 'client',
@@ -257,23 +247,15 @@ export const clientCommand: CommandSpec = {
   acl: ['slow'],
   keys: NO_KEYS,
   subcommands: [
-    sub('id', 'Returns the unique client ID of the connection.', '5.0.0', 2, STATE, ACL_SLOW, clientId),
-    sub('setname', 'Sets the connection name.', '2.6.9', 3, STATE, ACL_SLOW, clientSetname),
-    sub('getname', 'Returns the name of the connection.', '2.6.9', 2, STATE, ACL_SLOW, clientGetname),
-    sub('setinfo', 'Sets information specific to the client or connection.', '7.2.0', 4, STATE, ACL_SLOW, clientSetinfo),
-    sub('info', 'Returns information about the connection.', '6.2.0', 2, STATE, ACL_SLOW, clientInfo),
-    sub('list', 'Lists open connections.', '2.4.0', -2, ADMIN, ACL_ADMIN, clientList),
-    sub('kill', 'Terminates open connections.', '2.4.0', -3, ADMIN, ACL_ADMIN, clientKill),
-    sub('no-evict', 'Sets the client eviction mode of the connection.', '7.0.0', 3, ADMIN, ACL_ADMIN, clientOnOff),
-    sub(
-      'no-touch',
-      'Controls whether commands sent by the client affect the LRU/LFU of accessed keys.',
-      '7.2.0',
-      3,
-      STATE,
-      ACL_SLOW,
-      clientOnOff,
-    ),
-    sub('help', 'Returns helpful text about the different subcommands.', '5.0.0', 2, ['loading', 'stale'], ACL_SLOW, clientHelp),
+    sub({ name: 'id', summary: 'Returns the unique client ID of the connection.', since: '5.0.0', arity: 2, flags: STATE, acl: ACL_SLOW, handler: clientId }),
+    sub({ name: 'setname', summary: 'Sets the connection name.', since: '2.6.9', arity: 3, flags: STATE, acl: ACL_SLOW, handler: clientSetname }),
+    sub({ name: 'getname', summary: 'Returns the name of the connection.', since: '2.6.9', arity: 2, flags: STATE, acl: ACL_SLOW, handler: clientGetname }),
+    sub({ name: 'setinfo', summary: 'Sets information specific to the client or connection.', since: '7.2.0', arity: 4, flags: STATE, acl: ACL_SLOW, handler: clientSetinfo }),
+    sub({ name: 'info', summary: 'Returns information about the connection.', since: '6.2.0', arity: 2, flags: STATE, acl: ACL_SLOW, handler: clientInfo }),
+    sub({ name: 'list', summary: 'Lists open connections.', since: '2.4.0', arity: -2, flags: ADMIN, acl: ACL_ADMIN, handler: clientList }),
+    sub({ name: 'kill', summary: 'Terminates open connections.', since: '2.4.0', arity: -3, flags: ADMIN, acl: ACL_ADMIN, handler: clientKill }),
+    sub({ name: 'no-evict', summary: 'Sets the client eviction mode of the connection.', since: '7.0.0', arity: 3, flags: ADMIN, acl: ACL_ADMIN, handler: clientOnOff }),
+    sub({ name: 'no-touch', summary: 'Controls whether commands sent by the client affect the LRU/LFU of accessed keys.', since: '7.2.0', arity: 3, flags: STATE, acl: ACL_SLOW, handler: clientOnOff }),
+    sub({ name: 'help', summary: 'Returns helpful text about the different subcommands.', since: '5.0.0', arity: 2, flags: ['loading', 'stale'], acl: ACL_SLOW, handler: clientHelp }),
   ],
 };

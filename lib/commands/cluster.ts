@@ -7,7 +7,7 @@ import * as E from '../protocol/errors';
 import type { Session as Client } from './types';
 import { is, parseInt64 } from './args';
 import { replyHelp } from './help';
-import { NO_KEYS, type ClusterHost, type CommandFlag, type CommandSpec, type Handler } from './types';
+import { declarer, NO_KEYS, type ClusterHost, type CommandFlag, type CommandSpec, type Handler } from './types';
 
 /** Wraps a handler that needs cluster mode: on a standalone node it answers the disabled error. */
 function clustered(run: (c: Client, argv: string[], agent: ClusterHost) => void): Handler {
@@ -119,14 +119,11 @@ const readwrite = clustered((c) => {
 
 const STALE: readonly CommandFlag[] = ['stale'];
 
-function sub(name: string, summary: string, since: string, arity: number, handler: Handler, flags: readonly CommandFlag[] = STALE): CommandSpec {
-  const acl = flags.includes('admin') ? ['admin', 'slow', 'dangerous'] : ['slow'];
-  return { name, group: 'cluster', summary, since, arity, flags, acl, keys: NO_KEYS, handler };
-}
 
-function top(name: string, summary: string, handler: Handler, flags: readonly CommandFlag[]): CommandSpec {
-  return { name, group: 'cluster', summary, since: '3.0.0', arity: 1, flags, acl: ['fast', 'connection'], keys: NO_KEYS, handler };
-}
+/** CLUSTER's subcommands: keyless, 'stale' (they answer from a stale view too), ACL slow unless given. */
+const sub = declarer('cluster', { flags: STALE, acl: ['slow'] });
+/** ASKING, READONLY, READWRITE. */
+const top = declarer('cluster', { acl: ['fast', 'connection'] });
 
 export const clusterCommands: readonly CommandSpec[] = [
   {
@@ -139,19 +136,19 @@ export const clusterCommands: readonly CommandSpec[] = [
     acl: ['slow'],
     keys: NO_KEYS,
     subcommands: [
-      sub('countkeysinslot', 'Returns the number of keys in a hash slot.', '3.0.0', 3, countkeysinslot),
-      sub('failover', 'Forces a replica to perform a manual failover of its master.', '3.0.0', -2, failover, ['admin', 'stale']),
-      sub('getkeysinslot', 'Returns the key names in a hash slot.', '3.0.0', 4, getkeysinslot),
-      sub('help', 'Returns helpful text about the different subcommands.', '5.0.0', 2, help, ['loading', 'stale']),
-      sub('info', 'Returns information about the state of a node.', '3.0.0', 2, info),
-      sub('keyslot', 'Returns the hash slot for a key.', '3.0.0', 3, keyslot),
-      sub('myid', 'Returns the ID of a node.', '3.0.0', 2, myid),
-      sub('nodes', 'Returns the cluster configuration for a node.', '3.0.0', 2, nodes),
-      sub('shards', 'Returns the mapping of cluster slots to shards.', '7.0.0', 2, shards),
-      sub('slots', 'Returns the mapping of cluster slots to nodes.', '3.0.0', 2, slots),
+      sub({ name: 'countkeysinslot', summary: 'Returns the number of keys in a hash slot.', since: '3.0.0', arity: 3, handler: countkeysinslot }),
+      sub({ name: 'failover', summary: 'Forces a replica to perform a manual failover of its master.', since: '3.0.0', arity: -2, handler: failover, flags: ['admin', 'stale'], acl: ['admin', 'slow', 'dangerous'] }),
+      sub({ name: 'getkeysinslot', summary: 'Returns the key names in a hash slot.', since: '3.0.0', arity: 4, handler: getkeysinslot }),
+      sub({ name: 'help', summary: 'Returns helpful text about the different subcommands.', since: '5.0.0', arity: 2, handler: help, flags: ['loading', 'stale'] }),
+      sub({ name: 'info', summary: 'Returns information about the state of a node.', since: '3.0.0', arity: 2, handler: info }),
+      sub({ name: 'keyslot', summary: 'Returns the hash slot for a key.', since: '3.0.0', arity: 3, handler: keyslot }),
+      sub({ name: 'myid', summary: 'Returns the ID of a node.', since: '3.0.0', arity: 2, handler: myid }),
+      sub({ name: 'nodes', summary: 'Returns the cluster configuration for a node.', since: '3.0.0', arity: 2, handler: nodes }),
+      sub({ name: 'shards', summary: 'Returns the mapping of cluster slots to shards.', since: '7.0.0', arity: 2, handler: shards }),
+      sub({ name: 'slots', summary: 'Returns the mapping of cluster slots to nodes.', since: '3.0.0', arity: 2, handler: slots }),
     ],
   },
-  top('asking', 'Signals that a cluster client is following an -ASK redirect.', asking, ['fast']),
-  top('readonly', 'Enables read-only queries for a connection to a Redis Cluster replica node.', readonly, ['loading', 'stale', 'fast']),
-  top('readwrite', 'Enables read-write queries for a connection to a Redis Cluster replica node.', readwrite, ['loading', 'stale', 'fast']),
+  top({ name: 'asking', since: '3.0.0', arity: 1, summary: 'Signals that a cluster client is following an -ASK redirect.', handler: asking, flags: ['fast'] }),
+  top({ name: 'readonly', since: '3.0.0', arity: 1, summary: 'Enables read-only queries for a connection to a Redis Cluster replica node.', handler: readonly, flags: ['loading', 'stale', 'fast'] }),
+  top({ name: 'readwrite', since: '3.0.0', arity: 1, summary: 'Enables read-write queries for a connection to a Redis Cluster replica node.', handler: readwrite, flags: ['loading', 'stale', 'fast'] }),
 ];

@@ -1,11 +1,12 @@
 // The one parser of expiry arguments: SET EX/PX/EXAT/PXAT, GETEX, SETEX/PSETEX, the EXPIRE family and
-// hash-field expiry (HEXPIRE ...). Times are absolute ms since the epoch, kept as doubles and clamped
-// to MAX_EXPIRE_MS (year ~287,000), which no TTL reaches; Redis accepts up to 2^63-1 ms.
+// hash-field expiry (HEXPIRE ...). Times are absolute ms since the epoch as doubles: exact up to 2^53
+// (year ~287,000), which no real TTL reaches; beyond, as large as Redis's (which accepts up to 2^63-1 ms)
+// but rounded, and clamped to MAX_EXPIRE_MS so that PEXPIRETIME never answers past the 64-bit range.
 import * as E from '../protocol/errors';
 import { INT64_MAX, INT64_MIN, parseInt64 } from './args';
 
-/** Largest stored expiry, ms since the epoch. */
-export const MAX_EXPIRE_MS = Number.MAX_SAFE_INTEGER;
+/** Largest stored expiry, ms since the epoch: the largest double below 2^63 (2^63 - 1024). */
+export const MAX_EXPIRE_MS = 9223372036854774784;
 /** Below this magnitude, seconds * 1000 + now stays a safe integer: no overflow checks needed. */
 const SMALL_TIME = 2 ** 40;
 

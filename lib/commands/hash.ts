@@ -16,7 +16,7 @@ import { expiryArg } from './expiry';
 import { parseCursor } from './keyspace';
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from './longdouble';
 import { readTyped, WRONG_TYPE, writeTyped } from './typed';
-import { ONE_KEY, type CommandSpec } from './types';
+import { declarer, ONE_KEY, type CommandSpec } from './types';
 
 const LP_ENTRIES = 'hash-max-listpack-entries';
 const LP_VALUE = 'hash-max-listpack-value';
@@ -565,42 +565,32 @@ const READ_FAST = ['read', 'hash', 'fast'] as const;
 const READ_SLOW = ['read', 'hash', 'slow'] as const;
 const WRITE_FAST = ['write', 'hash', 'fast'] as const;
 
-function spec(
-  name: string,
-  since: string,
-  arity: number,
-  flags: CommandSpec['flags'],
-  acl: readonly string[],
-  handler: CommandSpec['handler'],
-  summary: string,
-): CommandSpec {
-  return { name, group: 'hash', summary, since, arity, flags, acl, keys: ONE_KEY, handler };
-}
+const cmd = declarer('hash', { keys: ONE_KEY });
 
 export const hashCommands: readonly CommandSpec[] = [
-  spec('hset', '2.0.0', -4, ['write', 'denyoom', 'fast'], WRITE_FAST, hset, 'Creates or modifies the value of a field in a hash.'),
-  spec('hsetnx', '2.0.0', 4, ['write', 'denyoom', 'fast'], WRITE_FAST, hsetnx, "Sets the value of a field in a hash only when the field doesn't exist."),
-  spec('hmset', '2.0.0', -4, ['write', 'denyoom', 'fast'], WRITE_FAST, hmset, 'Sets the values of multiple fields.'),
-  spec('hget', '2.0.0', 3, ['readonly', 'fast'], READ_FAST, hget, 'Returns the value of a field in a hash.'),
-  spec('hmget', '2.0.0', -3, ['readonly', 'fast'], READ_FAST, hmget, 'Returns the values of all fields in a hash.'),
-  spec('hgetall', '2.0.0', 2, ['readonly'], READ_SLOW, hgetall, 'Returns all fields and values in a hash.'),
-  spec('hdel', '2.0.0', -3, ['write', 'fast'], WRITE_FAST, hdel, 'Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.'),
-  spec('hlen', '2.0.0', 2, ['readonly', 'fast'], READ_FAST, hlen, 'Returns the number of fields in a hash.'),
-  spec('hstrlen', '3.2.0', 3, ['readonly', 'fast'], READ_FAST, hstrlen, 'Returns the length of the value of a field.'),
-  spec('hexists', '2.0.0', 3, ['readonly', 'fast'], READ_FAST, hexists, 'Determines whether a field exists in a hash.'),
-  spec('hkeys', '2.0.0', 2, ['readonly'], READ_SLOW, hkeys, 'Returns all fields in a hash.'),
-  spec('hvals', '2.0.0', 2, ['readonly'], READ_SLOW, hvals, 'Returns all values in a hash.'),
-  spec('hincrby', '2.0.0', 4, ['write', 'denyoom', 'fast'], WRITE_FAST, hincrby, "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist."),
-  spec('hincrbyfloat', '2.6.0', 4, ['write', 'denyoom', 'fast'], WRITE_FAST, hincrbyfloat, "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist."),
-  spec('hrandfield', '6.2.0', -2, ['readonly'], READ_SLOW, hrandfield, 'Returns one or more random fields from a hash.'),
-  spec('hscan', '2.8.0', -3, ['readonly'], READ_SLOW, hscan, 'Iterates over fields and values of a hash.'),
-  spec('hexpire', '7.4.0', -6, ['write', 'denyoom', 'fast'], WRITE_FAST, hexpire, 'Set expiry for hash field using relative time to expire (seconds)'),
-  spec('hpexpire', '7.4.0', -6, ['write', 'denyoom', 'fast'], WRITE_FAST, hpexpire, 'Set expiry for hash field using relative time to expire (milliseconds)'),
-  spec('hexpireat', '7.4.0', -6, ['write', 'denyoom', 'fast'], WRITE_FAST, hexpireat, 'Set expiry for hash field using an absolute Unix timestamp (seconds)'),
-  spec('hpexpireat', '7.4.0', -6, ['write', 'denyoom', 'fast'], WRITE_FAST, hpexpireat, 'Set expiry for hash field using an absolute Unix timestamp (milliseconds)'),
-  spec('httl', '7.4.0', -5, ['readonly', 'fast'], READ_FAST, httl, 'Returns the TTL in seconds of a hash field.'),
-  spec('hpttl', '7.4.0', -5, ['readonly', 'fast'], READ_FAST, hpttl, 'Returns the TTL in milliseconds of a hash field.'),
-  spec('hexpiretime', '7.4.0', -5, ['readonly', 'fast'], READ_FAST, hexpiretime, 'Returns the expiration time of a hash field as a Unix timestamp, in seconds.'),
-  spec('hpexpiretime', '7.4.0', -5, ['readonly', 'fast'], READ_FAST, hpexpiretime, 'Returns the expiration time of a hash field as a Unix timestamp, in msec.'),
-  spec('hpersist', '7.4.0', -5, ['write', 'fast'], WRITE_FAST, hpersist, 'Removes the expiration time for each specified field'),
+  cmd({ name: 'hset', summary: 'Creates or modifies the value of a field in a hash.', since: '2.0.0', arity: -4, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: hset }),
+  cmd({ name: 'hsetnx', summary: "Sets the value of a field in a hash only when the field doesn't exist.", since: '2.0.0', arity: 4, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: hsetnx }),
+  cmd({ name: 'hmset', summary: 'Sets the values of multiple fields.', since: '2.0.0', arity: -4, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: hmset }),
+  cmd({ name: 'hget', summary: 'Returns the value of a field in a hash.', since: '2.0.0', arity: 3, flags: ['readonly', 'fast'], acl: READ_FAST, handler: hget }),
+  cmd({ name: 'hmget', summary: 'Returns the values of all fields in a hash.', since: '2.0.0', arity: -3, flags: ['readonly', 'fast'], acl: READ_FAST, handler: hmget }),
+  cmd({ name: 'hgetall', summary: 'Returns all fields and values in a hash.', since: '2.0.0', arity: 2, flags: ['readonly'], acl: READ_SLOW, handler: hgetall }),
+  cmd({ name: 'hdel', summary: 'Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.', since: '2.0.0', arity: -3, flags: ['write', 'fast'], acl: WRITE_FAST, handler: hdel }),
+  cmd({ name: 'hlen', summary: 'Returns the number of fields in a hash.', since: '2.0.0', arity: 2, flags: ['readonly', 'fast'], acl: READ_FAST, handler: hlen }),
+  cmd({ name: 'hstrlen', summary: 'Returns the length of the value of a field.', since: '3.2.0', arity: 3, flags: ['readonly', 'fast'], acl: READ_FAST, handler: hstrlen }),
+  cmd({ name: 'hexists', summary: 'Determines whether a field exists in a hash.', since: '2.0.0', arity: 3, flags: ['readonly', 'fast'], acl: READ_FAST, handler: hexists }),
+  cmd({ name: 'hkeys', summary: 'Returns all fields in a hash.', since: '2.0.0', arity: 2, flags: ['readonly'], acl: READ_SLOW, handler: hkeys }),
+  cmd({ name: 'hvals', summary: 'Returns all values in a hash.', since: '2.0.0', arity: 2, flags: ['readonly'], acl: READ_SLOW, handler: hvals }),
+  cmd({ name: 'hincrby', summary: "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.", since: '2.0.0', arity: 4, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: hincrby }),
+  cmd({ name: 'hincrbyfloat', summary: "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.", since: '2.6.0', arity: 4, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: hincrbyfloat }),
+  cmd({ name: 'hrandfield', summary: 'Returns one or more random fields from a hash.', since: '6.2.0', arity: -2, flags: ['readonly'], acl: READ_SLOW, handler: hrandfield }),
+  cmd({ name: 'hscan', summary: 'Iterates over fields and values of a hash.', since: '2.8.0', arity: -3, flags: ['readonly'], acl: READ_SLOW, handler: hscan }),
+  cmd({ name: 'hexpire', summary: 'Set expiry for hash field using relative time to expire (seconds)', since: '7.4.0', arity: -6, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: hexpire }),
+  cmd({ name: 'hpexpire', summary: 'Set expiry for hash field using relative time to expire (milliseconds)', since: '7.4.0', arity: -6, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: hpexpire }),
+  cmd({ name: 'hexpireat', summary: 'Set expiry for hash field using an absolute Unix timestamp (seconds)', since: '7.4.0', arity: -6, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: hexpireat }),
+  cmd({ name: 'hpexpireat', summary: 'Set expiry for hash field using an absolute Unix timestamp (milliseconds)', since: '7.4.0', arity: -6, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: hpexpireat }),
+  cmd({ name: 'httl', summary: 'Returns the TTL in seconds of a hash field.', since: '7.4.0', arity: -5, flags: ['readonly', 'fast'], acl: READ_FAST, handler: httl }),
+  cmd({ name: 'hpttl', summary: 'Returns the TTL in milliseconds of a hash field.', since: '7.4.0', arity: -5, flags: ['readonly', 'fast'], acl: READ_FAST, handler: hpttl }),
+  cmd({ name: 'hexpiretime', summary: 'Returns the expiration time of a hash field as a Unix timestamp, in seconds.', since: '7.4.0', arity: -5, flags: ['readonly', 'fast'], acl: READ_FAST, handler: hexpiretime }),
+  cmd({ name: 'hpexpiretime', summary: 'Returns the expiration time of a hash field as a Unix timestamp, in msec.', since: '7.4.0', arity: -5, flags: ['readonly', 'fast'], acl: READ_FAST, handler: hpexpiretime }),
+  cmd({ name: 'hpersist', summary: 'Removes the expiration time for each specified field', since: '7.4.0', arity: -5, flags: ['write', 'fast'], acl: WRITE_FAST, handler: hpersist }),
 ];

@@ -5,7 +5,7 @@ import type { Keyspace } from '../store/keyspace';
 import type { Session as Client } from './types';
 import { expiryArg } from './expiry';
 export { MAX_EXPIRE_MS } from './expiry';
-import { ONE_KEY, type CommandSpec } from './types';
+import { declarer, ONE_KEY, type CommandSpec, type Handler } from './types';
 
 /** The slot of a live key without touching it, counting a keyspace hit or miss (TTL, TYPE, EXISTS, OBJECT). */
 export function lookupReadNoTouch(db: Keyspace, key: string): number {
@@ -81,32 +81,16 @@ function persist(c: Client, argv: string[]): void {
   c.out.int(1);
 }
 
+const cmd = declarer('generic', { keys: ONE_KEY });
+
 function expireSpec(name: string, summary: string, since: string, unitMs: 1 | 1000, absolute: boolean): CommandSpec {
-  return {
-    name,
-    group: 'generic',
-    summary,
-    since,
-    arity: -3,
-    flags: ['write', 'fast'],
-    acl: ['keyspace', 'write', 'fast'],
-    keys: ONE_KEY,
-    handler: (c, argv) => expireGeneric(c, argv, unitMs, absolute),
-  };
+  const handler: Handler = (c, argv) => expireGeneric(c, argv, unitMs, absolute);
+  return cmd({ name, summary, since, arity: -3, flags: ['write', 'fast'], acl: ['keyspace', 'write', 'fast'], handler });
 }
 
 function ttlSpec(name: string, summary: string, since: string, ms: boolean, abs: boolean): CommandSpec {
-  return {
-    name,
-    group: 'generic',
-    summary,
-    since,
-    arity: 2,
-    flags: ['readonly', 'fast'],
-    acl: ['keyspace', 'read', 'fast'],
-    keys: ONE_KEY,
-    handler: (c, argv) => ttlGeneric(c, argv[1], ms, abs),
-  };
+  const handler: Handler = (c, argv) => ttlGeneric(c, argv[1], ms, abs);
+  return cmd({ name, summary, since, arity: 2, flags: ['readonly', 'fast'], acl: ['keyspace', 'read', 'fast'], handler });
 }
 
 export const expireCommands: readonly CommandSpec[] = [
@@ -118,15 +102,5 @@ export const expireCommands: readonly CommandSpec[] = [
   ttlSpec('pttl', 'Returns the expiration time in milliseconds of a key.', '2.6.0', true, false),
   ttlSpec('expiretime', 'Returns the expiration time of a key as a Unix timestamp.', '7.0.0', false, true),
   ttlSpec('pexpiretime', 'Returns the expiration time of a key as a Unix milliseconds timestamp.', '7.0.0', true, true),
-  {
-    name: 'persist',
-    group: 'generic',
-    summary: 'Removes the expiration time of a key.',
-    since: '2.2.0',
-    arity: 2,
-    flags: ['write', 'fast'],
-    acl: ['keyspace', 'write', 'fast'],
-    keys: ONE_KEY,
-    handler: persist,
-  },
+  cmd({ name: 'persist', summary: 'Removes the expiration time of a key.', since: '2.2.0', arity: 2, flags: ['write', 'fast'], acl: ['keyspace', 'write', 'fast'], handler: persist }),
 ];

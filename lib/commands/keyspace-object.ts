@@ -7,7 +7,7 @@ import type { Session as Client } from './types';
 import { replyHelp } from './help';
 import { is, parseInt64 } from './args';
 import { MAX_EXPIRE_MS, lookupReadNoTouch } from './keyspace-expire';
-import { NO_KEYS, ONE_KEY, type CommandSpec, type KeyPositions } from './types';
+import { declarer, NO_KEYS, ONE_KEY, type CommandSpec, type Handler, type KeyPositions } from './types';
 
 /** Redis keeps strings of up to this many bytes in one allocation with their header (embstr). */
 const EMBSTR_MAX_BYTES = 44;
@@ -165,18 +165,10 @@ function restore(c: Client, argv: string[]): void {
 
 const KEY_AT_2: KeyPositions = { first: 2, last: 2, step: 1 };
 
-function objectSub(name: string, summary: string, since: string, handler: CommandSpec['handler']): CommandSpec {
-  return {
-    name,
-    group: 'generic',
-    summary,
-    since,
-    arity: 3,
-    flags: ['readonly'],
-    acl: ['keyspace', 'read', 'slow'],
-    keys: KEY_AT_2,
-    handler,
-  };
+const cmd = declarer('generic', { keys: ONE_KEY });
+
+function objectSub(name: string, summary: string, since: string, handler: Handler): CommandSpec {
+  return cmd({ name, summary, since, arity: 3, flags: ['readonly'], acl: ['keyspace', 'read', 'slow'], keys: KEY_AT_2, handler });
 }
 
 export const objectCommands: readonly CommandSpec[] = [

@@ -9,7 +9,7 @@ import { globMatch } from '../util/glob';
 import { is, parseInt64 } from './args';
 import { expireCommands, lookupReadNoTouch } from './keyspace-expire';
 import { objectCommands } from './keyspace-object';
-import { ALL_KEYS, NO_KEYS, ONE_KEY, type CommandSpec, type KeyPositions } from './types';
+import { ALL_KEYS, declarer, ONE_KEY, type CommandSpec, type KeyPositions } from './types';
 
 /** SCAN's default COUNT. */
 const SCAN_DEFAULT_COUNT = 10;
@@ -248,18 +248,7 @@ function move(c: Client, argv: string[]): void {
 
 const FIRST_TWO: KeyPositions = { first: 1, last: 2, step: 1 };
 
-function spec(
-  name: string,
-  summary: string,
-  since: string,
-  arity: number,
-  flags: CommandSpec['flags'],
-  acl: CommandSpec['acl'],
-  keys: KeyPositions,
-  handler: CommandSpec['handler'],
-): CommandSpec {
-  return { name, group: 'generic', summary, since, arity, flags, acl, keys, handler };
-}
+const cmd = declarer('generic');
 
 const W_SLOW = ['keyspace', 'write', 'slow'];
 const W_FAST = ['keyspace', 'write', 'fast'];
@@ -267,29 +256,19 @@ const R_FAST = ['keyspace', 'read', 'fast'];
 const R_SLOW = ['keyspace', 'read', 'slow'];
 
 export const keyspaceCommands: readonly CommandSpec[] = [
-  spec('del', 'Deletes one or more keys.', '1.0.0', -2, ['write'], W_SLOW, ALL_KEYS, del),
-  spec('unlink', 'Asynchronously deletes one or more keys.', '4.0.0', -2, ['write', 'fast'], W_FAST, ALL_KEYS, del),
-  spec('exists', 'Determines whether one or more keys exist.', '1.0.0', -2, ['readonly', 'fast'], R_FAST, ALL_KEYS, exists),
-  spec('type', 'Determines the type of value stored at a key.', '1.0.0', 2, ['readonly', 'fast'], R_FAST, ONE_KEY, type),
+  cmd({ name: 'del', summary: 'Deletes one or more keys.', since: '1.0.0', arity: -2, flags: ['write'], acl: W_SLOW, keys: ALL_KEYS, handler: del }),
+  cmd({ name: 'unlink', summary: 'Asynchronously deletes one or more keys.', since: '4.0.0', arity: -2, flags: ['write', 'fast'], acl: W_FAST, keys: ALL_KEYS, handler: del }),
+  cmd({ name: 'exists', summary: 'Determines whether one or more keys exist.', since: '1.0.0', arity: -2, flags: ['readonly', 'fast'], acl: R_FAST, keys: ALL_KEYS, handler: exists }),
+  cmd({ name: 'type', summary: 'Determines the type of value stored at a key.', since: '1.0.0', arity: 2, flags: ['readonly', 'fast'], acl: R_FAST, keys: ONE_KEY, handler: type }),
   ...expireCommands,
-  spec('keys', 'Returns all key names that match a pattern.', '1.0.0', 2, ['readonly'], [...R_SLOW, 'dangerous'], NO_KEYS, keys),
-  spec('scan', 'Iterates over the key names in the database.', '2.8.0', -2, ['readonly'], R_SLOW, NO_KEYS, scan),
-  spec('randomkey', 'Returns a random key name from the database.', '1.0.0', 1, ['readonly'], R_SLOW, NO_KEYS, randomkey),
-  spec('rename', 'Renames a key and overwrites the destination.', '1.0.0', 3, ['write'], W_SLOW, FIRST_TWO, (c, a) => rename(c, a, false)),
-  spec('renamenx', "Renames a key only when the target key name doesn't exist.", '1.0.0', 3, ['write', 'fast'], W_FAST, FIRST_TWO, (c, a) =>
-    rename(c, a, true),
-  ),
-  spec(
-    'touch',
-    'Returns the number of existing keys out of those specified after updating the time they were last accessed.',
-    '3.2.1',
-    -2,
-    ['readonly', 'fast'],
-    R_FAST,
-    ALL_KEYS,
-    touch,
-  ),
-  spec('copy', 'Copies the value of a key to a new key.', '6.2.0', -3, ['write', 'denyoom'], W_SLOW, FIRST_TWO, copy),
-  spec('move', 'Moves a key to another database.', '1.0.0', 3, ['write', 'fast'], W_FAST, ONE_KEY, move),
+  cmd({ name: 'keys', summary: 'Returns all key names that match a pattern.', since: '1.0.0', arity: 2, flags: ['readonly'], acl: [...R_SLOW, 'dangerous'], handler: keys }),
+  cmd({ name: 'scan', summary: 'Iterates over the key names in the database.', since: '2.8.0', arity: -2, flags: ['readonly'], acl: R_SLOW, handler: scan }),
+  cmd({ name: 'randomkey', summary: 'Returns a random key name from the database.', since: '1.0.0', arity: 1, flags: ['readonly'], acl: R_SLOW, handler: randomkey }),
+  cmd({ name: 'rename', summary: 'Renames a key and overwrites the destination.', since: '1.0.0', arity: 3, flags: ['write'], acl: W_SLOW, keys: FIRST_TWO, handler: (c, a) => rename(c, a, false) }),
+  cmd({ name: 'renamenx', summary: "Renames a key only when the target key name doesn't exist.", since: '1.0.0', arity: 3, flags: ['write', 'fast'], acl: W_FAST, keys: FIRST_TWO, handler: (c, a) =>
+    rename(c, a, true) }),
+  cmd({ name: 'touch', summary: 'Returns the number of existing keys out of those specified after updating the time they were last accessed.', since: '3.2.1', arity: -2, flags: ['readonly', 'fast'], acl: R_FAST, keys: ALL_KEYS, handler: touch }),
+  cmd({ name: 'copy', summary: 'Copies the value of a key to a new key.', since: '6.2.0', arity: -3, flags: ['write', 'denyoom'], acl: W_SLOW, keys: FIRST_TWO, handler: copy }),
+  cmd({ name: 'move', summary: 'Moves a key to another database.', since: '1.0.0', arity: 3, flags: ['write', 'fast'], acl: W_FAST, keys: ONE_KEY, handler: move }),
   ...objectCommands,
 ];

@@ -5,7 +5,7 @@ import * as E from '../protocol/errors';
 import type { Session as Client } from './types';
 import { restoreValue } from '../store/dump';
 import { parseInt64, parseSafeInt } from './args';
-import { NO_KEYS, type CommandSpec } from './types';
+import { declarer, type CommandSpec } from './types';
 
 /** PSYNC replid offset: +FULLRESYNC or +CONTINUE, then this connection carries the stream. */
 function psync(c: Client, argv: string[]): void {
@@ -129,17 +129,15 @@ function replicaof(c: Client, argv: string[]): void {
 
 const ADMIN_ACL = ['admin', 'slow', 'dangerous'];
 
-function spec(name: string, summary: string, since: string, arity: number, flags: CommandSpec['flags'], acl: readonly string[], handler: CommandSpec['handler'], group: CommandSpec['group'] = 'server'): CommandSpec {
-  return { name, group, summary, since, arity, flags, acl, keys: NO_KEYS, handler };
-}
+const cmd = declarer('server', { acl: ADMIN_ACL });
 
 export const replicationCommands: readonly CommandSpec[] = [
-  spec('psync', 'An internal command used in replication.', '2.8.0', -3, ['admin', 'noscript', 'no_multi'], ADMIN_ACL, psync),
-  spec('replconf', 'An internal command for configuring the replication stream.', '3.0.0', -1, ['admin', 'noscript', 'loading', 'stale', 'allow_busy'], ADMIN_ACL, replconf),
-  spec('replsnap', 'Internal: one key of a replica\'s snapshot (from its primary only).', '7.0.0', -4, ['admin', 'noscript', 'skip_monitor'], ADMIN_ACL, replsnap),
-  spec('replsnap-end', 'Internal: the end of a replica\'s snapshot (from its primary only).', '7.0.0', 1, ['admin', 'noscript', 'skip_monitor'], ADMIN_ACL, replsnapEnd),
-  spec('role', 'Returns the replication role.', '2.8.12', 1, ['noscript', 'loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], role),
-  spec('wait', 'Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.', '3.0.0', 3, ['noscript'], ['slow', 'connection'], wait, 'generic'),
-  spec('replicaof', 'Configures a server as replica of another, or promotes it to a master.', '5.0.0', 3, ['admin', 'noscript', 'stale'], ADMIN_ACL, replicaof),
-  spec('slaveof', 'Sets a Redis server as a replica of another, or promotes it to being a master.', '1.0.0', 3, ['admin', 'noscript', 'stale'], ADMIN_ACL, replicaof),
+  cmd({ name: 'psync', summary: 'An internal command used in replication.', since: '2.8.0', arity: -3, flags: ['admin', 'noscript', 'no_multi'], handler: psync }),
+  cmd({ name: 'replconf', summary: 'An internal command for configuring the replication stream.', since: '3.0.0', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'allow_busy'], handler: replconf }),
+  cmd({ name: 'replsnap', summary: 'Internal: one key of a replica\'s snapshot (from its primary only).', since: '7.0.0', arity: -4, flags: ['admin', 'noscript', 'skip_monitor'], handler: replsnap }),
+  cmd({ name: 'replsnap-end', summary: 'Internal: the end of a replica\'s snapshot (from its primary only).', since: '7.0.0', arity: 1, flags: ['admin', 'noscript', 'skip_monitor'], handler: replsnapEnd }),
+  cmd({ name: 'role', summary: 'Returns the replication role.', since: '2.8.12', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast'], acl: ['admin', 'fast', 'dangerous'], handler: role }),
+  cmd({ name: 'wait', summary: 'Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.', since: '3.0.0', arity: 3, flags: ['noscript'], acl: ['slow', 'connection'], handler: wait, group: 'generic' }),
+  cmd({ name: 'replicaof', summary: 'Configures a server as replica of another, or promotes it to a master.', since: '5.0.0', arity: 3, flags: ['admin', 'noscript', 'stale'], handler: replicaof }),
+  cmd({ name: 'slaveof', summary: 'Sets a Redis server as a replica of another, or promotes it to being a master.', since: '1.0.0', arity: 3, flags: ['admin', 'noscript', 'stale'], handler: replicaof }),
 ];

@@ -177,6 +177,18 @@ export const NO_KEYS: KeyPositions = { first: 0, last: 0, step: 0 };
 export const ONE_KEY: KeyPositions = { first: 1, last: 1, step: 1 };
 export const ALL_KEYS: KeyPositions = { first: 1, last: -1, step: 1 };
 
+/** A declaration's named fields; group, keys, flags and ACL categories may come from the family's defaults. */
+export type CommandFields = Omit<CommandSpec, 'group' | 'keys' | 'flags' | 'acl'> & Partial<Pick<CommandSpec, 'group' | 'keys' | 'flags' | 'acl'>>;
+
+/**
+ * The one helper to declare commands by named fields: `const cmd = declarer('generic', { acl: [...] })`,
+ * then `cmd({ name: 'del', summary, since, arity: -2, flags: ['write'], keys: ALL_KEYS, handler: del })`.
+ * Fields left out take the family's defaults, then: no keys, no flags, no ACL categories.
+ */
+export function declarer(group: CommandGroup, defaults: Partial<CommandFields> = {}): (fields: CommandFields) => CommandSpec {
+  return (fields) => ({ group, keys: NO_KEYS, flags: [], acl: [], ...defaults, ...fields });
+}
+
 /** Live counters of one command (INFO commandstats). */
 export interface CommandStat {
   calls: number;

@@ -1,5 +1,6 @@
 // Command-line parsing of shardcache-cluster (pure): `<command> [--flag value ...]` -> a typed Command.
 // Every problem is a UsageError (exit 2); nothing here touches the file system or the network.
+import { DIRECTIVES_BY_NAME } from '../config/schema';
 
 export class UsageError extends Error {
   /** hint: whether to point at `shardcache-cluster help` (false for a valid but unsupported request). */
@@ -16,14 +17,22 @@ export const USAGE =
   '       shardcache-cluster add-node [--dir D] [--port P] [--timeout MS]\n' +
   '       shardcache-cluster remove-node [--dir D] (--port P | --id ID) [--timeout MS]\n' +
   '       shardcache-cluster stop [--dir D]\n' +
-  'start: N is the total number of nodes and must be a multiple of R+1 (default R = 0): the cluster\n' +
-  'gets N/(R+1) shards of one primary and R replicas each (NODES=6 REPLICAS=1: 3 primaries, 3 replicas).\n';
+  'start: N is the total number of nodes and must be a multiple of R+1 (default R = 2, as the\n' +
+  'cluster-replicas directive): the cluster gets N/(R+1) shards of one primary and R replicas each\n' +
+  '(--nodes 3: 1 primary, 2 replicas; --nodes 6 --replicas 1: 3 primaries, 3 replicas;\n' +
+  '--nodes 3 --replicas 0: 3 primaries without replicas).\n';
 
 export const DEFAULT_DIR = './shardcache-cluster';
 export const DEFAULT_BASE_PORT = 7000;
 export const DEFAULT_NAME = 'shardcache';
 /** The server's own default cluster-node-timeout, ms. */
 export const DEFAULT_NODE_TIMEOUT_MS = 15000;
+/**
+ * Replicas per shard when --replicas is not given: the cluster-replicas directive's default, so that
+ * `start --nodes 3` builds the same cluster as three nodes started by hand (one primary, two replicas).
+ */
+const REPLICAS_DIRECTIVE = DIRECTIVES_BY_NAME.get('cluster-replicas')!;
+export const DEFAULT_REPLICAS = Number(REPLICAS_DIRECTIVE.default);
 /** How long start / add-node / remove-node wait for the cluster to settle, ms. */
 export const DEFAULT_WAIT_MS = 60000;
 
@@ -103,8 +112,15 @@ export function parseArgs(argv: readonly string[]): Command {
       const name = flags.get('name') ?? DEFAULT_NAME;
       if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`--name may only hold letters, digits, '.', '_' and '-', got '${name}'`);
       // As create-cluster: every shard gets its primary and R replicas, so N must split evenly.
-      const replicas = intFlag(flags, 'replicas', 0, 16, 0)!;
-      if (nodes % (replicas + 1) !== 0) throw new UsageError(`--nodes ${nodes} is not a multiple of --replicas + 1 = ${replicas + 1} (each shard is 1 primary + ${replicas} replica${replicas === 1 ? '' : 's'})`);
+      const replicas = intFlag(flags, 'replicas', REPLICAS_DIRECTIVE.min ?? 0, REPLICAS_DIRECTIVE.max ?? 16, DEFAULT_REPLICAS)!;
+      if (nodes % (replicas + 1) !== 0) {
+        const shard = `1 primary + ${replicas} replica${replicas === 1 ? '' : 's'}`;
+        if (flags.has('replicas')) throw new UsageError(`--nodes ${nodes} is not a multiple of --replicas + 1 = ${replicas + 1} (each shard is ${shard})`);
+        throw new UsageError(
+          `--nodes ${nodes} is not a multiple of ${replicas + 1}: by default each shard is ${shard} (as cluster-replicas); ` +
+            `give --nodes ${replicas + 1}, ${2 * (replicas + 1)}, ..., or --replicas 0 for ${nodes} primar${nodes === 1 ? 'y' : 'ies'} without replicas`,
+        );
+      }
       return {
         cmd, dir, nodes, basePort, etcd, name, timeoutMs, replicas,
         nodeTimeoutMs: intFlag(flags, 'node-timeout', 1, 3600000, DEFAULT_NODE_TIMEOUT_MS)!,

@@ -1,10 +1,12 @@
 // shardcache-cluster: starts and manages a local cluster (nodes + etcd) in a directory, as Redis's
-// create-cluster. Exit codes: 0 ok, 1 error (one line on stderr), 2 usage error.
+// create-cluster. Exit codes: 0 ok, 1 error (one line on stderr, after any progress lines), 2 usage error.
 import { parseArgs, UsageError, USAGE } from './args';
 import { addNode, removeNode, start, status, stop } from './ops';
 
 /** Runs the command in argv and resolves with the exit code (output already written). */
 export async function run(argv: string[]): Promise<number> {
+  // Progress while start / add-node / remove-node wait; stdout keeps only the final result line.
+  const progress = (line: string) => void process.stderr.write(`${line}\n`);
   try {
     const c = parseArgs(argv);
     let out: string;
@@ -13,13 +15,13 @@ export async function run(argv: string[]): Promise<number> {
         out = USAGE;
         break;
       case 'start':
-        out = await start(c);
+        out = await start(c, progress);
         break;
       case 'add-node':
-        out = await addNode(c);
+        out = await addNode(c, progress);
         break;
       case 'remove-node':
-        out = await removeNode(c);
+        out = await removeNode(c, progress);
         break;
       case 'stop':
         out = await stop(c.dir);

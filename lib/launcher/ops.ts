@@ -1,5 +1,6 @@
 // The subcommands. Each resolves with what to print on stdout, or rejects with an Error whose message is
-// the one line to print on stderr (exit 1).
+// the one line to print on stderr (exit 1). start, add-node and remove-node report their progress while
+// they wait to an optional sink (main: stderr), one line per stage change.
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Etcd3 } from 'etcd3';
@@ -8,6 +9,7 @@ import { type AddNodeCommand, type RemoveNodeCommand, type StartCommand } from '
 import { startEtcd, stopEtcd } from './etcd-process';
 import { spawnNode, stopNode, waitNodeGone, waitReady, type NodeOptions, type StartedNode } from './nodes';
 import { portFree } from './ports';
+import { ProgressReporter, type ProgressSink } from './progress';
 import { command } from './resp';
 import { readSnapshot, nodeIdAtPort, type Snapshot } from './snapshot';
 import { etcdPrefix, liveProcesses, processAlive, readState, writeState, ETCD_MARK, NODE_MARK, STATE_FILE, type ClusterState, type NodeState } from './state';
@@ -59,7 +61,8 @@ async function stopAll(dir: string, s: ClusterState): Promise<number> {
  * nodes (each with cluster-replicas R), writes D/cluster.json, waits until the cluster covers all slots
  * with no migration and every replica is in sync, and returns the seed `127.0.0.1:PORT`. On any failure it stops what it started (logs stay in D).
  */
-export async function start(o: StartCommand): Promise<string> {
+export async function start(o: StartCommand, sink?: ProgressSink): Promise<string> {
+  const progress = new ProgressReporter(sink);
   if (fs.existsSync(path.join(o.dir, STATE_FILE))) {
     const running = liveProcesses(readState(o.dir));
     if (running.length > 0) throw new Error(`a cluster is already running in ${o.dir} (${running.join(', ')}); stop it first: shardcache-cluster stop --dir ${o.dir}`);
@@ -73,13 +76,21 @@ export async function start(o: StartCommand): Promise<string> {
       const e = await startEtcd(o.dir);
       s.etcd = e.url;
       s.ownEtcd = { pid: e.pid, dataDir: e.dataDir, clientPort: e.clientPort, peerPort: e.peerPort };
+      progress.line('etcd', `up at ${e.url} (data in ${e.dataDir})`);
+    } else {
+      progress.line('etcd', `using ${o.etcd}`);
     }
     writeState(o.dir, s);
     const started = ports.map((p) => spawnNode(o.dir, p, nodeOptions(s)));
     s.nodes = started.map(({ port, pid, dir }) => ({ port, pid, dir }));
     writeState(o.dir, s);
+    const shards = o.nodes / (o.replicas + 1);
+    const range = o.nodes === 1 ? `${ports[0]}` : `${ports[0]}-${ports[ports.length - 1]}`;
+    progress.line('nodes', `${o.nodes} started on 127.0.0.1:${range}, for ${shards} shard${shards === 1 ? '' : 's'} of 1 primary + ${o.replicas} replica${o.replicas === 1 ? '' : 's'} (logs in ${path.join(o.dir, 'node-PORT', 'node.log')})`);
     await Promise.all(started.map((n) => waitReady(n, NODE_READY_MS)));
-    await withEtcd(s, (client) => waitSettled({ client, prefix: etcdPrefix(s), ports, replicas: s.replicas, abort: anyExit(started), timeoutMs: o.timeoutMs }));
+    progress.line('nodes', `${o.nodes}/${o.nodes} answering PING`);
+    const expectedReplicas = o.nodes - shards;
+    await withEtcd(s, (client) => waitSettled({ client, prefix: etcdPrefix(s), ports, replicas: s.replicas, abort: anyExit(started), timeoutMs: o.timeoutMs, progress, expectedReplicas }));
   } catch (e) {
     await stopAll(o.dir, s).catch(() => undefined);
     throw new Error(`${(e as Error).message}; stopped what was started (logs in ${o.dir})`);
@@ -93,7 +104,8 @@ export async function start(o: StartCommand): Promise<string> {
  * an in-sync replica of that shard; returns its address. On failure the new node is
  * stopped and forgotten.
  */
-export async function addNode(o: AddNodeCommand): Promise<string> {
+export async function addNode(o: AddNodeCommand, sink?: ProgressSink): Promise<string> {
+  const progress = new ProgressReporter(sink);
   const s = readState(o.dir);
   const live = liveNodes(s);
   if (live.length === 0) throw new Error(`the cluster in ${o.dir} is not running`);
@@ -110,10 +122,12 @@ export async function addNode(o: AddNodeCommand): Promise<string> {
   s.nodes = s.nodes.filter((x) => x.port !== port);
   s.nodes.push({ port, pid: n.pid, dir: n.dir });
   writeState(o.dir, s);
+  progress.line('node', `started on 127.0.0.1:${port} (log in ${path.join(n.dir, 'node.log')})`);
   try {
     await waitReady(n, NODE_READY_MS);
+    progress.line('node', 'answering PING');
     const ports = [...live.map((x) => x.port), port];
-    await withEtcd(s, (client) => waitSettled({ client, prefix: etcdPrefix(s), ports, replicas: s.replicas, abort: n.exited, timeoutMs: o.timeoutMs }));
+    await withEtcd(s, (client) => waitSettled({ client, prefix: etcdPrefix(s), ports, replicas: s.replicas, abort: n.exited, timeoutMs: o.timeoutMs, progress }));
   } catch (e) {
     await stopNode(n, ['NOW'], STOP_GRACE_MS).catch(() => undefined);
     s.nodes = s.nodes.filter((x) => x.port !== port);
@@ -146,7 +160,8 @@ function findTarget(s: ClusterState, snap: Snapshot, o: RemoveNodeCommand): { no
  * replicas; a replica just leaves its shard), then waits for its process to exit and the topology to no
  * longer list it, with the rest settled; removes it from D/cluster.json.
  */
-export async function removeNode(o: RemoveNodeCommand): Promise<string> {
+export async function removeNode(o: RemoveNodeCommand, sink?: ProgressSink): Promise<string> {
+  const progress = new ProgressReporter(sink);
   const s = readState(o.dir);
   return withEtcd(s, async (client) => {
     const snap = await readSnapshot(client, etcdPrefix(s)).catch((e) => {
@@ -158,11 +173,13 @@ export async function removeNode(o: RemoveNodeCommand): Promise<string> {
     const until = Date.now() + o.timeoutMs;
     const r = await command(node.port, ['SHUTDOWN'], 5000).catch((e: Error) => e);
     if (r instanceof Error) throw new Error(`SHUTDOWN of node on port ${node.port} failed: ${r.message}`);
+    progress.line('node', `SHUTDOWN sent to 127.0.0.1:${node.port}; waiting for it to hand off and exit`);
     if (!(await waitNodeGone(node, o.timeoutMs))) throw new Error(`node on port ${node.port} still running after ${o.timeoutMs} ms (handing off its slots? see ${node.dir}/node.log)`);
     s.nodes = s.nodes.filter((n) => n !== node);
     writeState(o.dir, s);
+    progress.line('node', 'exited');
     const listed = (x: Snapshot) => (x.topology && (id !== null ? x.topology.nodes[id] : nodeIdAtPort(x.topology, node.port)) ? `node on port ${node.port} still in the topology` : null);
-    await waitSettled({ client, prefix: etcdPrefix(s), ports: rest.map((n) => n.port), replicas: s.replicas, extra: listed, timeoutMs: Math.max(1000, until - Date.now()) });
+    await waitSettled({ client, prefix: etcdPrefix(s), ports: rest.map((n) => n.port), replicas: s.replicas, extra: listed, timeoutMs: Math.max(1000, until - Date.now()), progress });
     return `127.0.0.1:${node.port}`;
   });
 }

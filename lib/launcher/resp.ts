@@ -1,50 +1,12 @@
-// A tiny RESP2 client for the launcher: one command per connection, reply decoded to plain values.
+// A tiny RESP2 client for the launcher: one command per connection, the reply decoded by the shared
+// decoder (protocol/resp-decoder.ts) to plain values.
 import * as net from 'net';
+import { INCOMPLETE, RespDecoder, RespError } from '../protocol/resp-decoder';
 
 /** A decoded RESP2 reply; an error reply is a RespError (returned, not thrown). */
 export type RespValue = string | number | null | RespError | RespValue[];
 
-export class RespError extends Error {}
-
-/**
- * Decodes one complete reply at the start of `buf` (latin1 text). Returns [value, bytes used], or null
- * when `buf` does not hold a whole reply yet. Throws on a byte that cannot start a RESP2 reply.
- */
-export function decodeReply(buf: string, at = 0): [RespValue, number] | null {
-  const eol = buf.indexOf('\r\n', at);
-  if (eol < 0) return null;
-  const line = buf.slice(at + 1, eol);
-  const next = eol + 2;
-  switch (buf[at]) {
-    case '+':
-      return [line, next];
-    case '-':
-      return [new RespError(line), next];
-    case ':':
-      return [Number(line), next];
-    case '$': {
-      const len = Number(line);
-      if (len < 0) return [null, next];
-      if (buf.length < next + len + 2) return null;
-      return [buf.slice(next, next + len), next + len + 2];
-    }
-    case '*': {
-      const n = Number(line);
-      if (n < 0) return [null, next];
-      const items: RespValue[] = [];
-      let pos = next;
-      for (let i = 0; i < n; i++) {
-        const r = decodeReply(buf, pos);
-        if (r === null) return null;
-        items.push(r[0]);
-        pos = r[1];
-      }
-      return [items, pos];
-    }
-    default:
-      throw new Error(`bad RESP reply byte ${JSON.stringify(buf[at])}`);
-  }
-}
+export { RespError };
 
 /** The RESP multibulk encoding of argv (latin1). */
 export function encodeCommand(argv: readonly string[]): string {
@@ -61,7 +23,7 @@ export function encodeCommand(argv: readonly string[]): string {
 export function command(port: number, argv: readonly string[], timeoutMs = 2000): Promise<RespValue | undefined> {
   return new Promise((resolve, reject) => {
     const sock = net.connect(port, '127.0.0.1');
-    let buf = '';
+    const decoder = new RespDecoder({ protocol: 2 });
     let settled = false;
     const done = (err: Error | null, v?: RespValue) => {
       if (settled) return;
@@ -72,13 +34,13 @@ export function command(port: number, argv: readonly string[], timeoutMs = 2000)
       else resolve(v);
     };
     const timer = setTimeout(() => done(new Error(`no reply from 127.0.0.1:${port} in ${timeoutMs} ms`)), timeoutMs);
-    sock.setEncoding('latin1');
     sock.on('connect', () => sock.write(encodeCommand(argv), 'latin1'));
-    sock.on('data', (d: string) => {
-      buf += d;
+    sock.on('data', (d: Buffer) => {
+      decoder.feed(d);
       try {
-        const r = decodeReply(buf);
-        if (r !== null) done(null, r[0]);
+        // Protocol 2: only RESP2's value types, which RespValue lists.
+        const r = decoder.next() as RespValue | typeof INCOMPLETE;
+        if (r !== INCOMPLETE) done(null, r);
       } catch (e) {
         done(e as Error);
       }

@@ -2,6 +2,7 @@
 // view (CLUSTER INFO: cluster_state:ok at the topology's epoch or later), so that a client routed by any
 // node right after gets the final map.
 import type { Etcd3 } from 'etcd3';
+import { progressOf, type ProgressReporter } from './progress';
 import { command, infoFields } from './resp';
 import { readSnapshot, unsettledReason, type Snapshot } from './snapshot';
 import { sleep } from './proc';
@@ -31,6 +32,10 @@ export interface WaitOptions {
   askPorts?: readonly number[];
   /** Extra condition on the snapshot: a reason while unmet, null once met. */
   extra?: (s: Snapshot) => string | null;
+  /** Gets a line per stage change (nodes registered, slots assigned, replicas in sync, ready). */
+  progress?: ProgressReporter;
+  /** Replicas the finished cluster will have (for the progress line's x/y); default 0. */
+  expectedReplicas?: number;
   /** Rejects early with the reason when this resolves (e.g. a node process exited). */
   abort?: Promise<string>;
   timeoutMs: number;
@@ -49,6 +54,7 @@ export async function waitSettled(o: WaitOptions): Promise<Snapshot> {
     if (aborted !== null) throw new Error(aborted);
     try {
       const s = await readSnapshot(o.client, o.prefix);
+      o.progress?.update(progressOf(s, o.ports, o.expectedReplicas ?? 0));
       let r = unsettledReason(s, o.ports, o.replicas) ?? o.extra?.(s) ?? null;
       if (r === null) {
         for (const p of o.askPorts ?? o.ports) {
@@ -56,7 +62,10 @@ export async function waitSettled(o: WaitOptions): Promise<Snapshot> {
           if (r !== null) break;
         }
       }
-      if (r === null) return s;
+      if (r === null) {
+        o.progress?.line('ready', `every node serves the topology of epoch ${s.topology!.version} (cluster_state:ok)`);
+        return s;
+      }
       reason = r;
     } catch (e) {
       reason = `etcd: ${(e as Error).message.split('\n')[0].replace(/\. Last error:.*$/, '')}`;

@@ -1,4 +1,4 @@
-// The shipped config file and the README document every directive of the schema with its default.
+// The shipped config file and docs/configuration.md document every directive of the schema with its default.
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -47,13 +47,17 @@ describe('configuration docs', () => {
     for (const d of DIRECTIVES) expect(c.format(d.name), d.name).to.equal(new Config().format(d.name));
   });
 
-  it('the README configuration table lists every directive with its default', () => {
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('<!-- config:begin -->'), readme.indexOf('<!-- config:end -->'));
+  it('the configuration table of docs/configuration.md lists every directive with its default', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs', 'configuration.md'), 'utf8');
+    const begin = doc.indexOf('<!-- config:begin -->');
+    const end = doc.indexOf('<!-- config:end -->');
+    expect(begin, 'config markers').to.be.greaterThan(-1);
+    expect(end).to.be.greaterThan(begin);
+    const section = doc.slice(begin, end);
     const rows = new Map<string, string>();
     for (const m of section.matchAll(/^\| `([a-z-]+)` \| `([^`]*)` \|/gm)) rows.set(m[1], m[2]);
     for (const d of DIRECTIVES) {
-      expect(rows.has(d.name), `${d.name} missing from the README table`).to.equal(true);
+      expect(rows.has(d.name), `${d.name} missing from the docs/configuration.md table`).to.equal(true);
       expect(rows.get(d.name), d.name).to.equal(d.default === '' ? '""' : d.default);
     }
     expect([...rows.keys()].sort()).to.deep.equal(DIRECTIVES.map((d) => d.name).sort());

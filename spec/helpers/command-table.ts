@@ -1,7 +1,7 @@
-// The README's command table, generated from the declarations (lib/commands/*). The spec
-// spec/commands/readme-table.spec.ts checks the README holds exactly this; to refresh it after adding a
-// command, run `node dist/spec/helpers/command-table.js` and paste its output between the
-// <!-- commands:begin --> and <!-- commands:end --> markers.
+// The command table of docs/commands.md, generated from the declarations (lib/commands/*). The spec
+// spec/commands/readme-table.spec.ts checks docs/commands.md holds exactly this; to refresh it after
+// adding a command, run `node dist/spec/helpers/command-table.js` and paste its output between the
+// <!-- commands:begin --> and <!-- commands:end --> markers there.
 import { families } from '../../lib/commands/registry';
 import type { CommandSpec } from '../../lib/commands/types';
 

@@ -1,34 +1,17 @@
-// An independent RESP2 decoder for specs: the npm package redis-parser (what node-redis used), so every
-// reply the node writes is checked to be well-formed RESP2 by code that is not ours.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const RedisParser = require('redis-parser');
+// RESP2 decoding for specs, by the shared decoder (lib/protocol/resp-decoder.ts) in RESP2 mode: any byte
+// that is not RESP2 fails the spec. The decoder itself is checked against the independent redis-parser
+// package on every RESP2 fixture (spec/protocol/resp-decoder.spec.ts), so what the node writes is still
+// judged by a yardstick that code outside shardcache agrees with.
+import { decodeAll, RespError } from '../../lib/protocol/resp-decoder';
 
-export class ReplyError extends Error {}
+/** An error reply, returned as a value (the decoder's RespError). */
+export { RespError as ReplyError };
 
-/** Bulk strings arrive as Buffers; specs see them as latin1 strings (one char per byte, as the node stores them). */
-function toLatin1(r: unknown): unknown {
-  if (Buffer.isBuffer(r)) return r.toString('latin1');
-  if (Array.isArray(r)) return r.map(toLatin1);
-  return r;
-}
-
-/** Decodes every reply in `data`. Errors come back as ReplyError values. Throws on malformed RESP2 or leftovers. */
+/**
+ * Decodes every reply in `data`: bulk and simple strings as latin1 strings (one char per byte, as the node
+ * stores them), integers as numbers, nulls as null, errors as ReplyError values. Throws on malformed
+ * RESP2 (RESP3 types included) or on a reply left unfinished.
+ */
 export function decodeResp2(data: string | Buffer): unknown[] {
-  const out: unknown[] = [];
-  let fatal: Error | null = null;
-  const parser = new RedisParser({
-    returnReply: (r: unknown) => out.push(toLatin1(r)),
-    returnError: (e: Error) => out.push(new ReplyError(e.message)),
-    returnFatalError: (e: Error) => {
-      fatal = e;
-    },
-    returnBuffers: true,
-  });
-  const buf = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-  parser.execute(buf);
-  if (fatal) throw fatal;
-  if (parser.offset !== 0 && parser.buffer !== null && parser.offset < parser.buffer.length) {
-    throw new Error(`incomplete RESP2 reply: ${JSON.stringify(buf.toString('latin1'))}`);
-  }
-  return out;
+  return decodeAll(data, { protocol: 2 });
 }

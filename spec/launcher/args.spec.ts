@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { parseArgs, UsageError, DEFAULT_DIR, DEFAULT_NODE_TIMEOUT_MS, DEFAULT_WAIT_MS } from '../../lib/launcher/args';
+import { DIRECTIVES_BY_NAME } from '../../lib/config/schema';
+import { parseArgs, UsageError, DEFAULT_DIR, DEFAULT_NODE_TIMEOUT_MS, DEFAULT_REPLICAS, DEFAULT_WAIT_MS } from '../../lib/launcher/args';
 
 const usage = (argv: string[]) => {
   try {
@@ -14,7 +15,7 @@ const usage = (argv: string[]) => {
 describe('launcher arguments', () => {
   it('fills start defaults', () => {
     expect(parseArgs(['start', '--nodes', '3'])).to.deep.equal({
-      cmd: 'start', dir: DEFAULT_DIR, nodes: 3, replicas: 0, basePort: 7000, etcd: null, name: 'shardcache',
+      cmd: 'start', dir: DEFAULT_DIR, nodes: 3, replicas: 2, basePort: 7000, etcd: null, name: 'shardcache',
       nodeTimeoutMs: DEFAULT_NODE_TIMEOUT_MS, timeoutMs: DEFAULT_WAIT_MS,
     });
   });
@@ -22,6 +23,17 @@ describe('launcher arguments', () => {
   it('reads every start flag, in both --flag value and --flag=value forms', () => {
     const c = parseArgs(['start', '--nodes=5', '--replicas', '0', '--base-port', '30000', '--etcd', 'http://127.0.0.1:2379,http://127.0.0.1:2380', '--dir', '/tmp/x', '--name', 'c1', '--node-timeout', '2000', '--timeout=9000']);
     expect(c).to.deep.equal({ cmd: 'start', dir: '/tmp/x', nodes: 5, replicas: 0, basePort: 30000, etcd: 'http://127.0.0.1:2379,http://127.0.0.1:2380', name: 'c1', nodeTimeoutMs: 2000, timeoutMs: 9000 });
+  });
+
+  it('defaults --replicas to the cluster-replicas directive\'s default (2), as nodes started by hand', () => {
+    const d = DIRECTIVES_BY_NAME.get('cluster-replicas')!;
+    expect(DEFAULT_REPLICAS).to.equal(Number(d.default)).and.to.equal(2);
+    expect(parseArgs(['start', '--nodes', '6'])).to.include({ nodes: 6, replicas: 2 });
+    expect(usage(['start', '--nodes', '4'])).to.equal(
+      '--nodes 4 is not a multiple of 3: by default each shard is 1 primary + 2 replicas (as cluster-replicas); give --nodes 3, 6, ..., or --replicas 0 for 4 primaries without replicas',
+    );
+    expect(usage(['start', '--nodes', '1'])).to.match(/or --replicas 0 for 1 primary without replicas$/);
+    expect(parseArgs(['start', '--nodes', '4', '--replicas', '0'])).to.include({ nodes: 4, replicas: 0 });
   });
 
   it('takes --nodes as the total, a multiple of --replicas + 1 (as create-cluster)', () => {

@@ -54,6 +54,9 @@ describe('shardcache-cluster usage errors', () => {
     const rep = await cluster(['start', '--nodes', '3', '--replicas', '1']);
     expect(rep.code).to.equal(2);
     expect(rep.stderr).to.equal('shardcache-cluster: --nodes 3 is not a multiple of --replicas + 1 = 2 (each shard is 1 primary + 1 replica) (shardcache-cluster help for usage)\n');
+    const dflt = await cluster(['start', '--nodes', '4']);
+    expect(dflt.code).to.equal(2);
+    expect(dflt.stderr).to.match(/^shardcache-cluster: --nodes 4 is not a multiple of 3: .* or --replicas 0 for 4 primaries without replicas \(shardcache-cluster help for usage\)\n$/);
   });
 
   it('exits 1 when there is no cluster in the directory', async () => {
@@ -73,7 +76,7 @@ describe('shardcache-cluster usage errors', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
     const port = (srv.address() as net.AddressInfo).port;
     try {
-      const r = await cluster(['start', '--nodes', '1', '--base-port', String(port), '--dir', dir]);
+      const r = await cluster(['start', '--nodes', '1', '--replicas', '0', '--base-port', String(port), '--dir', dir]);
       expect(r.code).to.equal(1);
       expect(r.stderr).to.equal(`shardcache-cluster: port ${port} is already in use (choose another --base-port)\n`);
       expect(fs.existsSync(path.join(dir, 'cluster.json'))).to.equal(false);
@@ -111,11 +114,22 @@ describe('shardcache-cluster (real etcd and nodes)', function () {
     if (!process.env.KEEP_LAUNCHER_DIR) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('start --nodes 3 prints the seed, and the cluster serves redis-cli -c', async () => {
-    const r = await cluster(['start', '--nodes', '3', '--base-port', String(base), '--dir', dir, '--node-timeout', '2000', '--timeout', '30000']);
+  it('start --nodes 3 --replicas 0 prints progress on stderr, the seed on stdout, and serves redis-cli -c', async () => {
+    const r = await cluster(['start', '--nodes', '3', '--replicas', '0', '--base-port', String(base), '--dir', dir, '--node-timeout', '2000', '--timeout', '30000']);
     if (fs.existsSync(path.join(dir, 'cluster.json'))) remember();
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.equal(`127.0.0.1:${base}\n`);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[0]).to.match(/^etcd: up at http:\/\/127\.0\.0\.1:\d+ \(data in .*\)$/);
+    expect(lines[1]).to.equal(`nodes: 3 started on 127.0.0.1:${base}-${base + 2}, for 3 shards of 1 primary + 0 replicas (logs in ${path.join(dir, 'node-PORT', 'node.log')})`);
+    expect(lines).to.include('nodes: 3/3 answering PING');
+    expect(lines).to.include('nodes: 3/3 registered in etcd');
+    expect(lines).to.include('slots: 16384/16384 assigned');
+    expect(lines.some((l) => l.startsWith('replicas:'))).to.equal(false);
+    expect(lines[lines.length - 1]).to.match(/^ready: every node serves the topology of epoch \d+ \(cluster_state:ok\)$/);
+    // One line per stage change: never the same line twice in a row (a stage may come back, e.g. slots
+    // assigned again once a migration that started while nodes joined has ended).
+    for (let i = 1; i < lines.length; i++) expect(lines[i], `line ${i} repeats`).to.not.equal(lines[i - 1]);
     expect((await cli(base, 'set', 'foo', 'bar')).stdout).to.equal('OK\n');
     expect((await cli(base + 2, 'get', 'foo')).stdout).to.equal('bar\n');
   });
@@ -130,7 +144,7 @@ describe('shardcache-cluster (real etcd and nodes)', function () {
   });
 
   it('refuses a second start in the same directory', async () => {
-    const r = await cluster(['start', '--nodes', '1', '--base-port', String(base + 4), '--dir', dir]);
+    const r = await cluster(['start', '--nodes', '1', '--replicas', '0', '--base-port', String(base + 4), '--dir', dir]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/a cluster is already running in /);
   });
@@ -214,12 +228,16 @@ describe('shardcache-cluster with replicas (real etcd and nodes)', function () {
     if (!process.env.KEEP_LAUNCHER_DIR) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('start --nodes 3 --replicas 2 makes one shard of a primary and 2 in-sync replicas', async () => {
-    const r = await cluster(['start', '--nodes', '3', '--replicas', '2', '--base-port', String(base), '--dir', dir, '--node-timeout', '2000', '--timeout', '30000']);
+  it('start --nodes 3 (replicas default to 2, as cluster-replicas) makes one shard of a primary and 2 in-sync replicas', async () => {
+    const r = await cluster(['start', '--nodes', '3', '--base-port', String(base), '--dir', dir, '--node-timeout', '2000', '--timeout', '30000']);
     if (fs.existsSync(path.join(dir, 'cluster.json'))) remember();
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.equal(`127.0.0.1:${base}\n`);
     expect(readState(dir).replicas).to.equal(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).to.include(`nodes: 3 started on 127.0.0.1:${base}-${base + 2}, for 1 shard of 1 primary + 2 replicas (logs in ${path.join(dir, 'node-PORT', 'node.log')})`);
+    expect(lines).to.include('replicas: 2/2 in sync');
+    expect(lines[lines.length - 1]).to.match(/^ready: /);
     expect((await cli(base + 1, 'set', 'foo', 'bar')).stdout).to.equal('OK\n');
     expect((await cli(base + 2, 'get', 'foo')).stdout).to.equal('bar\n');
     await oneShard(3);

@@ -1,5 +1,29 @@
+// The launcher's RESP client. Decoding itself is the shared decoder's (spec/protocol/resp-decoder.spec.ts);
+// here: the request encoding, command() against a scripted server on 127.0.0.1 (OPENS SOCKETS), INFO text.
 import { expect } from 'chai';
-import { decodeReply, encodeCommand, infoFields, RespError } from '../../lib/launcher/resp';
+import * as net from 'net';
+import { command, encodeCommand, infoFields, RespError } from '../../lib/launcher/resp';
+
+/** A server that answers the first request on each connection with `reply`, one byte per write. */
+async function scripted(reply: string | null): Promise<{ port: number; close: () => Promise<void> }> {
+  const socks: net.Socket[] = [];
+  const server = net.createServer((sock) => {
+    socks.push(sock);
+    sock.on('error', () => undefined);
+    sock.once('data', () => {
+      if (reply === null) sock.end();
+      else for (const ch of reply) sock.write(Buffer.from(ch, 'latin1'));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: async () => {
+      for (const s of socks) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
 describe('launcher RESP helper', () => {
   it('encodes a command as a multibulk', () => {
@@ -7,22 +31,39 @@ describe('launcher RESP helper', () => {
     expect(encodeCommand(['SET', 'k', ''])).to.equal('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n');
   });
 
-  it('decodes every RESP2 reply type and reports how many bytes it used', () => {
-    expect(decodeReply('+PONG\r\n')).to.deep.equal(['PONG', 7]);
-    expect(decodeReply(':42\r\nrest')).to.deep.equal([42, 5]);
-    expect(decodeReply('$-1\r\n')).to.deep.equal([null, 5]);
-    expect(decodeReply('$5\r\na\r\nbc\r\n')).to.deep.equal(['a\r\nbc', 11]);
-    expect(decodeReply('*2\r\n$1\r\na\r\n*1\r\n:1\r\n')).to.deep.equal([['a', [1]], 19]);
-    const [err] = decodeReply('-MOVED 1 127.0.0.1:7001\r\n')!;
-    expect(err).to.be.instanceOf(RespError);
-    expect((err as Error).message).to.equal('MOVED 1 127.0.0.1:7001');
+  it('command() resolves with the reply, arriving byte by byte (opens sockets)', async () => {
+    const s = await scripted('*3\r\n$5\r\na\r\nbc\r\n:7\r\n$-1\r\n');
+    try {
+      expect(await command(s.port, ['PING'])).to.deep.equal(['a\r\nbc', 7, null]);
+    } finally {
+      await s.close();
+    }
   });
 
-  it('returns null on an incomplete reply, at any cut', () => {
-    const full = '*2\r\n$5\r\nhello\r\n:7\r\n';
-    for (let i = 0; i < full.length; i++) expect(decodeReply(full.slice(0, i)), `cut at ${i}`).to.equal(null);
-    expect(decodeReply(full)![0]).to.deep.equal(['hello', 7]);
-    expect(() => decodeReply('?x\r\n')).to.throw(/bad RESP reply byte/);
+  it('command() returns an error reply as a RespError, and undefined when the server just closes', async () => {
+    const s = await scripted('-MOVED 1 127.0.0.1:7001\r\n');
+    const t = await scripted(null);
+    try {
+      const r = await command(s.port, ['GET', 'x']);
+      expect(r).to.be.instanceOf(RespError);
+      expect((r as RespError).message).to.equal('MOVED 1 127.0.0.1:7001');
+      expect(await command(t.port, ['SHUTDOWN'])).to.equal(undefined);
+    } finally {
+      await s.close();
+      await t.close();
+    }
+  });
+
+  it('command() rejects on a byte that is not RESP2', async () => {
+    const s = await scripted('%0\r\n');
+    try {
+      await command(s.port, ['HELLO']).then(
+        () => expect.fail('resolved'),
+        (e: Error) => expect(e.message).to.match(/Protocol error: unexpected reply type byte "%"/),
+      );
+    } finally {
+      await s.close();
+    }
   });
 
   it('splits INFO-style text into fields', () => {

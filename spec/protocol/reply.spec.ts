@@ -1,5 +1,5 @@
-// The Reply writer: in RESP2 every reply must decode with an independent parser (redis-parser); in RESP3
-// the exact bytes are checked.
+// The Reply writer: in RESP2 every reply must decode with the shared decoder in RESP2 mode (itself checked
+// against the independent redis-parser package in resp-decoder.spec.ts); in RESP3 the exact bytes are checked.
 import { expect } from 'chai';
 import { Reply } from '../../lib/protocol/reply';
 import { ReplyError, decodeResp2 } from '../helpers/resp';
@@ -58,7 +58,7 @@ describe('Reply', () => {
       writeAll(r);
       const got = decodeResp2(text(r));
       expect(got.slice(0, 6)).to.deep.equal(['OK', 'PONG', 0, 9999, 10000, -1]);
-      expect(got[6]).to.equal(-9007199254740991); // redis-parser reads integers as JS numbers
+      expect(got[6]).to.equal(-9007199254740991); // integers decode as JS numbers (as redis-parser)
       expect(got.slice(7, 11)).to.deep.equal(['', 'a\r\nb', null, null]);
       expect(got[11]).to.deep.equal([]);
       expect(got[12]).to.deep.equal(['k1', 1, 'k2', null]); // map: flat array of 2n
