@@ -20,8 +20,13 @@ interface Row {
   args: string[];
   /** Requests per test (for CPU per request). */
   requests: number;
-  /** Keys to load before the row (key:000000000000 ...), value size in bytes. */
-  preload?: { keys: number; valueBytes: number };
+  /**
+   * Keys to load before the row (key:000000000000 ...), value size in bytes; with hashFields, hashes
+   * h:000000000000 ... of that many fields f0, f1, ... instead.
+   */
+  preload?: { keys: number; valueBytes: number; hashFields?: number };
+  /** Tests that are not redis-benchmark's own (-t): test name -> the command it sends. */
+  commands?: Record<string, string[]>;
   profile?: boolean;
 }
 
@@ -48,6 +53,15 @@ const ROWS: Row[] = [
   },
   { id: '3', title: '1 KiB values: -t set,get -n 200000 -c 50 -d 1024', tests: ['set', 'get'], args: ['-n', `${200000 / scale}`, '-c', '50', '-d', '1024'], requests: 200000 / scale },
   { id: '4', title: 'many clients: -t get -n 200000 -c 500', tests: ['get'], args: ['-n', `${200000 / scale}`, '-c', '500'], requests: 200000 / scale },
+  {
+    id: '6',
+    title: 'hashes, 100k of 10 fields: hset/hget h:__rand_int__ f5 -n 1000000 -r 100000 -P 16 -c 50',
+    tests: ['hset', 'hget'],
+    commands: { hset: ['hset', 'h:__rand_int__', 'f5', 'v'], hget: ['hget', 'h:__rand_int__', 'f5'] },
+    args: ['-n', `${1000000 / scale}`, '-r', `${100000 / scale}`, '-P', '16', '-c', '50'],
+    requests: 1000000 / scale,
+    preload: { keys: 100000 / scale, valueBytes: 3, hashFields: 10 },
+  },
 ];
 const MEMORY_KEYS = 1000000 / scale;
 const MEMORY_VALUE_BYTES = 100;
@@ -110,11 +124,21 @@ function rssBytes(pid: number): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-/** Loads `keys` keys key:%012d with values of valueBytes bytes through redis-cli --pipe. */
-function preload(port: number, keys: number, valueBytes: number): void {
+/**
+ * Loads `keys` keys key:%012d with values of valueBytes bytes through redis-cli --pipe; with hashFields,
+ * hashes h:%012d of fields f0..f<hashFields-1> (the keys redis-benchmark's __rand_int__ names).
+ */
+function preload(port: number, keys: number, valueBytes: number, hashFields = 0): void {
   const value = 'x'.repeat(valueBytes);
+  const bulk = (w: string) => `$${w.length}\r\n${w}\r\n`;
   const chunks: string[] = [];
   for (let i = 0; i < keys; i++) {
+    if (hashFields > 0) {
+      let cmd = `*${2 + 2 * hashFields}\r\n$4\r\nHSET\r\n` + bulk('h:' + String(i).padStart(12, '0'));
+      for (let f = 0; f < hashFields; f++) cmd += bulk('f' + f) + bulk(value);
+      chunks.push(cmd);
+      continue;
+    }
     const key = 'key:' + String(i).padStart(12, '0');
     chunks.push(`*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$${value.length}\r\n${value}\r\n`);
   }
@@ -136,7 +160,9 @@ interface Measure {
 /** One redis-benchmark test against one server, with the server's CPU over it. */
 function runTest(s: Server, test: string, row: Row): Measure {
   const before = cpuMicros(s.proc.pid as number);
-  const r = spawnSync('redis-benchmark', ['-p', String(s.port), '-t', test, ...row.args, '--csv'], { maxBuffer: 16 * 1024 * 1024 });
+  const custom = row.commands?.[test];
+  const what = custom === undefined ? ['-t', test] : [];
+  const r = spawnSync('redis-benchmark', ['-p', String(s.port), ...what, ...row.args, '--csv', ...(custom ?? [])], { maxBuffer: 16 * 1024 * 1024 });
   const after = cpuMicros(s.proc.pid as number);
   if (r.status !== 0) throw new Error(`redis-benchmark failed against ${s.name}: ${r.stderr?.toString()}`);
   const lines = r.stdout.toString().trim().split('\n');
@@ -170,7 +196,7 @@ async function main(): Promise<void> {
         const profiling = PROFILE && row.profile && name === 'shardcache' && round === 0;
         const s = await startServer(name, profiling ? ['--cpu-prof', '--cpu-prof-dir', RESULTS] : []);
         try {
-          if (row.preload) preload(s.port, row.preload.keys, row.preload.valueBytes);
+          if (row.preload) preload(s.port, row.preload.keys, row.preload.valueBytes, row.preload.hashFields);
           for (const test of row.tests) {
             const m = runTest(s, test, row);
             const key = `${row.id}.${test}`;

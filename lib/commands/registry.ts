@@ -4,6 +4,8 @@
 import type { Command, CommandSpec } from './types';
 import { connectionCommands } from './connection';
 import { stringCommands } from './string';
+import { hashCommands } from './hash';
+import { hashExpireCommands } from './hash-expire';
 import { keyspaceCommands } from './keyspace';
 import { serverCommands } from './server';
 import { memoryCommands } from './memory';
@@ -16,6 +18,7 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'server', commands: serverCommands },
   { name: 'memory', commands: memoryCommands },
   { name: 'string', commands: stringCommands },
+  { name: 'hash', commands: [...hashCommands, ...hashExpireCommands] },
   { name: 'keyspace', commands: keyspaceCommands },
   { name: 'cluster', commands: clusterCommands },
   { name: 'replication', commands: replicationCommands },

@@ -138,6 +138,9 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'lfu-log-factor', type: 'int', default: '10', min: 0, max: INT_MAX, mutable: true, doc: 'LFU counter logarithm factor.' },
   { name: 'lfu-decay-time', type: 'int', default: '1', min: 0, max: INT_MAX, mutable: true, doc: 'Minutes of idleness that decrement an LFU counter by one (0 = never).' },
   { name: 'active-expire-effort', type: 'int', default: '1', min: 1, max: 10, mutable: true, doc: 'Effort of the periodic expiry collector (1-10): more keys sampled, more CPU allowed.' },
+  // data structures
+  { name: 'hash-max-listpack-entries', type: 'int', default: '512', min: 0, max: 2 ** 53, aliases: ['hash-max-ziplist-entries'], mutable: true, doc: 'A hash with more fields than this is reported as hashtable (OBJECT ENCODING) for good; also the size up to which HSCAN returns a hash whole.' },
+  { name: 'hash-max-listpack-value', type: 'bytes', default: '64', min: 0, max: 2 ** 53, aliases: ['hash-max-ziplist-value'], mutable: true, doc: 'A hash written a field or value longer than this many bytes is reported as hashtable for good.' },
   // replication
   { name: 'repl-backlog-size', type: 'bytes', default: '1mb', min: 1, max: 2 ** 53, mutable: true, doc: 'Bytes of the replication stream kept for replicas that reconnect (partial resync).' },
   { name: 'repl-ping-replica-period', type: 'int', default: '10', min: 1, max: INT_MAX, aliases: ['repl-ping-slave-period'], mutable: true, doc: 'Seconds between the PINGs a primary sends its replicas.' },

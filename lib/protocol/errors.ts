@@ -48,6 +48,22 @@ export const ERR_INVALID_CLIENT_ID = 'ERR Invalid client ID';
 export const errUnknownClientType = (type: string) => `ERR Unknown client type '${type}'`;
 export const errNoSuchUser = (user: string) => `ERR No such user '${user}'`;
 
+// Hash commands (t_hash.c, Redis 7.2; field expiration as Redis 7.4).
+export const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
+export const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
+export const ERR_NAN_OR_INFINITY = 'ERR value is NaN or Infinity';
+/** getRangeLongFromObjectOrReply's text for -LONG_MAX..LONG_MAX (HRANDFIELD's count of -2^63). */
+export const ERR_LONG_RANGE = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
+export const ERR_OUT_OF_RANGE = 'ERR value is out of range';
+export const ERR_FIELDS_MISSING = 'ERR Mandatory argument FIELDS is missing or not at the right position';
+export const ERR_NUMFIELDS_MISMATCH = 'ERR The `numfields` parameter must match the number of arguments';
+/** HEXPIRE family's numfields error; HTTL family and HPERSIST say ERR_NUMFIELDS_POSITIVE. */
+export const ERR_NUMFIELDS_GT0 = 'ERR Parameter `numFields` should be greater than 0';
+export const ERR_NUMFIELDS_POSITIVE = 'ERR Number of fields must be a positive integer';
+export const ERR_FIELD_EXPIRE_NEGATIVE = 'ERR invalid expire time, must be >= 0';
+/** Ours: one hash holds at most store/hash.ts HASH_MAX_FIELDS fields (V8's Map limit). */
+export const ERR_HASH_TOO_BIG = (max: number) => `ERR hash would exceed the maximum of ${max} fields`;
+
 // Keyspace commands (db.c, expire.c, object.c, cluster.c's DUMP/RESTORE).
 export const ERR_EXPIRE_NX_CONFLICT = 'ERR NX and XX, GT or LT options at the same time are not compatible';
 export const ERR_EXPIRE_GT_LT = 'ERR GT and LT options at the same time are not compatible';

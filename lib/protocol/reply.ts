@@ -118,6 +118,19 @@ export class Reply {
     else this.array(2 * n);
   }
 
+  /**
+   * A list of n pairs (HRANDFIELD ... WITHVALUES): n two-element arrays in RESP3, each opened by pair();
+   * a flat array of 2n elements in RESP2.
+   */
+  pairs(n: number): void {
+    this.array(this.resp === 3 ? n : 2 * n);
+  }
+
+  /** Opens one pair of a pairs() list: `*2` in RESP3, nothing in RESP2. */
+  pair(): void {
+    if (this.resp === 3) this.s += ARRAY_HDRS[2];
+  }
+
   /** A set of n elements: `~n` in RESP3, an array in RESP2. */
   set(n: number): void {
     if (this.resp === 3) this.s += '~' + n + '\r\n';

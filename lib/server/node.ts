@@ -9,6 +9,7 @@ import type { ClusterPort, ReplicationPort } from './ports';
 import type { Config } from '../config/config';
 import { ServerStats } from './stats';
 import { activeExpireCycle } from '../store/expire';
+import { activeExpireFieldsCycle } from '../store/field-expire';
 import { Evictor } from '../store/evict';
 import { Keyspace, newStoreEnv, type StoreEnv } from '../store/keyspace';
 import { systemClock, type Clock } from '../util/clock';
@@ -234,7 +235,10 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
     const now = this.clock.now();
     this.stats.sample(now);
     this.stats.notePeak(this.env.memory.used);
-    if (this.activeExpire) activeExpireCycle(this.dbs, this.config);
+    if (this.activeExpire) {
+      activeExpireCycle(this.dbs, this.config);
+      activeExpireFieldsCycle(this.dbs, this.config);
+    }
     this.reclaimer.tick(now);
     const heap = v8.getHeapStatistics();
     const tight = heap.used_heap_size > HEAP_TIGHT_SHARE * heap.heap_size_limit;

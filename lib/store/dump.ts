@@ -3,9 +3,14 @@
 // version number Redis never uses, so neither side misreads the other's payloads.
 //
 //   offset  size  field
-//   0       1     type: Redis's RDB type numbers (0 = string; later 1 list, 2 set, 3 zset, 4 hash, ...)
-//   1       n     body, self-delimiting, type-specific:
-//                   string: length as an unsigned LEB128 varint (7 bits a byte, low first), then the bytes
+//   0       1     type: Redis's RDB type numbers (0 = string, 4 = hash; later 1 list, 2 set, 3 zset, ...)
+//   1       n     body, self-delimiting, type-specific; "varint" is an unsigned LEB128 (7 bits a byte, low
+//                 first), "bytes" a varint length then that many bytes:
+//                   string: bytes
+//                   hash:   varint field count (>= 1), one flags byte (bit 0: fields carry expiries), then
+//                           per field: field bytes, value bytes, and with bit 0 a varint absolute expiry
+//                           in ms (0: none). Fields in the hash's order; expired-not-collected fields are
+//                           kept with their expiry (the restoring side hides and collects them).
 //   1+n     2     format version, little-endian: 0x8000 | DUMP_FORMAT. The high bit marks a shardcache
 //                 payload: Redis's RDB versions stay below 0x8000, so a real Redis rejects ours with
 //                 "DUMP payload version or checksum are wrong" and we reject Redis's the same way.
@@ -13,6 +18,7 @@
 //
 // A reader accepts format versions 1..DUMP_FORMAT: a new type gets a new type byte (old readers answer
 // "Bad data format" for it); a changed body layout bumps DUMP_FORMAT. Payloads are byte strings (latin1).
+import { HASH_MAX_FIELDS, HashValue } from './hash';
 import { stringPayload, stringValue, type Value } from './value';
 
 /** Current format version (the low 15 bits of the version field). */
@@ -20,6 +26,10 @@ export const DUMP_FORMAT = 1;
 /** Marks a shardcache payload in the version field. */
 const VERSION_FLAG = 0x8000;
 export const TYPE_STRING = 0;
+/** Redis's RDB_TYPE_HASH. */
+export const TYPE_HASH = 4;
+/** Hash body flag: every field is followed by its expiry. */
+const HASH_FLAG_TTL = 1;
 /** type + empty varint + version + CRC. */
 const MIN_PAYLOAD_BYTES = 1 + 1 + 2 + 8;
 
@@ -69,14 +79,85 @@ function varint(n: number): string {
   return s + String.fromCharCode(n);
 }
 
+function bytesField(b: string): string {
+  return varint(b.length) + b;
+}
+
+/** The type byte and body of a hash. */
+function hashBody(h: HashValue): string {
+  const withTtl = h.volatileSize > 0;
+  let s = String.fromCharCode(TYPE_HASH) + varint(h.size) + String.fromCharCode(withTtl ? HASH_FLAG_TTL : 0);
+  h.forEachRaw((f, v, at) => {
+    s += bytesField(f) + bytesField(v);
+    if (withTtl) s += varint(at);
+  });
+  return s;
+}
+
 /** The DUMP payload of a value. */
 export function dumpValue(v: Value): string {
-  if (typeof v !== 'string') throw new Error(`DUMP of a ${v.type} value is not implemented`);
-  const bytes = stringPayload(v);
-  const head = String.fromCharCode(TYPE_STRING) + varint(bytes.length) + bytes;
+  let head: string;
+  if (typeof v === 'string') head = String.fromCharCode(TYPE_STRING) + bytesField(stringPayload(v));
+  else if (v instanceof HashValue) head = hashBody(v);
+  else throw new Error(`DUMP of a ${v.type} value is not implemented`);
   const version = VERSION_FLAG | DUMP_FORMAT;
   const body = head + String.fromCharCode(version & 0xff, version >>> 8);
   return body + crc64Bytes(body, body.length);
+}
+
+/** Reads varints and byte fields of a payload up to `end`; a read past it returns -1 / null. */
+class Reader {
+  constructor(
+    private s: string,
+    public pos: number,
+    private end: number,
+  ) {}
+
+  /** A varint of at most 8 bytes (2^56 is beyond any length or time here), -1 when malformed. */
+  varint(): number {
+    let n = 0;
+    let mul = 1;
+    for (let k = 0; ; k++) {
+      if (this.pos >= this.end || k >= 8) return -1;
+      const b = this.s.charCodeAt(this.pos++);
+      n += (b & 0x7f) * mul;
+      mul *= 0x80;
+      if (b < 0x80) return n;
+    }
+  }
+
+  bytes(): string | null {
+    const n = this.varint();
+    if (n < 0 || this.pos + n > this.end) return null;
+    const b = this.s.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+
+  byte(): number {
+    return this.pos < this.end ? this.s.charCodeAt(this.pos++) : -1;
+  }
+}
+
+/** A hash body: null when malformed (truncated, empty, duplicate fields, unknown flags). */
+function readHash(r: Reader): HashValue | null {
+  const count = r.varint();
+  if (count < 1 || count > HASH_MAX_FIELDS) return null;
+  const flags = r.byte();
+  if (flags < 0 || (flags & ~HASH_FLAG_TTL) !== 0) return null;
+  const h = new HashValue();
+  for (let i = 0; i < count; i++) {
+    const f = r.bytes();
+    const v = f === null ? null : r.bytes();
+    if (f === null || v === null) return null;
+    if (!h.set(f, v, 0)) return null;
+    if (flags & HASH_FLAG_TTL) {
+      const at = r.varint();
+      if (at < 0) return null;
+      if (at > 0) h.setExpiry(h.find(f, 0), at);
+    }
+  }
+  return h;
 }
 
 /**
@@ -93,18 +174,20 @@ export function restoreValue(payload: string): Value | 'checksum' | 'format' {
   if (format < 1 || format > DUMP_FORMAT) return 'checksum';
   if (crc64Bytes(payload, n - 8) !== payload.slice(n - 8)) return 'checksum';
   const end = n - 10;
-  if (payload.charCodeAt(0) !== TYPE_STRING) return 'format';
-  // Varint length: at most 8 bytes (2^56 is far beyond any bulk length).
-  let len = 0;
-  let mul = 1;
-  let i = 1;
-  for (;;) {
-    if (i >= end || i > 8) return 'format';
-    const b = payload.charCodeAt(i++);
-    len += (b & 0x7f) * mul;
-    mul *= 0x80;
-    if (b < 0x80) break;
+  const r = new Reader(payload, 1, end);
+  let value: Value | null;
+  switch (payload.charCodeAt(0)) {
+    case TYPE_STRING: {
+      const b = r.bytes();
+      value = b === null ? null : stringValue(b);
+      break;
+    }
+    case TYPE_HASH:
+      value = readHash(r);
+      break;
+    default:
+      return 'format';
   }
-  if (i + len !== end) return 'format';
-  return stringValue(payload.slice(i, end));
+  if (value === null || r.pos !== end) return 'format';
+  return value;
 }

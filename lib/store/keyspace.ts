@@ -26,6 +26,8 @@ export interface KeyspaceStats {
   hits: number;
   misses: number;
   expired: number;
+  /** Hash fields removed because their own TTL passed (Redis 7.4's expired_subkeys). */
+  expiredFields: number;
   evicted: number;
   /** Expired keys found by the active collector whose time budget ran out (INFO expired_time_cap_reached_count). */
   expireCycleCapped: number;
@@ -59,7 +61,7 @@ export interface StoreEnv {
 export function newStoreEnv(clock: Clock): StoreEnv {
   return {
     clock,
-    stats: { hits: 0, misses: 0, expired: 0, evicted: 0, expireCycleCapped: 0 },
+    stats: { hits: 0, misses: 0, expired: 0, expiredFields: 0, evicted: 0, expireCycleCapped: 0 },
     memory: { used: 0 },
     lfu: false,
     lfuParams: { logFactor: 10, decayTime: 1 },

@@ -147,5 +147,16 @@ describe('integration: redis-cli and redis-benchmark', function () {
         expect([...rates(r.stdout).keys()]).to.deep.equal(['PING_INLINE', 'PING_MBULK', 'SET', 'GET', 'INCR', 'MSET (10 keys)']);
       });
     });
+
+    needs(['hset'])('with hset', () => {
+      it('-t hset exits 0 with its line; the benchmark hash holds the field it set', async () => {
+        const r = await run('redis-benchmark', ['-p', String(server.port), '-t', 'hset', '-n', '10000', '-q'], undefined, 60000);
+        expect(r.code).to.equal(0);
+        const got = rates(r.stdout);
+        expect([...got.keys()]).to.deep.equal(['HSET']);
+        expect(got.get('HSET')).to.be.greaterThan(0);
+        expect((await cli('hstrlen', 'myhash', 'element:__rand_int__')).stdout.trim()).to.equal('3'); // -d 3 by default
+      });
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { DUMP_FORMAT, TYPE_STRING, crc64, dumpValue, restoreValue } from '../../lib/store/dump';
+import { DUMP_FORMAT, TYPE_HASH, TYPE_STRING, crc64, dumpValue, restoreValue } from '../../lib/store/dump';
+import { HashValue } from '../../lib/store/hash';
 import { stringPayload, stringValue } from '../../lib/store/value';
 
 /** Rewrites the CRC of a payload after tampering, so that only the tampered field is wrong. */
@@ -66,5 +67,61 @@ describe('DUMP payloads (store/dump)', () => {
     expect(restoreValue(reseal('\x00\x04abc' + version))).to.equal('format');
     expect(restoreValue(reseal('\x00\x02abc' + version))).to.equal('format');
     expect(restoreValue(reseal('\x00\x80' + version))).to.equal('format'); // unterminated varint
+  });
+
+  describe('hashes', () => {
+    function hashOf(pairs: [string, string, number?][]): HashValue {
+      const h = new HashValue();
+      for (const [f, v, at] of pairs) {
+        h.set(f, v, 0);
+        if (at) h.setExpiry(h.find(f, 0), at);
+      }
+      return h;
+    }
+    function dumpOf(h: HashValue): [string, string, number][] {
+      const out: [string, string, number][] = [];
+      h.forEachRaw((f, v, at) => out.push([f, v, at]));
+      return out;
+    }
+
+    it('round-trips fields, values, order and field expiries (binary-safe, long values)', () => {
+      const h = hashOf([
+        ['z', '1'],
+        ['\x00\xff\r\n', 'y'.repeat(300)],
+        ['a', '', 1_700_000_000_123],
+        ['', 'empty field'],
+      ]);
+      const p = dumpValue(h);
+      expect(p.charCodeAt(0)).to.equal(TYPE_HASH);
+      const back = restoreValue(p) as HashValue;
+      expect(back).to.be.instanceOf(HashValue);
+      expect(dumpOf(back)).to.deep.equal(dumpOf(h));
+      expect(back.bytes).to.equal(h.bytes);
+      expect(back.nextExpire).to.equal(1_700_000_000_123);
+    });
+
+    it('a hash without TTLs carries no expiry bytes; a large one round-trips', () => {
+      const h = hashOf([['f', 'v']]);
+      // type, count 1, flags 0, field "f", value "v", version, CRC.
+      expect(dumpValue(h).length).to.equal(1 + 1 + 1 + 2 + 2 + 2 + 8);
+      const big = new HashValue();
+      for (let i = 0; i < 5000; i++) big.set(`field:${i}`, `value:${i}`, 0);
+      expect(dumpOf(restoreValue(dumpValue(big)) as HashValue)).to.deep.equal(dumpOf(big));
+    });
+
+    it('answers "format" for an empty hash, duplicate fields, unknown flags or a truncated body', () => {
+      const version = dumpValue(stringValue('')).slice(-10, -8);
+      const T = String.fromCharCode(TYPE_HASH);
+      expect(restoreValue(reseal(T + '\x00\x00' + version))).to.equal('format');
+      expect(restoreValue(reseal(T + '\x02\x00\x01a\x01b\x01a\x01c' + version))).to.equal('format');
+      expect(restoreValue(reseal(T + '\x01\x02\x01a\x01b' + version))).to.equal('format');
+      expect(restoreValue(reseal(T + '\x02\x00\x01a\x01b' + version))).to.equal('format');
+      expect(restoreValue(reseal(T + '\x01\x01\x01a\x01b' + version))).to.equal('format');
+      expect(restoreValue(reseal(T + '\x01\x00\x01a\x01b' + version))).to.be.instanceOf(HashValue);
+    });
+
+    it('the string layout and DUMP_FORMAT are unchanged by the hash type', () => {
+      expect(DUMP_FORMAT).to.equal(1);
+    });
   });
 });
