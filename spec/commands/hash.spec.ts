@@ -3,7 +3,6 @@
 // expiry with the manual clock (lazy and active), the effects sent to replicas, bad input.
 import { expect } from 'chai';
 import { HRANDFIELD_MAX_REPEATS } from '../../lib/commands/hash';
-import { RequestParser } from '../../lib/protocol/parser';
 import { activeExpireFieldsCycle } from '../../lib/store/field-expire';
 import { HashValue } from '../../lib/store/hash';
 import { ReplyError } from '../helpers/resp';
@@ -20,17 +19,6 @@ function errorOf(r: unknown): string {
   return (r as Error).message;
 }
 
-/** The commands the replication backlog received while fn ran. */
-function effects(n: UnitNode, fn: () => void): string[][] {
-  const b = n.node.repl.ensureBacklog();
-  const from = b.offset + 1;
-  fn();
-  const p = new RequestParser({ maxBulkBytes: () => 1 << 30, unauthenticated: () => false });
-  p.feed(b.read(from));
-  const out: string[][] = [];
-  for (let argv = p.next(); argv !== null; argv = p.next()) out.push(argv);
-  return out;
-}
 
 describe('hash commands', () => {
   let n: UnitNode;
@@ -396,28 +384,28 @@ describe('hash commands', () => {
     });
 
     it('HSET, HDEL, HINCRBY as sent; HINCRBYFLOAT as HSET of the result; no-ops send nothing', () => {
-      expect(effects(n, () => n.run('HSET', 'h', 'a', '1', 'b', '2'))).to.deep.equal([['HSET', 'h', 'a', '1', 'b', '2']]);
-      expect(effects(n, () => n.run('HDEL', 'h', 'nope'))).to.deep.equal([]);
-      expect(effects(n, () => n.run('HDEL', 'h', 'b'))).to.deep.equal([['HDEL', 'h', 'b']]);
-      expect(effects(n, () => n.run('HINCRBY', 'h', 'a', '2'))).to.deep.equal([['HINCRBY', 'h', 'a', '2']]);
-      expect(effects(n, () => n.run('HINCRBYFLOAT', 'h', 'f', '0.1'))).to.deep.equal([['HSET', 'h', 'f', '0.1']]);
-      expect(effects(n, () => n.run('HSETNX', 'h', 'a', 'x'))).to.deep.equal([]);
-      expect(effects(n, () => n.run('HGET', 'h', 'a'))).to.deep.equal([]);
+      expect(n.effects(() => n.run('HSET', 'h', 'a', '1', 'b', '2'))).to.deep.equal([['HSET', 'h', 'a', '1', 'b', '2']]);
+      expect(n.effects(() => n.run('HDEL', 'h', 'nope'))).to.deep.equal([]);
+      expect(n.effects(() => n.run('HDEL', 'h', 'b'))).to.deep.equal([['HDEL', 'h', 'b']]);
+      expect(n.effects(() => n.run('HINCRBY', 'h', 'a', '2'))).to.deep.equal([['HINCRBY', 'h', 'a', '2']]);
+      expect(n.effects(() => n.run('HINCRBYFLOAT', 'h', 'f', '0.1'))).to.deep.equal([['HSET', 'h', 'f', '0.1']]);
+      expect(n.effects(() => n.run('HSETNX', 'h', 'a', 'x'))).to.deep.equal([]);
+      expect(n.effects(() => n.run('HGET', 'h', 'a'))).to.deep.equal([]);
     });
 
     it('HEXPIRE goes as HPEXPIREAT with the fields set; past times as HDEL; HPERSIST with the fields changed', () => {
       n.run('HSET', 'h', 'a', '1', 'b', '2', 'c', '3');
       const now = n.clock.now();
-      expect(effects(n, () => n.run('HEXPIRE', 'h', '10', 'NX', 'FIELDS', '3', 'a', 'nope', 'b'))).to.deep.equal([
+      expect(n.effects(() => n.run('HEXPIRE', 'h', '10', 'NX', 'FIELDS', '3', 'a', 'nope', 'b'))).to.deep.equal([
         ['HPEXPIREAT', 'h', String(now + 10000), 'FIELDS', '2', 'a', 'b'],
       ]);
-      expect(effects(n, () => n.run('HEXPIRE', 'h', '10', 'NX', 'FIELDS', '1', 'a'))).to.deep.equal([]);
-      expect(effects(n, () => n.run('HINCRBYFLOAT', 'h', 'a', '1'))).to.deep.equal([
+      expect(n.effects(() => n.run('HEXPIRE', 'h', '10', 'NX', 'FIELDS', '1', 'a'))).to.deep.equal([]);
+      expect(n.effects(() => n.run('HINCRBYFLOAT', 'h', 'a', '1'))).to.deep.equal([
         ['HSET', 'h', 'a', '2'],
         ['HPEXPIREAT', 'h', String(now + 10000), 'FIELDS', '1', 'a'],
       ]);
-      expect(effects(n, () => n.run('HPERSIST', 'h', 'FIELDS', '2', 'b', 'c'))).to.deep.equal([['HPERSIST', 'h', 'FIELDS', '1', 'b']]);
-      expect(effects(n, () => n.run('HEXPIRE', 'h', '0', 'FIELDS', '1', 'c'))).to.deep.equal([['HDEL', 'h', 'c']]);
+      expect(n.effects(() => n.run('HPERSIST', 'h', 'FIELDS', '2', 'b', 'c'))).to.deep.equal([['HPERSIST', 'h', 'FIELDS', '1', 'b']]);
+      expect(n.effects(() => n.run('HEXPIRE', 'h', '0', 'FIELDS', '1', 'c'))).to.deep.equal([['HDEL', 'h', 'c']]);
     });
 
     it('fields expired lazily or actively go as HDEL', () => {
@@ -426,8 +414,8 @@ describe('hash commands', () => {
       n.run('HPEXPIRE', 'h', '10', 'FIELDS', '1', 'a');
       n.run('HPEXPIRE', 'g', '10', 'FIELDS', '2', 'a', 'b');
       n.clock.advance(10);
-      expect(effects(n, () => n.run('HGET', 'h', 'b'))).to.deep.equal([['HDEL', 'h', 'a']]);
-      expect(effects(n, () => activeExpireFieldsCycle(n.node.dbs, n.config))).to.deep.equal([['HDEL', 'g', 'a', 'b']]);
+      expect(n.effects(() => n.run('HGET', 'h', 'b'))).to.deep.equal([['HDEL', 'h', 'a']]);
+      expect(n.effects(() => activeExpireFieldsCycle(n.node.dbs, n.config))).to.deep.equal([['HDEL', 'g', 'a', 'b']]);
       expect(n.run('EXISTS', 'g')).to.equal(0);
     });
   });

@@ -4,6 +4,7 @@ import { Config } from '../../lib/config/config';
 import type { Client } from '../../lib/server/client';
 import { createNode, type FullNode as Node } from '../../lib/create-node';
 import { ManualClock } from '../../lib/util/clock';
+import { RequestParser } from '../../lib/protocol/parser';
 import { decodeResp2 } from './resp';
 
 export class UnitNode {
@@ -40,5 +41,17 @@ export class UnitNode {
     const replies = decodeResp2(this.raw(argv, c));
     if (replies.length !== 1) throw new Error(`expected one reply to ${argv.join(' ')}, got ${replies.length}`);
     return replies[0];
+  }
+
+  /** The commands the replication backlog received while fn ran (a backlog is created if absent). */
+  effects(fn: () => void): string[][] {
+    const b = this.node.repl.ensureBacklog();
+    const from = b.offset + 1;
+    fn();
+    const p = new RequestParser({ maxBulkBytes: () => 1 << 30, unauthenticated: () => false });
+    p.feed(b.read(from));
+    const out: string[][] = [];
+    for (let argv = p.next(); argv !== null; argv = p.next()) out.push(argv);
+    return out;
   }
 }
