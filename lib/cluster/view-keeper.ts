@@ -59,6 +59,8 @@ export class ViewKeeper {
   private viewWaiters: Array<() => void> = [];
   /** The primary this node replicates from, null when it is not a replica. */
   private following: string | null = null;
+  /** The shard of `following` (null with it). */
+  private followingShard: string | null = null;
 
   constructor(private readonly host: ViewKeeperHost) {}
 
@@ -188,7 +190,9 @@ export class ViewKeeper {
     this.countReassigned(prev, view);
     this.dropLostSlots(prev, prevShard, view, myShard);
     this.applyRole(view);
-    this.host.migrator()?.update(view, myShard);
+    // Only a primary moves its shard's slots: a replica (or a restarted node waiting to be replaced)
+    // holds a copy that may lag, and must never send keys, delete them or commit slots of its own.
+    this.host.migrator()?.update(view, this.isPrimary ? myShard : null);
     this.host.gate()?.onView();
     this.host.probeTargetsChanged();
     const waiters = this.viewWaiters;
@@ -197,9 +201,16 @@ export class ViewKeeper {
   }
 
   /**
-   * Makes replication match this node's role in `view`: a replica follows its shard's primary (for this
-   * epoch: a primary refuses replicas that saw a newer one); a replica that became primary is promoted
-   * (its replicas continue from it with PSYNC); a node outside the topology follows no one.
+   * Makes replication match this node's role in `view`, whatever it was before:
+   * - a replica follows its shard's primary (for this epoch: a primary refuses replicas that saw a newer one);
+   * - a node the view names primary is a primary (role master: writable, accepts PSYNC). A replica promoted
+   *   in the shard it was following continues that stream (its replicas PSYNC on); any other replica role
+   *   (following another shard's primary, or left over after it was dropped from the topology and
+   *   unfollowed) starts a fresh history. Decided by the replication role itself, not by whom this node
+   *   last followed: a replica dropped from the topology (it unfollows, following = null) and later made
+   *   primary of a new shard used to stay a replica, so migrations into it got READONLY forever and its
+   *   replicas NOMASTERLINK (issue 10);
+   * - a node outside the topology follows no one (it keeps its role; it routes every key elsewhere).
    */
   private applyRole(view: ClusterView): void {
     const { log, repl } = this.host.node;
@@ -211,16 +222,20 @@ export class ViewKeeper {
       if (this.following !== primary) {
         log.notice(`Replica of shard ${me.shard}: following ${primary} at ${addr.ip}:${addr.port} (epoch ${view.version})`);
         this.following = primary;
+        this.followingShard = me.shard;
         repl.follow(addr.ip, addr.port, view.version);
       }
       return;
     }
-    if (this.following === null) return;
+    const wasFollowing = this.following !== null ? this.followingShard : null;
     this.following = null;
+    this.followingShard = null;
     if (me !== undefined && me.role === 'primary') {
-      log.warning(`Promoted to primary of shard ${me.shard} (epoch ${view.version})`);
-      repl.becomePrimary();
-    } else {
+      if (repl.role === 'master') return;
+      const inPlace = wasFollowing !== null && wasFollowing === me.shard;
+      log.warning(`Promoted to primary of shard ${me.shard} (epoch ${view.version}${inPlace ? '' : ', a new replication history'})`);
+      repl.becomePrimary(!inPlace);
+    } else if (wasFollowing !== null) {
       repl.unfollow();
     }
   }
