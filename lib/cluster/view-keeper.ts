@@ -8,6 +8,7 @@ import { RETRY_MS, sleep, type EtcdSession } from './etcd-session';
 import type { ClusterNodeHost, GateLike, MigratorLike } from './host';
 import { EMPTY_TOPOLOGY, type Registration } from './planner';
 import { parseRegistration } from './registration';
+import { clusterState } from './replies';
 import { SLOTS } from '../util/slots';
 import { parseTopology, type Topology } from './topology';
 import { ClusterView } from './view';
@@ -37,7 +38,7 @@ export interface ViewKeeperHost {
 export class ViewKeeper {
   /** The view the node routes by and answers CLUSTER commands from. */
   view = new ClusterView(EMPTY_TOPOLOGY, []);
-  /** cluster_state:ok in `view` (every slot assigned, every owning primary live). */
+  /** cluster_state:ok in `view` (every slot has an owner; a primary not live takes only its slots down). */
   stateOk = false;
   /** The shard this node belongs to in `view`, or null. */
   myShard: string | null = null;
@@ -271,11 +272,15 @@ export class ViewKeeper {
   }
 }
 
-/** cluster_state ok: every slot has an owner whose primary is live (CLUSTER INFO's rule, replies.ts). */
+/**
+ * cluster_state ok: every slot has an owner (CLUSTER INFO's rule, replies.ts clusterState). A shard whose
+ * primary is not live (its lease ran out, the coordinator is promoting its replica or reassigning its
+ * slots) does not make the state fail: only its own slots answer CLUSTERDOWN (router.ts), so the other
+ * shards keep serving through a failover. This is Redis's PFAIL window: Redis, too, keeps serving while
+ * a primary is only suspected, and our coordinator's one topology transaction is both Redis's FAIL
+ * marking and its failover, so there is no state in which Redis would have stopped every slot waiting
+ * for an election (issue 10 item 4).
+ */
 function computeStateOk(view: ClusterView): boolean {
-  if (view.assignedSlots !== SLOTS) return false;
-  for (const sid of view.shardIds) {
-    if (view.slotRanges(sid).length > 0 && !view.isLive(view.primaryOf(sid)!)) return false;
-  }
-  return true;
+  return clusterState(view) === 'ok';
 }

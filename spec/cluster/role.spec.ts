@@ -165,6 +165,23 @@ describe('Cluster role from the topology (view keeper)', () => {
     expect(n.node.repl.replid2).to.equal(old);
   });
 
+  it('cluster_state stays ok while a primary is not live (only its slots go down), fails with a slot unowned', () => {
+    const { n, agent } = setup();
+    const t = aPrimaryOfNewShard(9);
+    const k = parts(agent).keeper;
+    k.topology = t;
+    k.live.set(C, {}); // B's lease ran out: not live
+    k.rebuild();
+    expect(agent.stateOk).to.equal(true);
+    expect((n.run('INFO', 'cluster') as string).includes('cluster_state:ok')).to.equal(true);
+    expect(n.run('SET', KEY, 'v')).to.equal('OK');
+    expect((n.run('GET', 'foo') as Error).message).to.equal('CLUSTERDOWN Hash slot not served');
+    k.topology = validateTopology({ ...t, slots: t.slots.filter(([, , sid]) => sid === 'sa') });
+    k.rebuild();
+    expect(agent.stateOk).to.equal(false);
+    expect((n.run('SET', KEY, 'v') as Error).message).to.equal('CLUSTERDOWN The cluster is down');
+  });
+
   it('the migrator acts only for a primary\'s shard: a replica of a shard migrating slots out runs nothing', () => {
     const { agent } = setup();
     const seen: Array<string | null> = [];
