@@ -104,7 +104,7 @@ export class ClusterAgent {
   get view(): ClusterView {
     return this.keeper.view;
   }
-  /** cluster_state:ok in `view` (every slot assigned, every owning primary live). */
+  /** cluster_state:ok in `view` (every slot has an owner; a primary not live takes only its slots down). */
   get stateOk(): boolean {
     return this.keeper.stateOk;
   }

@@ -11,12 +11,17 @@ export interface ClusterLog {
 
 /** The replication role the agent sets from the view (lib/replication Replication has these). */
 export interface ReplicationRole {
+  /** 'master' (writable, accepts PSYNC) or 'replica' (read-only, with or without a link to a primary). */
+  readonly role: 'master' | 'replica';
   /** The cluster epoch this node replicates in (a primary refuses replicas that saw a newer one). */
   epoch: number;
   /** Replicates from host:port for `epoch` (continues with PSYNC where it can). */
   follow(host: string, port: number, epoch: number): void;
-  /** Stops replicating; becomes a primary that continues its primary's stream (its replicas PSYNC on). */
-  becomePrimary(): void;
+  /**
+   * Stops replicating (link or not); becomes a primary that continues its primary's stream (its replicas
+   * PSYNC on), or with `freshHistory` one with a new history (its replicas copy it in full). No-op on a primary.
+   */
+  becomePrimary(freshHistory?: boolean): void;
   /** Stops replicating, without taking over a stream. */
   unfollow(): void;
 }

@@ -135,12 +135,22 @@ export function clusterNodes(view: ClusterView, myself: string, nowMs: number): 
 }
 
 /**
- * CLUSTER INFO as seen by node `myself`, lines ending "\r\n" as Redis. cluster_state is `ok` when all
- * slots are assigned and every owning primary is live (Redis's cluster-require-full-coverage yes);
- * slots_ok / slots_fail split the assigned slots by their primary's liveness; slots_pfail is always 0
- * (a lease has no "possibly failed" state). cluster_size counts shards owning at least one slot;
- * current_epoch is the topology version; my_epoch is myself's config epoch (a replica's primary's).
- * We exchange no bus messages, so the message counters are 0.
+ * cluster_state: `ok` when every slot has an owner, else `fail` (Redis's rule with
+ * cluster-require-full-coverage yes; with no, the router serves the owned slots anyway). A primary that
+ * is not live does not make it fail: see view-keeper.ts computeStateOk.
+ */
+export function clusterState(view: ClusterView): 'ok' | 'fail' {
+  return view.assignedSlots === SLOTS ? 'ok' : 'fail';
+}
+
+/**
+ * CLUSTER INFO as seen by node `myself`, lines ending "\r\n" as Redis. cluster_state as clusterState().
+ * slots_ok counts the assigned slots whose primary is live; slots_pfail those whose primary is not (its
+ * lease is gone and the coordinator has not replaced it yet: as Redis's PFAIL, they answer CLUSTERDOWN
+ * while the rest of the cluster keeps working); slots_fail is always 0 (the topology change that would
+ * mark a node FAIL in Redis is the one that replaces it here). cluster_size counts shards owning at least
+ * one slot; current_epoch is the topology version; my_epoch is myself's config epoch (a replica's
+ * primary's). We exchange no bus messages, so the message counters are 0.
  */
 export function clusterInfo(view: ClusterView, myself: string): string {
   let ok = 0;
@@ -153,13 +163,13 @@ export function clusterInfo(view: ClusterView, myself: string): string {
     if (primary === myself || view.isLive(primary)) for (const [s, e] of runs) ok += e - s + 1;
   }
   const assigned = view.assignedSlots;
-  const state = ok === SLOTS ? 'ok' : 'fail';
+  const state = clusterState(view);
   const lines = [
     `cluster_state:${state}`,
     `cluster_slots_assigned:${assigned}`,
     `cluster_slots_ok:${ok}`,
-    'cluster_slots_pfail:0',
-    `cluster_slots_fail:${assigned - ok}`,
+    `cluster_slots_pfail:${assigned - ok}`,
+    'cluster_slots_fail:0',
     `cluster_known_nodes:${view.nodeIds.length}`,
     `cluster_size:${size}`,
     `cluster_current_epoch:${view.version}`,

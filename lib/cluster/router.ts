@@ -37,7 +37,15 @@ export interface RoutedClient {
  * null when the command runs on this node, else the error to reply, in Redis's order:
  * - keys in two slots: CROSSSLOT Keys in request don't hash to the same slot
  * - a slot with no owner: CLUSTERDOWN Hash slot not served
- * - cluster state not ok (cluster-require-full-coverage yes): CLUSTERDOWN The cluster is down
+ * - cluster state not ok (some slot has no owner) and cluster-require-full-coverage yes: CLUSTERDOWN The
+ *   cluster is down
+ * - a slot whose owning primary is not live (its lease is gone; the coordinator is replacing it) and
+ *   cluster-require-full-coverage yes: CLUSTERDOWN Hash slot not served. Only that shard's slots go
+ *   down; the others keep running. Redis's text for "this slot has no node serving it" while the
+ *   cluster as a whole is up (getNodeByQuery's CLUSTER_REDIR_DOWN_UNBOUND); "The cluster is down" is
+ *   its whole-cluster state, which would be untrue here. Clients treat both alike (CLUSTERDOWN: retry,
+ *   refresh the slot map). With cluster-require-full-coverage no such a slot gets MOVED to that primary
+ *   (as Redis, where clients then see connection errors).
  * - owned here but migrating: a key is here when it exists or is in flight to the target; all here ->
  *   run (a write first marks in-flight keys to be sent again); none -> ASK <slot> <target primary>;
  *   some -> TRYAGAIN Multiple keys request during rehashing of slot
@@ -72,7 +80,11 @@ export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, a
   const view = agent.view;
   const owner = view.ownerOfSlot(slot);
   if (owner === null) return E.ERR_CLUSTERDOWN_UNBOUND;
-  if (!agent.stateOk && agent.requireFullCoverage) return E.ERR_CLUSTERDOWN_STATE;
+  if (agent.requireFullCoverage) {
+    if (!agent.stateOk) return E.ERR_CLUSTERDOWN_STATE;
+    const primary = view.primaryOf(owner)!;
+    if (primary !== agent.myId && !view.isLive(primary)) return E.ERR_CLUSTERDOWN_UNBOUND;
+  }
   const mine = agent.myShard;
   const db = c.node.dbs[0];
   if (owner === mine && !agent.isPrimary) {

@@ -8,6 +8,7 @@ import { RETRY_MS, sleep, type EtcdSession } from './etcd-session';
 import type { ClusterNodeHost, GateLike, MigratorLike } from './host';
 import { EMPTY_TOPOLOGY, type Registration } from './planner';
 import { parseRegistration } from './registration';
+import { clusterState } from './replies';
 import { SLOTS } from '../util/slots';
 import { parseTopology, type Topology } from './topology';
 import { ClusterView } from './view';
@@ -37,7 +38,7 @@ export interface ViewKeeperHost {
 export class ViewKeeper {
   /** The view the node routes by and answers CLUSTER commands from. */
   view = new ClusterView(EMPTY_TOPOLOGY, []);
-  /** cluster_state:ok in `view` (every slot assigned, every owning primary live). */
+  /** cluster_state:ok in `view` (every slot has an owner; a primary not live takes only its slots down). */
   stateOk = false;
   /** The shard this node belongs to in `view`, or null. */
   myShard: string | null = null;
@@ -59,6 +60,8 @@ export class ViewKeeper {
   private viewWaiters: Array<() => void> = [];
   /** The primary this node replicates from, null when it is not a replica. */
   private following: string | null = null;
+  /** The shard of `following` (null with it). */
+  private followingShard: string | null = null;
 
   constructor(private readonly host: ViewKeeperHost) {}
 
@@ -188,7 +191,9 @@ export class ViewKeeper {
     this.countReassigned(prev, view);
     this.dropLostSlots(prev, prevShard, view, myShard);
     this.applyRole(view);
-    this.host.migrator()?.update(view, myShard);
+    // Only a primary moves its shard's slots: a replica (or a restarted node waiting to be replaced)
+    // holds a copy that may lag, and must never send keys, delete them or commit slots of its own.
+    this.host.migrator()?.update(view, this.isPrimary ? myShard : null);
     this.host.gate()?.onView();
     this.host.probeTargetsChanged();
     const waiters = this.viewWaiters;
@@ -197,9 +202,16 @@ export class ViewKeeper {
   }
 
   /**
-   * Makes replication match this node's role in `view`: a replica follows its shard's primary (for this
-   * epoch: a primary refuses replicas that saw a newer one); a replica that became primary is promoted
-   * (its replicas continue from it with PSYNC); a node outside the topology follows no one.
+   * Makes replication match this node's role in `view`, whatever it was before:
+   * - a replica follows its shard's primary (for this epoch: a primary refuses replicas that saw a newer one);
+   * - a node the view names primary is a primary (role master: writable, accepts PSYNC). A replica promoted
+   *   in the shard it was following continues that stream (its replicas PSYNC on); any other replica role
+   *   (following another shard's primary, or left over after it was dropped from the topology and
+   *   unfollowed) starts a fresh history. Decided by the replication role itself, not by whom this node
+   *   last followed: a replica dropped from the topology (it unfollows, following = null) and later made
+   *   primary of a new shard used to stay a replica, so migrations into it got READONLY forever and its
+   *   replicas NOMASTERLINK (issue 10);
+   * - a node outside the topology follows no one (it keeps its role; it routes every key elsewhere).
    */
   private applyRole(view: ClusterView): void {
     const { log, repl } = this.host.node;
@@ -211,16 +223,20 @@ export class ViewKeeper {
       if (this.following !== primary) {
         log.notice(`Replica of shard ${me.shard}: following ${primary} at ${addr.ip}:${addr.port} (epoch ${view.version})`);
         this.following = primary;
+        this.followingShard = me.shard;
         repl.follow(addr.ip, addr.port, view.version);
       }
       return;
     }
-    if (this.following === null) return;
+    const wasFollowing = this.following !== null ? this.followingShard : null;
     this.following = null;
+    this.followingShard = null;
     if (me !== undefined && me.role === 'primary') {
-      log.warning(`Promoted to primary of shard ${me.shard} (epoch ${view.version})`);
-      repl.becomePrimary();
-    } else {
+      if (repl.role === 'master') return;
+      const inPlace = wasFollowing !== null && wasFollowing === me.shard;
+      log.warning(`Promoted to primary of shard ${me.shard} (epoch ${view.version}${inPlace ? '' : ', a new replication history'})`);
+      repl.becomePrimary(!inPlace);
+    } else if (wasFollowing !== null) {
       repl.unfollow();
     }
   }
@@ -256,11 +272,15 @@ export class ViewKeeper {
   }
 }
 
-/** cluster_state ok: every slot has an owner whose primary is live (CLUSTER INFO's rule, replies.ts). */
+/**
+ * cluster_state ok: every slot has an owner (CLUSTER INFO's rule, replies.ts clusterState). A shard whose
+ * primary is not live (its lease ran out, the coordinator is promoting its replica or reassigning its
+ * slots) does not make the state fail: only its own slots answer CLUSTERDOWN (router.ts), so the other
+ * shards keep serving through a failover. This is Redis's PFAIL window: Redis, too, keeps serving while
+ * a primary is only suspected, and our coordinator's one topology transaction is both Redis's FAIL
+ * marking and its failover, so there is no state in which Redis would have stopped every slot waiting
+ * for an election (issue 10 item 4).
+ */
 function computeStateOk(view: ClusterView): boolean {
-  if (view.assignedSlots !== SLOTS) return false;
-  for (const sid of view.shardIds) {
-    if (view.slotRanges(sid).length > 0 && !view.isLive(view.primaryOf(sid)!)) return false;
-  }
-  return true;
+  return clusterState(view) === 'ok';
 }

@@ -208,13 +208,22 @@ export class Replication implements ReplicationPort, ReplicationState {
   /**
    * Promotion (Redis's shiftReplicationId): replid2 = replid, second_repl_offset = offset + 1, a new
    * replid; offset and backlog are kept, so replicas of the old primary continue with PSYNC. Stops the
-   * link to the old primary. A primary stays primary (no-op).
+   * link to the old primary, if any (a replica whose link was dropped is promoted the same way). With
+   * `freshHistory` (made primary of another shard than the one it replicated: its data is not that
+   * stream's any more) the old replid is not kept as replid2, so every replica copies this node's
+   * dataset in full instead of continuing a stream this node no longer matches. A primary stays
+   * primary (no-op).
    */
-  becomePrimary(): void {
+  becomePrimary(freshHistory = false): void {
     if (this.role === 'master') return;
     this.unfollow();
-    this.replid2 = this.replid;
-    this.secondOffset = this.offset + 1;
+    if (freshHistory) {
+      this.replid2 = NO_REPLID;
+      this.secondOffset = -1;
+    } else {
+      this.replid2 = this.replid;
+      this.secondOffset = this.offset + 1;
+    }
     this.replid = newReplid();
     this.role = 'master';
     this.seldb = -1;

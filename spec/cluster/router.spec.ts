@@ -13,6 +13,8 @@ import { UnitNode } from '../helpers/unit-node';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
+const C = 'c'.repeat(40);
+const D = 'd'.repeat(40);
 
 // 'foo' -> 12182, 'bar' -> 5061, '{foo}x' -> 12182.
 const FOO = keySlot('foo');
@@ -109,6 +111,53 @@ describe('cluster/router', () => {
     agent.requireFullCoverage = false;
     expect(n.run('SET', 'bar', 'v')).to.equal('OK');
     expect(err(n.run('GET', 'foo'))).to.equal('CLUSTERDOWN Hash slot not served');
+  });
+
+  describe('a primary that is not live (its lease ran out; the coordinator has not replaced it yet)', () => {
+    // The keeper's state stays ok while every slot has an owner (view-keeper.ts computeStateOk): only
+    // B's slots go down, A's keep serving (issue 10 item 4).
+    it('its slots answer CLUSTERDOWN Hash slot not served; the other shards\' slots keep running', () => {
+      const { n } = clusterNode(topology(), { live: [A] });
+      expect(err(n.run('GET', 'foo'))).to.equal('CLUSTERDOWN Hash slot not served');
+      expect(err(n.run('SET', '{foo}x', 'v'))).to.equal('CLUSTERDOWN Hash slot not served');
+      expect(n.run('SET', 'bar', 'v')).to.equal('OK');
+      expect(n.run('MSET', '{bar}1', 'a', '{bar}2', 'b')).to.equal('OK');
+      expect(n.run('GET', 'bar')).to.equal('v');
+    });
+
+    it('a replica of a healthy shard still serves READONLY reads; one of the failing shard does not', () => {
+      const t = validateTopology({
+        version: 3,
+        nodes: {
+          [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: 'primary', epoch: 1 },
+          [B]: { addr: { ip: '127.0.0.1', port: 7002 }, shard: 'sb', role: 'primary', epoch: 2 },
+          [C]: { addr: { ip: '127.0.0.1', port: 7003 }, shard: 'sa', role: 'replica', epoch: 1 },
+          [D]: { addr: { ip: '127.0.0.1', port: 7004 }, shard: 'sb', role: 'replica', epoch: 2 },
+        },
+        shards: { sa: { primary: A, replicas: [C], inSync: [C] }, sb: { primary: B, replicas: [D], inSync: [D] } },
+        slots: [[0, 8191, 'sa'], [8192, 16383, 'sb']],
+        migrating: [],
+      });
+      for (const [me, shard, key, expected] of [
+        [C, 'sa', 'bar', 'v'],
+        [D, 'sb', 'foo', 'CLUSTERDOWN Hash slot not served'],
+      ] as const) {
+        const { n } = clusterNode(t, { replica: true, myShard: shard, live: [A, C, D] });
+        (n.node.cluster as { myId: string }).myId = me;
+        n.node.repl.ensureBacklog();
+        n.node.dbs[0].set(key, stringValue('v'));
+        expect(n.run('READONLY')).to.equal('OK');
+        const got = n.run('GET', key);
+        expect(got instanceof Error ? err(got) : got, me === C ? 'replica of the live shard' : 'replica of the failing shard').to.equal(expected);
+      }
+    });
+
+    it('cluster-require-full-coverage no: MOVED to that primary, as today (and as Redis)', () => {
+      const { n, agent } = clusterNode(topology(), { live: [A] });
+      agent.requireFullCoverage = false;
+      expect(err(n.run('GET', 'foo'))).to.equal('MOVED 12182 127.0.0.1:7002');
+      expect(n.run('SET', 'bar', 'v')).to.equal('OK');
+    });
   });
 
   it('a node outside the topology redirects every key', () => {
