@@ -268,8 +268,10 @@ function hincrbyfloat(c: Client, argv: string[]): void {
   const old = h.get(argv[2], now);
   let cur = LD_ZERO;
   if (old !== undefined) {
+    // A stored 'inf' parses (as Redis's string2ld); its sum is then not finite: ERR increment would
+    // produce NaN or Infinity, below, as Redis.
     const n = parseLongDouble(old);
-    if (n === null || n.inf) return c.out.error(E.ERR_HASH_NOT_FLOAT);
+    if (n === null) return c.out.error(E.ERR_HASH_NOT_FLOAT);
     cur = n;
   } else if (tooManyFields(c, s, h, argv, 2, 2)) return;
   const r = addLongDouble(cur, by);
