@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import {
   DiffPair,
+  bulk,
   chain,
   each,
   haveRedis,
@@ -23,6 +24,7 @@ import {
   scanned,
   sorted,
   sortedPairs,
+  text,
   type Normalizer,
   type Resp,
   type Step,
@@ -47,6 +49,12 @@ const pickRepeat = (universe: string[] | Record<string, string>, pairs = false):
     pick(universe, pairs),
     each((r) => (r.t === '*' && r.a !== null && r.a.length === 3 ? { t: '*', a: [r.a[0], int(0), r.a[2]] } : r)),
   );
+
+/** A scan reply compared by its cursor only ("0" = done, or "more"): how much one call returns is each server's own. */
+const cursorOnly: Normalizer = each((r) => {
+  const top = r.t === '*' ? r.a : null;
+  return top !== null && top.length === 2 ? bulk(text(top[0]) === '0' ? '0' : 'more') : r;
+});
 
 /** The hash { f1: v1, ..., fN: vN } as HSET arguments and as a pick() universe. */
 function numbered(nFields: number, prefix = 'f', valuePrefix = 'v'): { args: string[]; map: Record<string, string>; fields: string[] } {
@@ -359,6 +367,59 @@ const SEQUENCES: Record<string, Step[]> = {
     ['HSCAN', 'h', '0', 'FOO', 'bar'],
     ['HSCAN', 'h', '0', 'TYPE', 'hash'],
     ['HSCAN', 'h'],
+  ],
+  'edges: count and float syntax, the listpack boundary for HSCAN, a 100 KB field': [
+    ['HSET', 'h', ...H5.args],
+    ['HRANDFIELD', 'h', '+5'],
+    ['HRANDFIELD', 'h', '05'],
+    ['HRANDFIELD', 'h', ' 5'],
+    ['HRANDFIELD', 'h', '-0', 'WITHVALUES'],
+    ['HRANDFIELD', 'nokey', 'abc'],
+    ['HRANDFIELD', 'nokey', '1', 'foo'],
+    ['HINCRBY', 'h', 'x', '-0'],
+    ['HINCRBYFLOAT', 'h', 'y', '+1.5'],
+    ['HINCRBYFLOAT', 'h', 'y', '1.'],
+    ['HINCRBYFLOAT', 'h', 'y', '.'],
+    ['HINCRBYFLOAT', 'h', 'y', '1e'],
+    ['HINCRBYFLOAT', 'h', 'y', '-.5e1'],
+    ['HINCRBYFLOAT', 'h', 'y', 'infinity'],
+    ['HINCRBYFLOAT', 'h', 'y', '-Infinity'],
+    ['HINCRBYFLOAT', 'h', 'y', 'NaN'],
+    ['HINCRBYFLOAT', 'h', 'w', '4.9e-324'],
+    ['HINCRBYFLOAT', 'h', 'w2', '1e-4950'],
+    ['HSET', 'h', 'iv', '1e10', 'nv', 'nan', 'hx', '0x1p3', 'ws', '1\t', 'nul', '1\x00'],
+    ['HINCRBY', 'h', 'iv', '1'],
+    ['HINCRBYFLOAT', 'h', 'iv', '1'],
+    ['HINCRBYFLOAT', 'h', 'nv', '1'],
+    ['HINCRBYFLOAT', 'h', 'hx', '1'],
+    ['HINCRBYFLOAT', 'h', 'ws', '1'],
+    ['HINCRBYFLOAT', 'h', 'nul', '1'],
+    ['HINCRBY', 'h', 'nul', '1'],
+    ['HGETALL', 'h'],
+    ['HINCRBYFLOAT', 'h', 'z', '1.7976931348623157e308'],
+    ['HINCRBYFLOAT', 'h', 'z', '1.7976931348623157e308'],
+    ['HSTRLEN', 'h', 'z'],
+    n(sortedPairs, 'HGETALL', 'h'),
+    hscanAll(scanned(true), 'HSCAN', 'h', '00'),
+    hscanAll(scanned(true), 'HSCAN', 'h', '+0'),
+    n(cursorOnly, 'HSCAN', 'h', '0', 'COUNT', '1', 'COUNT', '2'),
+    ['HSCAN', 'h', '18446744073709551616'],
+    ['HSCAN', 'nokey', 'abc'],
+    // 512 fields: still a listpack, so one HSCAN returns it whole; 513: a hashtable, scanned in steps.
+    ['HSET', 'p512', ...numbered(512).args],
+    n(scanned(true), 'HSCAN', 'p512', '0', 'COUNT', '10'),
+    ['HGETALL', 'p512'],
+    ['HSET', 'p513', ...numbered(513).args],
+    n(cursorOnly, 'HSCAN', 'p513', '0', 'COUNT', '10'),
+    ['OBJECT', 'ENCODING', 'p513'],
+    ['HSET', 'lv', 'a', 'x'.repeat(65)],
+    n(scanned(true), 'HSCAN', 'lv', '0', 'COUNT', '10'),
+    ['HSET', 'bigf', 'F'.repeat(100000), 'v'],
+    ['HSTRLEN', 'bigf', 'F'.repeat(100000)],
+    ['HGET', 'bigf', 'F'.repeat(100000)],
+    ['OBJECT', 'ENCODING', 'bigf'],
+    ['HDEL', 'h', ...numbered(300).fields],
+    ['HLEN', 'h'],
   ],
   'WRONGTYPE both ways: string commands on a hash, hash commands on a string': [
     ['HSET', 'h', 'f', 'v'],
