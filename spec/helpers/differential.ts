@@ -194,6 +194,18 @@ export const scanned = (pairs = false): Normalizer =>
     return { t: r.t, a: [bulk(cursor), { t: top[1].t, a: sortedItems } as Resp] } as Resp;
   });
 
+/**
+ * Field/value replies in field order: a RESP3 map by key, a RESP2 flat array as pairs (HGETALL of a hash
+ * whose order is each server's own), RESP3 nested pairs (HRANDFIELD WITHVALUES) as whole items.
+ */
+export const sortedPairs: Normalizer = each((r) => {
+  if (!('a' in r) || r.a === null) return r;
+  if (r.a.length > 0 && 'a' in r.a[0]) return { t: r.t, a: [...r.a].sort(cmpBuf) };
+  const ps: Resp[][] = [];
+  for (let i = 0; i < r.a.length; i += 2) ps.push(r.a.slice(i, i + 2));
+  return { t: r.t, a: ps.sort((p, q) => cmpBuf(p[0], q[0]) || cmpBuf(p[1] ?? simple(''), q[1] ?? simple(''))).flat() };
+});
+
 /** Only the number of items of an aggregate reply (and its type byte); other replies unchanged. */
 export const lengthOnly: Normalizer = each((r) => ('a' in r && r.a !== null ? { t: r.t, a: r.a.map(() => simple('x')) } : r));
 
@@ -275,7 +287,22 @@ export const chain =
  * A step: a command (compared byte for byte), a command with a normalizer, or a pause (`{ sleepMs }`,
  * for expiries that must pass on both sides).
  */
-export type Step = string[] | { cmd: string[]; norm?: Normalizer } | { sleepMs: number };
+export type Step = string[] | { cmd: string[]; norm?: Normalizer } | { sleepMs: number } | ScanAll;
+
+/**
+ * A whole scan: `cmd` is sent with the cursor at `cmd[cursorAt]` (SCAN: 1, HSCAN: 2) starting from its
+ * value there, again with each returned cursor until "0" (each side follows its own cursors), and the
+ * replies are joined into one [0, all items] reply (or the first error reply), then normalized and compared
+ * as one command. Gives up after 100,000 calls (a cursor that never ends).
+ */
+export interface ScanAll {
+  scanAll: string[];
+  cursorAt: number;
+  norm?: Normalizer;
+}
+
+/** A whole HSCAN (cursor at index 2), e.g. `hscanAll(scanned(true), 'HSCAN', 'h', '0', 'COUNT', '3')`. */
+export const hscanAll = (norm: Normalizer | undefined, ...cmd: string[]): ScanAll => ({ scanAll: cmd, cursorAt: 2, norm });
 
 /** A step with a normalizer, declared beside it in a sequence. */
 export const n = (norm: Normalizer, ...cmd: string[]): Step => ({ cmd, norm });
@@ -359,6 +386,27 @@ class Conn {
   close(): void {
     this.sock.destroy();
   }
+}
+
+/** Runs a whole scan on one connection (see ScanAll): one reply [cursor "0", every item in reply order]. */
+async function scanWhole(c: Conn, step: ScanAll): Promise<{ r: Resp; raw: Buffer }> {
+  const cmd = [...step.scanAll];
+  const all: Resp[] = [];
+  let top: Resp[] | null = null;
+  for (let calls = 0; calls < 100000; calls++) {
+    const got = await c.call(cmd);
+    top = items(got.r);
+    const list = top !== null && top.length === 2 ? items(top[1]) : null;
+    if (top === null || list === null) return got; // an error or an unexpected shape: compared as it is
+    all.push(...list);
+    const cursor = text(top[0]);
+    if (cursor === '0') {
+      const r: Resp = { t: got.r.t as '*', a: [top[0], { t: top[1].t as '*', a: all }] };
+      return { r, raw: encode(r) };
+    }
+    cmd[step.cursorAt] = cursor ?? '0';
+  }
+  throw new Error(`scan never ended: ${cmd.join(' ')}`);
 }
 
 /** A redis-server on a free loopback port, no persistence, its own temporary dir. */
@@ -447,9 +495,9 @@ export class DiffPair {
           await new Promise((r) => setTimeout(r, step.sleepMs));
           continue;
         }
-        const cmd = Array.isArray(step) ? step : step.cmd;
+        const cmd = Array.isArray(step) ? step : 'scanAll' in step ? step.scanAll : step.cmd;
         const norm = Array.isArray(step) ? undefined : step.norm;
-        const [x, y] = await Promise.all([a.call(cmd), b.call(cmd)]);
+        const [x, y] = await Promise.all('scanAll' in step ? [scanWhole(a, step), scanWhole(b, step)] : [a.call(cmd), b.call(cmd)]);
         // The reader must reproduce every reply byte for byte, or the comparison below would not be raw.
         for (const got of [x, y]) {
           if (!encode(got.r).equals(got.raw)) throw new Error(`RESP re-encoding differs for ${JSON.stringify(got.raw.toString('latin1'))}`);
