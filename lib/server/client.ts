@@ -10,6 +10,9 @@ import type { Keyspace } from '../store/keyspace';
 import type { Clock } from '../util/clock';
 import type { NodeCore } from './host';
 
+/** The clock of the master client's commands: no expiry is past for them (Client.clock). */
+const PRIMARY_STREAM_CLOCK: Clock = { now: () => 0 };
+
 /** Stop reading from a client whose pending output exceeds this, until it drains (bytes). */
 const PAUSE_OUTPUT_BYTES = 16 * 1024 * 1024;
 
@@ -72,8 +75,13 @@ export class Client implements Session {
     });
   }
 
+  /**
+   * The clock handlers read. For the master client (a replica applying its primary's stream) time stands
+   * at 0: nothing in the stream is relative (expiries arrive absolute), and a hash field past its expiry
+   * on this node's clock is still live for the primary's commands (see StoreEnv.fromPrimary).
+   */
   get clock(): Clock {
-    return this.node.clock;
+    return this.master ? PRIMARY_STREAM_CLOCK : this.node.clock;
   }
 
   get config(): Config {

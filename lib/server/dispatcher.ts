@@ -127,11 +127,13 @@ function executeMaster(node: Node, c: Client, argv: string[]): void {
   if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return;
   c.lastCommand = cmd.fullName;
   try {
+    node.env.fromPrimary = true;
     cmd.spec.handler(c, argv);
   } catch (e) {
     node.stats.internalErrors++;
     node.log.warning(`internal error in '${cmd.fullName}' from the primary: ${e instanceof Error ? e.stack : String(e)}`);
   }
+  node.env.fromPrimary = false;
   c.out.discard();
   cmd.stat.calls++;
   node.stats.totalCommands++;

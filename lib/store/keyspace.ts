@@ -54,6 +54,12 @@ export interface StoreEnv {
    * it; expireSlot is a no-op) and nothing is evicted; only the primary's DEL removes a key.
    */
   replica: boolean;
+  /**
+   * A replica is applying its primary's stream (the master client's command runs): keys and hash fields
+   * past their expiry on this node's clock are still live, as Redis's expireIfNeeded answers for the
+   * master client, so the primary's writes apply to the value the primary saw.
+   */
+  fromPrimary: boolean;
   /** The running command's write effects (store/effects.ts): handlers record, replication consumes. */
   effects: Effects;
 }
@@ -66,6 +72,7 @@ export function newStoreEnv(clock: Clock): StoreEnv {
     lfu: false,
     lfuParams: { logFactor: 10, decayTime: 1 },
     replica: false,
+    fromPrimary: false,
     effects: new Effects(),
   };
 }
@@ -153,7 +160,7 @@ export class Keyspace {
     const s = this.index.get(key);
     if (s === undefined) return -1;
     const exp = this.expAt[s];
-    if (exp !== 0 && exp <= this.env.clock.now()) {
+    if (exp !== 0 && exp <= this.env.clock.now() && !this.env.fromPrimary) {
       this.expireSlot(s);
       return -1;
     }
@@ -223,7 +230,7 @@ export class Keyspace {
    */
   set(key: string, value: Value, expireAtMs = 0): number {
     let s = this.index.get(key);
-    if (s !== undefined && this.expAt[s] !== 0 && this.isExpired(s)) {
+    if (s !== undefined && this.expAt[s] !== 0 && this.isExpired(s) && !this.env.fromPrimary) {
       // An expired key is gone before the write (as Redis's lookupKeyWrite): KEEPTTL keeps nothing. A
       // replica (written only by its primary) replaces it without counting an expiry.
       if (this.env.replica) this.deleteSlot(s);
@@ -307,7 +314,7 @@ export class Keyspace {
   delete(key: string): boolean {
     const s = this.index.get(key);
     if (s === undefined) return false;
-    if (this.isExpired(s)) {
+    if (this.isExpired(s) && !this.env.fromPrimary) {
       // Counted and propagated as an expiry, not a deletion; a replica (its primary's DEL) just removes it.
       if (this.env.replica) this.deleteSlot(s);
       else this.expireSlot(s);
