@@ -154,7 +154,7 @@ function hdel(c: Client, argv: string[]): void {
   const now = c.clock.now();
   let n = 0;
   for (let i = 2; i < argv.length; i++) if (h.delete(argv[i], now)) n++;
-  settle(c, s, h);
+  c.db.written(s); // no listpack check: Redis's HDEL never converts
   if (n > 0) c.effects.command(argv);
   c.out.int(n);
 }

@@ -64,6 +64,12 @@ export class HashValue implements Collection {
   private hadTtl = false;
   /** Longest field or value written since the last encoding check, bytes. */
   private longest = 0;
+  /**
+   * A write has applied the listpack limits at least once (convertIfNeeded). Until then (a hash just
+   * restored from a DUMP payload or a snapshot) the first look at its encoding applies them, as Redis
+   * converts a hash when it loads it; after, only writes do, as Redis (HSET converts, HGET and HDEL never).
+   */
+  private limitsApplied = false;
 
   /** Fields, expired-not-collected ones included. */
   get size(): number {
@@ -331,11 +337,15 @@ export class HashValue implements Collection {
       this.big = true;
     }
     this.longest = 0;
+    this.limitsApplied = true;
   }
 
-  /** The encoding Redis would report: listpack, listpackex (small, with field TTLs) or hashtable. */
+  /**
+   * The encoding Redis would report: listpack, listpackex (small, with field TTLs) or hashtable. The
+   * limits of `config` apply here only to a hash no write has checked yet (see limitsApplied).
+   */
   encoding(config: { num(name: string): number }): string {
-    this.convertIfNeeded(config.num('hash-max-listpack-entries'), config.num('hash-max-listpack-value'));
+    if (!this.limitsApplied) this.convertIfNeeded(config.num('hash-max-listpack-entries'), config.num('hash-max-listpack-value'));
     return this.big ? 'hashtable' : this.hadTtl ? 'listpackex' : 'listpack';
   }
 
@@ -344,6 +354,7 @@ export class HashValue implements Collection {
     h.big = this.big;
     h.hadTtl = this.hadTtl;
     h.longest = this.longest;
+    h.limitsApplied = this.limitsApplied;
     if (this.big) {
       // Keep entry numbers (a hashtable's order).
       h.index = new Map(this.index);

@@ -82,21 +82,38 @@ describe('HashValue (store/hash)', () => {
     expect(h.nextExpire).to.equal(0);
   });
 
-  it('encoding: listpack, listpackex with TTLs, hashtable past either limit and for good', () => {
+  it('encoding: listpack, listpackex with TTLs, hashtable past either limit (checked by writes) and for good', () => {
     const h = new HashValue();
     h.set('a', '1', 0);
+    h.convertIfNeeded(2, 8); // what a write command does after changing the hash
     expect(h.encoding(cfg(2, 8))).to.equal('listpack');
     h.set('b', 'x'.repeat(9), 0);
+    h.convertIfNeeded(2, 8);
     expect(h.encoding(cfg(2, 8))).to.equal('hashtable');
     h.delete('b', 0);
     expect(h.encoding(cfg(2, 8))).to.equal('hashtable');
     const g = new HashValue();
     for (const f of ['a', 'b', 'c']) g.set(f, f, 0);
     g.setExpiry(g.find('a', 0), 10);
+    g.convertIfNeeded(3, 8);
     expect(g.encoding(cfg(3, 8))).to.equal('listpackex');
     g.set('d', 'd', 0);
+    g.convertIfNeeded(3, 8);
     expect(g.encoding(cfg(3, 8))).to.equal('hashtable');
     expect(g.clone().encoding(cfg(100, 100))).to.equal('hashtable');
+  });
+
+  it('encoding: lower limits apply at the next write, not at a read (as Redis); a restored hash at its first look', () => {
+    const h = new HashValue();
+    for (const f of ['a', 'b', 'c', 'd']) h.set(f, f, 0);
+    h.convertIfNeeded(512, 64);
+    expect(h.encoding(cfg(2, 64))).to.equal('listpack');
+    h.set('a', 'again', 0);
+    h.convertIfNeeded(2, 64);
+    expect(h.encoding(cfg(2, 64))).to.equal('hashtable');
+    const restored = new HashValue(); // as dump.ts builds one: no write has checked it
+    for (const f of ['a', 'b', 'c', 'd']) restored.set(f, f, 0);
+    expect(restored.encoding(cfg(2, 64))).to.equal('hashtable');
   });
 
   it('HSCAN of a large hash: every field present for the whole scan exactly once, while others come and go', () => {
