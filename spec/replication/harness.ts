@@ -11,12 +11,13 @@ export interface TestNode {
 }
 
 /** A node on a free port with its own ioredis client. */
-export async function startNode(settings: Record<string, string> = {}): Promise<TestNode> {
+/** A node on a free port with an ioredis client; `clockSkewMs` sets its clock that far off the system's. */
+export async function startNode(settings: Record<string, string> = {}, clockSkewMs = 0): Promise<TestNode> {
   const config = new Config();
   config.set('port', '0');
   config.set('loglevel', 'warning');
   for (const [k, v] of Object.entries(settings)) config.set(k, v);
-  const node = createNode(config);
+  const node = createNode(config, clockSkewMs === 0 ? {} : { clock: { now: () => Date.now() + clockSkewMs } });
   node.log.level = 'nothing';
   const port = await node.listen();
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1 });

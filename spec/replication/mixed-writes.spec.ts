@@ -8,30 +8,9 @@
 import { dumpValue } from '../../lib/store/dump';
 import { expect } from 'chai';
 import Redis from 'ioredis';
-import { Config } from '../../lib/config/config';
-import { createNode } from '../../lib/create-node';
 import { rng } from '../helpers/differential';
 import { startNode, until, type TestNode } from './harness';
 
-/** startNode (harness.ts) with the node's clock `skewMs` off the system clock. */
-async function startSkewed(skewMs: number): Promise<TestNode> {
-  const config = new Config();
-  config.set('port', '0');
-  config.set('loglevel', 'warning');
-  const node = createNode(config, { clock: { now: () => Date.now() + skewMs } });
-  node.log.level = 'nothing';
-  const port = await node.listen();
-  const client = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 });
-  return {
-    node,
-    port,
-    client,
-    async stop() {
-      client.disconnect();
-      await node.shutdown();
-    },
-  };
-}
 
 /**
  * The random runs' replicas start with their clocks this much behind the primary's (0: the same). Ahead or
@@ -211,8 +190,8 @@ describe('replication: primary and two replicas equal after mixed string and has
   /** A primary (with `settings`) and two replicas of it, both online (only the first when `late`: the caller attaches the second). */
   async function trio(settings: Record<string, string> = {}, late = false): Promise<[TestNode, TestNode, TestNode]> {
     const a = await node(settings);
-    const b = await startSkewed(REPLICA_CLOCK_LAG_MS);
-    const c = await startSkewed(REPLICA_CLOCK_LAG_MS);
+    const b = await startNode({}, REPLICA_CLOCK_LAG_MS);
+    const c = await startNode({}, REPLICA_CLOCK_LAG_MS);
     nodes.push(b, c);
     await b.client.replicaof('127.0.0.1', String(a.port));
     if (!late) await c.client.replicaof('127.0.0.1', String(a.port));
@@ -346,7 +325,7 @@ describe('replication: primary and two replicas equal after mixed string and has
   // hash and the others did nothing).
   it('a replica whose clock is ahead applies streamed hash writes to a key past its TTL', async () => {
     const a = await node();
-    const b = await startSkewed(5000);
+    const b = await startNode({}, 5000);
     nodes.push(b);
     await b.client.replicaof('127.0.0.1', String(a.port));
     await until(() => b.node.repl.masterLinkUp, 'link up');
