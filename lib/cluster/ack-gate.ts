@@ -10,6 +10,16 @@ import type { ClusterView } from './view';
 
 /** A held write waits this long for an in-sync replica before that replica is taken out of the set, ms. */
 export const LAG_MS = 500;
+/**
+ * A replica answers READONLY reads only until this long after it last heard from its primary's stream
+ * (router.ts), ms on its own clock. Shorter than LAG_MS: by the time the primary may acknowledge a write
+ * without this replica (it waited LAG_MS for its ack, then took it out of the in-sync set), the replica
+ * has stopped answering reads, even if it never learns that it left the set (cut from etcd). The 100 ms
+ * between them cover the stream's transit time.
+ */
+export const REPLICA_READ_LEASE_MS = 400;
+/** A primary streams something (a PING when idle) to its replicas at least this often in cluster mode, ms. */
+export const STREAM_HEARTBEAT_MS = 100;
 /** How often the gate looks for laggards and caught-up replicas, ms. */
 const TICK_MS = 50;
 

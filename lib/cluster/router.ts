@@ -3,6 +3,7 @@
 import type { CommandSpec } from '../commands/types';
 import { keyIndexes } from '../commands/types';
 import * as E from '../protocol/errors';
+import { REPLICA_READ_LEASE_MS } from './ack-gate';
 import type { MigratorLike } from './host';
 import { keySlot } from '../util/slots';
 import type { ClusterView } from './view';
@@ -26,9 +27,13 @@ export interface RoutedClient {
   readonly readonly: boolean;
   readonly node: {
     readonly dbs: ReadonlyArray<{ exists(key: string): boolean }>;
+    /** The node's clock (the store's: the one leases and expiry are measured on). */
+    readonly env: { readonly clock: { now(): number } };
     readonly repl: {
       /** True while this node holds a whole dataset: it synced at least once and no full sync is under way. */
       hasWholeDataset(): boolean;
+      /** ms (node clock) of the last bytes from its primary over a synced link; -Infinity without one. */
+      primaryHeardAt(): number;
     };
   };
 }
@@ -51,7 +56,9 @@ export interface RoutedClient {
  *   some -> TRYAGAIN Multiple keys request during rehashing of slot
  * - imported here and `asking` (the client sent ASKING just before) (or the command has the `asking` flag): run, except a
  *   multi-key command with a key missing -> TRYAGAIN
- * - a replica of the owning shard runs reads from a READONLY client; other commands get MOVED to its primary
+ * - a replica of the owning shard runs reads from a READONLY client while it holds its read lease (in the
+ *   in-sync set of its view, a whole dataset, and bytes from its primary's stream within the last
+ *   REPLICA_READ_LEASE_MS); other commands, and reads outside the lease, get MOVED to its primary
  * - otherwise: MOVED <slot> <owner's primary ip:port>
  * - a restarted node waiting for its replica to replace it (agent.unavailable): CLUSTERDOWN The cluster is down
  * - a write on a fenced primary (cluster/agent.ts writesFenced: lease about to end, no in-sync replica):
@@ -89,8 +96,19 @@ export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, a
   const db = c.node.dbs[0];
   if (owner === mine && !agent.isPrimary) {
     // A replica: reads after READONLY run here while it is in the in-sync set and holds a whole dataset
-    // (not mid full resync, not never synced); anything else goes to the shard's primary (as Redis).
-    if (c.readonly && !spec.flags.includes('write') && c.node.repl.hasWholeDataset() && view.shard(mine)!.inSync.includes(agent.myId)) return null;
+    // (not mid full resync, not never synced), and while its read lease holds: its primary's stream was
+    // heard within REPLICA_READ_LEASE_MS (the primary sends at least every STREAM_HEARTBEAT_MS). Its view
+    // alone cannot tell: cut from etcd and from its primary, it would keep showing it in the set while the
+    // primary, after LAG_MS without its acks, acknowledges writes without it. Anything else goes to the
+    // shard's primary (as Redis).
+    if (
+      c.readonly &&
+      !spec.flags.includes('write') &&
+      c.node.repl.hasWholeDataset() &&
+      view.shard(mine)!.inSync.includes(agent.myId) &&
+      c.node.env.clock.now() - c.node.repl.primaryHeardAt() < REPLICA_READ_LEASE_MS
+    )
+      return null;
   } else if (owner === mine) {
     const dest = view.migratingOut(slot);
     if (dest === null) return null;

@@ -42,6 +42,12 @@ export class Replication implements ReplicationPort, ReplicationState {
   gate = false;
   /** A full sync started and has not finished: the data is partial, the next link must sync fully. */
   partial = false;
+  /**
+   * As a primary, stream a heartbeat PING whenever nothing was streamed for this long, ms (0: only
+   * repl-ping-replica-period's). Cluster mode sets it (cluster/setup.ts) so that replicas' read leases
+   * are renewed in an idle shard.
+   */
+  heartbeatMs = 0;
   /** Bytes of stream sent to replicas / received from the primary (INFO total_net_repl_*). */
   outputBytes = 0;
   inputBytes = 0;
@@ -83,6 +89,17 @@ export class Replication implements ReplicationPort, ReplicationState {
   /** True while this node holds a whole dataset: it synced at least once and no full sync is under way. */
   hasWholeDataset(): boolean {
     return !this.partial && this.backlog !== null;
+  }
+
+  /**
+   * ms (node clock) when this replica last received bytes from its primary over a synced link (streaming,
+   * not mid-handshake or full sync); -Infinity when it has no such link (not a replica, disconnected,
+   * reconnecting). The cluster router grants READONLY reads a lease from it (cluster/router.ts).
+   */
+  primaryHeardAt(): number {
+    const l = this.link;
+    if (this.role !== 'replica' || l === null || l.state !== 'connected') return -Infinity;
+    return l.lastIoMs;
   }
 
   /** Creates the backlog when absent (a replica attaches; a replica syncs). */
