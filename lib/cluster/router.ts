@@ -19,6 +19,7 @@ export interface RoutingAgent {
   readonly unavailable: boolean;
   readonly migrator: MigratorLike | null;
   writesFenced(): boolean;
+  readsFenced(): boolean;
 }
 
 /** What routing reads of the client and its node (server/client.ts Client has these). */
@@ -63,6 +64,8 @@ export interface RoutedClient {
  * - a restarted node waiting for its replica to replace it (agent.unavailable): CLUSTERDOWN The cluster is down
  * - a write on a fenced primary (cluster/agent.ts writesFenced: lease about to end, no in-sync replica):
  *   CLUSTERDOWN The cluster is down
+ * - a read (a command with keys and without the write flag) on a primary whose reads are fenced
+ *   (membership.ts readsFenced: its slots may belong to another node by now): CLUSTERDOWN The cluster is down
  * Commands without keys always run here.
  */
 export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null {
@@ -71,7 +74,7 @@ export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, a
     const first = spec.keys.first;
     if (first === 0) return null;
     if (agent.unavailable) return E.ERR_CLUSTERDOWN_STATE;
-    if (agent.isPrimary && spec.flags.includes('write') && agent.writesFenced()) return E.ERR_CLUSTERDOWN_STATE;
+    if (agent.isPrimary && (spec.flags.includes('write') ? agent.writesFenced() : agent.readsFenced())) return E.ERR_CLUSTERDOWN_STATE;
     if (first === spec.keys.last && first < argv.length && (agent.stateOk || !agent.requireFullCoverage)) {
       const slot = keySlot(argv[first]);
       const view = agent.view;
@@ -81,7 +84,7 @@ export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, a
   const idx = keyIndexes(spec, argv);
   if (idx.length === 0) return null;
   if (agent.unavailable) return E.ERR_CLUSTERDOWN_STATE;
-  if (spec.getKeys !== undefined && agent.isPrimary && spec.flags.includes('write') && agent.writesFenced()) return E.ERR_CLUSTERDOWN_STATE;
+  if (spec.getKeys !== undefined && agent.isPrimary && (spec.flags.includes('write') ? agent.writesFenced() : agent.readsFenced())) return E.ERR_CLUSTERDOWN_STATE;
   const slot = keySlot(argv[idx[0]]);
   for (let i = 1; i < idx.length; i++) if (keySlot(argv[idx[i]]) !== slot) return E.ERR_CROSSSLOT;
   const view = agent.view;

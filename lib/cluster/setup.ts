@@ -28,7 +28,7 @@ export interface ClusterSetupHost extends ClusterNodeHost {
       nodeId: string;
       /** As a primary, stream a PING when nothing was streamed for this long, ms (replicas' read leases). */
       heartbeatMs: number;
-      onAck(cb: () => void): void;
+      onAck(cb: (id: string, offset: number) => void): void;
       /** Sends a command as is to this node's replicas, after a SELECT of `db` when db >= 0. */
       propagate(argv: readonly string[], db: number): void;
     };
@@ -76,7 +76,10 @@ export function enableClusterMode(node: ClusterSetupHost): ClusterAgent {
       gate.release();
     }
   });
-  node.repl.onAck(() => gate.release());
+  node.repl.onAck((id, offset) => {
+    gate.acked(id, offset);
+    gate.release();
+  });
   agent.gate = gate;
   node.cluster = agent;
   return agent;

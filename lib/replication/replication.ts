@@ -48,6 +48,8 @@ export class Replication implements ReplicationPort, ReplicationState {
    * are renewed in an idle shard.
    */
   heartbeatMs = 0;
+  /** ms (node clock) when, before its last promotion, this node last heard the primary it followed (-Infinity: never). */
+  oldPrimaryHeardAt = -Infinity;
   /** Bytes of stream sent to replicas / received from the primary (INFO total_net_repl_*). */
   outputBytes = 0;
   inputBytes = 0;
@@ -233,6 +235,7 @@ export class Replication implements ReplicationPort, ReplicationState {
    */
   becomePrimary(freshHistory = false): void {
     if (this.role === 'master') return;
+    this.oldPrimaryHeardAt = this.link !== null ? this.link.lastIoMs : -Infinity;
     this.unfollow();
     if (freshHistory) {
       this.replid2 = NO_REPLID;

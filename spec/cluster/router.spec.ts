@@ -49,7 +49,7 @@ class FakeMigrator implements MigratorLike {
   async stop(): Promise<void> {}
 }
 
-function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boolean; live?: string[]; replica?: boolean; fenced?: boolean } = {}) {
+function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boolean; live?: string[]; replica?: boolean; fenced?: boolean; readsFenced?: boolean } = {}) {
   const n = new UnitNode();
   n.node.dbs[0].enableSlotIndex();
   // A replica's link to its primary: heard from just now (its read lease holds) unless a spec says otherwise.
@@ -62,6 +62,7 @@ function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boo
     isPrimary: opts.replica !== true && opts.myShard !== null,
     gate: null,
     writesFenced: () => opts.fenced === true,
+    readsFenced: () => opts.readsFenced === true,
     stateOk: opts.stateOk ?? true,
     requireFullCoverage: true,
     migrator,
@@ -411,6 +412,16 @@ describe('cluster/router', () => {
       const n = new UnitNode();
       expect(n.node.repl.primaryHeardAt()).to.equal(-Infinity);
     });
+  });
+
+  it('a primary whose reads are fenced refuses key reads with CLUSTERDOWN; keyless commands still run', () => {
+    const { n } = clusterNode(topology(), { readsFenced: true });
+    n.node.dbs[0].set('bar', stringValue('v'));
+    expect(err(n.run('GET', 'bar'))).to.equal('CLUSTERDOWN The cluster is down');
+    expect(err(n.run('MGET', '{bar}1', '{bar}2'))).to.equal('CLUSTERDOWN The cluster is down');
+    expect(err(n.run('EXISTS', 'bar'))).to.equal('CLUSTERDOWN The cluster is down');
+    expect(n.run('SET', 'bar', 'w')).to.equal('OK'); // writes follow writesFenced (and the acks)
+    expect(n.run('DBSIZE')).to.equal(1);
   });
 
   it('a fenced primary refuses writes with CLUSTERDOWN and still serves reads', () => {
