@@ -82,8 +82,6 @@ export class AckGate {
   private samples: Array<{ offset: number; at: number }> = [];
   /** Per replica: the latest moment (primary clock) it is known to have still been following this primary. */
   private vouchedAt = new Map<string, number>();
-  /** Per required replica: since when it is required (a replica that never vouched counts from then, for LAG_MS). */
-  private requiredSince = new Map<string, number>();
   /** replication-ack: 'sync' holds replies, 'async' does not (kept current by the node). */
   sync = true;
 
@@ -212,6 +210,8 @@ export class AckGate {
       this.stop();
       if (this.waiting.size > 0) this.abandon();
       this.adding.clear();
+      this.samples = []; // a later tenure as primary dates its replicas' acknowledgements afresh
+      this.vouchedAt.clear();
     }
   }
 
@@ -239,7 +239,6 @@ export class AckGate {
       .finally(() => {
         this.removing = false;
         this.oldestHeldAt = a.node.clock.now(); // the next removal waits LAG_MS again
-        for (const id of laggards) this.requiredSince.delete(id); // if still required (not committed): LAG_MS again
         this.release();
       });
   }
@@ -247,8 +246,8 @@ export class AckGate {
   /**
    * Samples the stream position (for vouches), removes laggards from, and adds caught-up replicas to, the
    * in-sync set (one transaction at a time). A laggard: a required replica that has not acknowledged a held
-   * write for LAG_MS, or (even with no write held) has not vouched for LAG_MS, so that a frozen replica
-   * does not keep this primary's reads fenced (readsVouched) for long.
+   * write for LAG_MS, or (even with no write held) stream bytes produced LAG_MS ago, so that a frozen
+   * replica does not keep this primary's reads fenced (readsVouched) for long.
    */
   private tick(): void {
     this.release();
@@ -259,16 +258,20 @@ export class AckGate {
     if (!a.isPrimary || a.myShard === null || !this.sync || this.removing) return;
     const shard = a.view.shard(a.myShard);
     if (shard === undefined) return;
-    const req = this.required();
-    for (const id of [...this.requiredSince.keys()]) if (!req.includes(id)) this.requiredSince.delete(id);
-    for (const id of req) if (!this.requiredSince.has(id)) this.requiredSince.set(id, now);
-    const silent = req.filter((id) => now - Math.max(this.vouchedAt.get(id) ?? -Infinity, this.requiredSince.get(id)!) > LAG_MS);
-    if (silent.length > 0) {
-      this.removeLaggards(silent, 'did not acknowledge the stream');
-      return;
+    const links = new Map(this.source.replicas().map((r) => [r.id, r] as const));
+    // Stream bytes produced LAG_MS ago (heartbeats make some every STREAM_HEARTBEAT_MS) that a required
+    // replica has still not acknowledged. Measured against what was produced, not against the time of the
+    // last ack: after this primary itself was frozen, its replicas are not to blame.
+    let due = -1;
+    for (const smp of this.samples) if (smp.at <= now - LAG_MS) due = smp.offset;
+    if (due > 0) {
+      const silent = this.required().filter((id) => (links.get(id)?.ackOffset ?? 0) < due);
+      if (silent.length > 0) {
+        this.removeLaggards(silent, 'did not acknowledge the stream');
+        return;
+      }
     }
     for (const id of this.adding) if (shard.inSync.includes(id) || !shard.replicas.includes(id)) this.adding.delete(id);
-    const links = new Map(this.source.replicas().map((r) => [r.id, r] as const));
     if (this.waiting.size > 0 && a.node.clock.now() - this.oldestHeldAt > LAG_MS) {
       let need = Infinity;
       for (const c of this.waiting) need = Math.min(need, c.waitOffset);
