@@ -26,7 +26,8 @@ export interface ReplicationRole {
   unfollow(): void;
   /**
    * ms (node clock) when this node, before its last promotion, last received bytes from the primary it
-   * followed; -Infinity when it was never promoted from a link. A promoted replica holds its first write
+   * followed; -Infinity when it was never promoted from a link, or a connection to that primary was
+   * refused since (its process is gone: it answers no read). A promoted replica holds its first write
    * acknowledgements until the old primary's read vouch from it has run out (ack-gate.ts).
    */
   readonly oldPrimaryHeardAt: number;

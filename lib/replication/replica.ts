@@ -18,6 +18,11 @@ export class ReplicaLink {
   state: LinkState = 'connect';
   /** ms (node clock) of the last bytes received from the primary. */
   lastIoMs = 0;
+  /**
+   * A connection to the primary was refused since those bytes: no process listens on its port, so the
+   * primary is gone and answers no client any more (a promotion need not wait for its reads to end).
+   */
+  refusedSinceIo = false;
   /** ms (node clock) when the last synced link went down; 0 when it never was up (INFO master_link_down_since_seconds). */
   downSinceMs = 0;
   /** Bytes of snapshot entries applied in the current full sync (INFO master_sync_read_bytes). */
@@ -54,7 +59,10 @@ export class ReplicaLink {
     this.socket = socket;
     socket.on('connect', () => this.handshake(socket));
     socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
-    socket.on('error', (e) => this.repl.node.log.verbose(`Replication link ${this.host}:${this.port}: ${e.message}`));
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNREFUSED' && socket === this.socket) this.refusedSinceIo = true;
+      this.repl.node.log.verbose(`Replication link ${this.host}:${this.port}: ${e.message}`);
+    });
     socket.on('close', () => this.onClose(socket));
     if (this.ackTimer === null) {
       this.ackTimer = setInterval(() => this.tick(), 1000);
@@ -101,6 +109,7 @@ export class ReplicaLink {
     if (socket !== this.socket) return;
     const repl = this.repl;
     this.lastIoMs = repl.node.clock.now();
+    this.refusedSinceIo = false;
     repl.inputBytes += chunk.length;
     if (this.parser === null) {
       this.pendingText += chunk.toString('latin1');

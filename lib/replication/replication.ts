@@ -48,7 +48,10 @@ export class Replication implements ReplicationPort, ReplicationState {
    * are renewed in an idle shard.
    */
   heartbeatMs = 0;
-  /** ms (node clock) when, before its last promotion, this node last heard the primary it followed (-Infinity: never). */
+  /**
+   * ms (node clock) when, before its last promotion, this node last heard the primary it followed;
+   * -Infinity: never, or that primary was proven gone (a connection to it refused since).
+   */
   oldPrimaryHeardAt = -Infinity;
   /** Bytes of stream sent to replicas / received from the primary (INFO total_net_repl_*). */
   outputBytes = 0;
@@ -235,7 +238,10 @@ export class Replication implements ReplicationPort, ReplicationState {
    */
   becomePrimary(freshHistory = false): void {
     if (this.role === 'master') return;
-    this.oldPrimaryHeardAt = this.link !== null ? this.link.lastIoMs : -Infinity;
+    // A promoted replica holds its first write acknowledgements until its old primary's reads have ended
+    // (cluster/ack-gate.ts PROMOTION_HOLD_MS): not needed when the old primary is proven gone.
+    const l = this.link;
+    this.oldPrimaryHeardAt = l === null || l.refusedSinceIo ? -Infinity : l.lastIoMs;
     this.unfollow();
     if (freshHistory) {
       this.replid2 = NO_REPLID;
