@@ -217,13 +217,30 @@ export class ReplicaLink {
     this.ack();
   }
 
+  /**
+   * A streaming link dropped, or this replica is being promoted: one connection attempt at once (closed
+   * as soon as it connects), so that a refused one proves the primary's process gone (refusedSinceIo) before the reconnect's backoff, and a
+   * promotion that follows need not hold its writes (issue 10; cluster/ack-gate.ts PROMOTION_HOLD_MS).
+   */
+  probe(): void {
+    const io = this.lastIoMs;
+    const s = net.connect({ host: this.host, port: this.port });
+    s.on('connect', () => s.destroy());
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNREFUSED' && this.lastIoMs === io) this.refusedSinceIo = true;
+    });
+    s.unref();
+  }
+
   private onClose(socket: net.Socket): void {
     if (socket !== this.socket) return;
     this.socket = null;
     this.parser = null;
-    if (this.state === 'connected') this.downSinceMs = this.repl.node.clock.now();
+    const wasStreaming = this.state === 'connected';
+    if (wasStreaming) this.downSinceMs = this.repl.node.clock.now();
     if (this.stopped) return;
     this.state = 'connect';
+    if (wasStreaming) this.probe();
     this.repl.node.log.notice(`Connection with primary ${this.host}:${this.port} lost; retrying in ${this.backoff} ms`);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

@@ -48,11 +48,8 @@ export class Replication implements ReplicationPort, ReplicationState {
    * are renewed in an idle shard.
    */
   heartbeatMs = 0;
-  /**
-   * ms (node clock) when, before its last promotion, this node last heard the primary it followed;
-   * -Infinity: never, or that primary was proven gone (a connection to it refused since).
-   */
-  oldPrimaryHeardAt = -Infinity;
+  /** The link to the primary this node followed before its last promotion (for oldPrimaryHeardAt). */
+  private oldLink: ReplicaLink | null = null;
   /** Bytes of stream sent to replicas / received from the primary (INFO total_net_repl_*). */
   outputBytes = 0;
   inputBytes = 0;
@@ -105,6 +102,15 @@ export class Replication implements ReplicationPort, ReplicationState {
     const l = this.link;
     if (this.role !== 'replica' || l === null || l.state !== 'connected') return -Infinity;
     return l.lastIoMs;
+  }
+
+  /**
+   * ms (node clock) when, before its last promotion, this node last heard the primary it followed;
+   * -Infinity: never, or that primary was proven gone (a connection to it refused since).
+   */
+  get oldPrimaryHeardAt(): number {
+    const l = this.oldLink;
+    return l === null || l.refusedSinceIo ? -Infinity : l.lastIoMs;
   }
 
   /** Creates the backlog when absent (a replica attaches; a replica syncs). */
@@ -239,10 +245,12 @@ export class Replication implements ReplicationPort, ReplicationState {
   becomePrimary(freshHistory = false): void {
     if (this.role === 'master') return;
     // A promoted replica holds its first write acknowledgements until its old primary's reads have ended
-    // (cluster/ack-gate.ts PROMOTION_HOLD_MS): not needed when the old primary is proven gone.
+    // (cluster/ack-gate.ts PROMOTION_HOLD_MS): not needed once the old primary is proven gone, which a
+    // connection attempt made now may still prove (a refusal arriving later ends the hold then).
     const l = this.link;
-    this.oldPrimaryHeardAt = l === null || l.refusedSinceIo ? -Infinity : l.lastIoMs;
+    this.oldLink = l;
     this.unfollow();
+    if (l !== null && !l.refusedSinceIo) l.probe();
     if (freshHistory) {
       this.replid2 = NO_REPLID;
       this.secondOffset = -1;

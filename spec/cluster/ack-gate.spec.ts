@@ -207,7 +207,7 @@ describe('cluster/ack-gate', () => {
 
     it('a promoted replica acknowledges no write until PROMOTION_HOLD_MS after it last heard its old primary', () => {
       const { n, gate, source, c, agent } = setup([]);
-      (n.node.repl as { oldPrimaryHeardAt: number }).oldPrimaryHeardAt = n.clock.now() - 100;
+      Object.defineProperty(n.node.repl, 'oldPrimaryHeardAt', { value: n.clock.now() - 100, configurable: true });
       source.offset = 10;
       gate.hold(c);
       expect(c.waitOffset, 'held though no replica is required').to.equal(10);

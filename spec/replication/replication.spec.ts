@@ -266,6 +266,21 @@ describe('replication between nodes', function () {
     expect(heard).to.be.greaterThan(0);
   });
 
+  it('read leases: a promotion noticed before the link dropped still learns at once that the old primary is gone', async () => {
+    const a = await node();
+    const b = await node();
+    a.node.repl.epoch = 1;
+    b.node.repl.follow('127.0.0.1', a.port, 1);
+    await a.client.set('k', 'v');
+    await caughtUp(a, b);
+    const heard = b.node.repl.primaryHeardAt();
+    await a.stop();
+    nodes.splice(nodes.indexOf(a), 1);
+    b.node.repl.becomePrimary(); // at once: its link may not have seen the close yet
+    expect([heard, -Infinity]).to.include(b.node.repl.oldPrimaryHeardAt);
+    await until(() => b.node.repl.oldPrimaryHeardAt === -Infinity, 'the probe refused', 2000);
+  });
+
   it('read leases: a replica promoted while its primary may still be alive records when it last heard it', async () => {
     const a = await node();
     const b = await node();
