@@ -146,6 +146,11 @@ export class ClusterAgent {
     return this.membership.writesFenced();
   }
 
+  /** Read fencing: true when this primary must refuse reads (membership.ts readsFenced). */
+  readsFenced(): boolean {
+    return this.membership.readsFenced();
+  }
+
   /**
    * Routing of one command by this node's current view (router.ts): null to run it here, else the
    * redirect or refusal (MOVED, ASK, TRYAGAIN, CROSSSLOT, CLUSTERDOWN).

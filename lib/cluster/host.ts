@@ -24,6 +24,13 @@ export interface ReplicationRole {
   becomePrimary(freshHistory?: boolean): void;
   /** Stops replicating, without taking over a stream. */
   unfollow(): void;
+  /**
+   * ms (node clock) when this node, before its last promotion, last received bytes from the primary it
+   * followed; -Infinity when it was never promoted from a link, or a connection to that primary was
+   * refused since (its process is gone: it answers no read). A promoted replica holds its first write
+   * acknowledgements until the old primary's read vouch from it has run out (ack-gate.ts).
+   */
+  readonly oldPrimaryHeardAt: number;
 }
 
 /** What the agent needs of db 0: its size and the deletion of one slot's keys (the slot index on). */
@@ -57,6 +64,8 @@ export interface MigratorLike {
 export interface GateLike {
   /** The replicas whose acknowledgement a write needs now (empty: none). */
   required(): string[];
+  /** True while every required replica vouched for this primary within PRIMARY_READ_VOUCH_MS (ack-gate.ts). */
+  readsVouched(): boolean;
   /** Runs after every view swap. */
   onView(): void;
 }

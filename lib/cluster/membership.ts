@@ -1,6 +1,6 @@
 // Membership and fencing: this node's registration in etcd on a lease (its liveness), kept until stop()
-// and renewed or made again whenever it is lost; the fence that stops a primary's writes when its lease
-// may run out; the 'leaving' state and the hand-off on SHUTDOWN; and the withdrawal of a restarted
+// and renewed or made again whenever it is lost; the fences that stop a primary's writes and reads when
+// its slots may belong to another node; the 'leaving' state and the hand-off on SHUTDOWN; and the withdrawal of a restarted
 // process that the topology still names a primary.
 import type { Clock } from '../util/clock';
 import { registerNode, type NodeRegistration } from './etcd';
@@ -45,8 +45,9 @@ export class Membership {
   leaving = false;
   private reg: NodeRegistration | null = null;
   private registeredOnce = false;
-  /** writesFenced's last answer (its changes are logged). */
+  /** writesFenced's and readsFenced's last answers (their changes are logged). */
   private fenced = false;
+  private readsWereFenced = false;
 
   constructor(private readonly host: MembershipHost) {}
 
@@ -70,14 +71,56 @@ export class Membership {
     if ((v.view.shard(v.myShard)?.replicas.length ?? 0) === 0) return false;
     const gate = this.host.gate();
     if (gate !== null && gate.required().length > 0) return false;
-    const reg = this.reg;
-    const fenced = reg === null || this.host.node.clock.now() > reg.validUntil() - FENCE_MARGIN_MS;
+    const fenced = this.leaseMayEnd();
     if (fenced !== this.fenced) {
       this.fenced = fenced;
       if (fenced) this.host.node.log.warning('Lease not renewed in time and no in-sync replica: refusing writes until it is (fencing)');
       else this.host.node.log.notice('Lease renewed: accepting writes again');
     }
     return fenced;
+  }
+
+  /**
+   * Read fencing (issue 10): true when this primary must refuse reads (CLUSTERDOWN) because its slots may
+   * already belong to another node, which may have acknowledged writes this one never saw. Mirrors
+   * writesFenced case by case:
+   * - not a primary, or a shard without replicas: false (no successor; a replica is fenced by its own
+   *   read lease, router.ts);
+   * - in-sync replicas required (replication-ack sync): writes are fenced by their acknowledgements, reads
+   *   by their vouches: fenced unless every required replica acknowledged this primary's stream within
+   *   PRIMARY_READ_VOUCH_MS (ack-gate.ts readsVouched). A successor is always one of them (the coordinator
+   *   and CLUSTER FAILOVER promote only an in-sync replica, and one leaves this primary's required set only
+   *   once its removal committed), and a promoted replica acknowledges no write until PROMOTION_HOLD_MS
+   *   after it last heard this primary, by when its vouch here has run out. So a read served here cannot
+   *   miss a write acknowledged by a successor; and while etcd is down for everyone the replicas keep
+   *   vouching, so reads go on as writes do. The etcd lease alone would not do: CLUSTER FAILOVER promotes a
+   *   replica while this primary's lease is still valid;
+   * - otherwise (async mode, or no replica in sync): the lease, as for writes. A successor is chosen only
+   *   after this node's lease ended (or its death was proven: then it serves nothing), and this node stops
+   *   FENCE_MARGIN_MS before the earliest moment etcd could end it, so a read it serves with a lease
+   *   renewed in time precedes any successor's first write.
+   */
+  readsFenced(): boolean {
+    const v = this.host.views;
+    if (!v.isPrimary || v.myShard === null) return false;
+    if ((v.view.shard(v.myShard)?.replicas.length ?? 0) === 0) return false;
+    const gate = this.host.gate();
+    let fenced: boolean;
+    if (gate !== null && gate.readsVouched()) fenced = false; // checked first: no allocation on the hot path
+    else if (gate !== null && gate.required().length > 0) fenced = true;
+    else fenced = this.leaseMayEnd();
+    if (fenced !== this.readsWereFenced) {
+      this.readsWereFenced = fenced;
+      if (fenced) this.host.node.log.warning('Neither a lease renewed in time nor every in-sync replica following: refusing reads (fencing)');
+      else this.host.node.log.notice('Serving reads again');
+    }
+    return fenced;
+  }
+
+  /** True when this node's lease may end before it renews it (FENCE_MARGIN_MS before etcd could end it), or it holds none. */
+  private leaseMayEnd(): boolean {
+    const reg = this.reg;
+    return reg === null || this.host.node.clock.now() > reg.validUntil() - FENCE_MARGIN_MS;
   }
 
   /** Registers on a lease, and again whenever the registration is lost, until stop(). Never rejects. */

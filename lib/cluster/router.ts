@@ -3,6 +3,7 @@
 import type { CommandSpec } from '../commands/types';
 import { keyIndexes } from '../commands/types';
 import * as E from '../protocol/errors';
+import { REPLICA_READ_LEASE_MS } from './ack-gate';
 import type { MigratorLike } from './host';
 import { keySlot } from '../util/slots';
 import type { ClusterView } from './view';
@@ -18,6 +19,7 @@ export interface RoutingAgent {
   readonly unavailable: boolean;
   readonly migrator: MigratorLike | null;
   writesFenced(): boolean;
+  readsFenced(): boolean;
 }
 
 /** What routing reads of the client and its node (server/client.ts Client has these). */
@@ -26,9 +28,13 @@ export interface RoutedClient {
   readonly readonly: boolean;
   readonly node: {
     readonly dbs: ReadonlyArray<{ exists(key: string): boolean }>;
+    /** The node's clock (the store's: the one leases and expiry are measured on). */
+    readonly env: { readonly clock: { now(): number } };
     readonly repl: {
       /** True while this node holds a whole dataset: it synced at least once and no full sync is under way. */
       hasWholeDataset(): boolean;
+      /** ms (node clock) of the last bytes from its primary over a synced link; -Infinity without one. */
+      primaryHeardAt(): number;
     };
   };
 }
@@ -51,11 +57,15 @@ export interface RoutedClient {
  *   some -> TRYAGAIN Multiple keys request during rehashing of slot
  * - imported here and `asking` (the client sent ASKING just before) (or the command has the `asking` flag): run, except a
  *   multi-key command with a key missing -> TRYAGAIN
- * - a replica of the owning shard runs reads from a READONLY client; other commands get MOVED to its primary
+ * - a replica of the owning shard runs reads from a READONLY client while it holds its read lease (in the
+ *   in-sync set of its view, a whole dataset, and bytes from its primary's stream within the last
+ *   REPLICA_READ_LEASE_MS); other commands, and reads outside the lease, get MOVED to its primary
  * - otherwise: MOVED <slot> <owner's primary ip:port>
  * - a restarted node waiting for its replica to replace it (agent.unavailable): CLUSTERDOWN The cluster is down
  * - a write on a fenced primary (cluster/agent.ts writesFenced: lease about to end, no in-sync replica):
  *   CLUSTERDOWN The cluster is down
+ * - a read (a command with keys and without the write flag) on a primary whose reads are fenced
+ *   (membership.ts readsFenced: its slots may belong to another node by now): CLUSTERDOWN The cluster is down
  * Commands without keys always run here.
  */
 export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null {
@@ -64,7 +74,7 @@ export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, a
     const first = spec.keys.first;
     if (first === 0) return null;
     if (agent.unavailable) return E.ERR_CLUSTERDOWN_STATE;
-    if (agent.isPrimary && spec.flags.includes('write') && agent.writesFenced()) return E.ERR_CLUSTERDOWN_STATE;
+    if (agent.isPrimary && (spec.flags.includes('write') ? agent.writesFenced() : agent.readsFenced())) return E.ERR_CLUSTERDOWN_STATE;
     if (first === spec.keys.last && first < argv.length && (agent.stateOk || !agent.requireFullCoverage)) {
       const slot = keySlot(argv[first]);
       const view = agent.view;
@@ -74,7 +84,7 @@ export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, a
   const idx = keyIndexes(spec, argv);
   if (idx.length === 0) return null;
   if (agent.unavailable) return E.ERR_CLUSTERDOWN_STATE;
-  if (spec.getKeys !== undefined && agent.isPrimary && spec.flags.includes('write') && agent.writesFenced()) return E.ERR_CLUSTERDOWN_STATE;
+  if (spec.getKeys !== undefined && agent.isPrimary && (spec.flags.includes('write') ? agent.writesFenced() : agent.readsFenced())) return E.ERR_CLUSTERDOWN_STATE;
   const slot = keySlot(argv[idx[0]]);
   for (let i = 1; i < idx.length; i++) if (keySlot(argv[idx[i]]) !== slot) return E.ERR_CROSSSLOT;
   const view = agent.view;
@@ -89,8 +99,19 @@ export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, a
   const db = c.node.dbs[0];
   if (owner === mine && !agent.isPrimary) {
     // A replica: reads after READONLY run here while it is in the in-sync set and holds a whole dataset
-    // (not mid full resync, not never synced); anything else goes to the shard's primary (as Redis).
-    if (c.readonly && !spec.flags.includes('write') && c.node.repl.hasWholeDataset() && view.shard(mine)!.inSync.includes(agent.myId)) return null;
+    // (not mid full resync, not never synced), and while its read lease holds: its primary's stream was
+    // heard within REPLICA_READ_LEASE_MS (the primary sends at least every STREAM_HEARTBEAT_MS). Its view
+    // alone cannot tell: cut from etcd and from its primary, it would keep showing it in the set while the
+    // primary, after LAG_MS without its acks, acknowledges writes without it. Anything else goes to the
+    // shard's primary (as Redis).
+    if (
+      c.readonly &&
+      !spec.flags.includes('write') &&
+      c.node.repl.hasWholeDataset() &&
+      view.shard(mine)!.inSync.includes(agent.myId) &&
+      c.node.env.clock.now() - c.node.repl.primaryHeardAt() < REPLICA_READ_LEASE_MS
+    )
+      return null;
   } else if (owner === mine) {
     const dest = view.migratingOut(slot);
     if (dest === null) return null;

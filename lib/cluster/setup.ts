@@ -2,7 +2,7 @@
 // hash-slot index of db 0, the agent (etcd) and the migration engine.
 import * as path from 'path';
 import type { Keyspace } from '../store/keyspace';
-import { AckGate, type AckSource } from './ack-gate';
+import { AckGate, STREAM_HEARTBEAT_MS, type AckSource } from './ack-gate';
 import { ClusterAgent } from './agent';
 import type { ClusterNodeHost, ReplicationRole } from './host';
 import { Migrator, type MigratorHost } from './migrator';
@@ -26,7 +26,9 @@ export interface ClusterSetupHost extends ClusterNodeHost {
     AckSource & {
       /** The id replication speaks for this node under (REPLCONF node-id). */
       nodeId: string;
-      onAck(cb: () => void): void;
+      /** As a primary, stream a PING when nothing was streamed for this long, ms (replicas' read leases). */
+      heartbeatMs: number;
+      onAck(cb: (id: string, offset: number) => void): void;
       /** Sends a command as is to this node's replicas, after a SELECT of `db` when db >= 0. */
       propagate(argv: readonly string[], db: number): void;
     };
@@ -64,6 +66,8 @@ export function enableClusterMode(node: ClusterSetupHost): ClusterAgent {
   });
   // Replication speaks for this node under its cluster id; the gate holds replies in replication-ack sync.
   node.repl.nodeId = myId;
+  // Replicas' READONLY reads hold a lease renewed by their primary's stream (router.ts): keep it flowing.
+  node.repl.heartbeatMs = STREAM_HEARTBEAT_MS;
   const gate = new AckGate(agent, node.repl);
   gate.sync = config.str('replication-ack') === 'sync';
   config.onChange((name) => {
@@ -72,7 +76,10 @@ export function enableClusterMode(node: ClusterSetupHost): ClusterAgent {
       gate.release();
     }
   });
-  node.repl.onAck(() => gate.release());
+  node.repl.onAck((id, offset) => {
+    gate.acked(id, offset);
+    gate.release();
+  });
   agent.gate = gate;
   node.cluster = agent;
   return agent;

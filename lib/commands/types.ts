@@ -127,6 +127,8 @@ export interface ReplicationHost {
   };
   /** True while this node holds a whole dataset: it synced at least once and no full sync is under way. */
   hasWholeDataset(): boolean;
+  /** ms (node clock) of the last bytes from this replica's primary over a synced link; -Infinity without one. */
+  primaryHeardAt(): number;
   follow(host: string, port: number, epoch: number): void;
   unfollow(): void;
   becomePrimary(): void;

@@ -42,6 +42,9 @@ export class Primary {
   private flushTimer: NodeJS.Immediate | null = null;
   private tick: NodeJS.Timeout | null = null;
   private lastPingMs = 0;
+  /** The lease heartbeat (repl.heartbeatMs > 0), and the stream offset it last saw. */
+  private beat: NodeJS.Timeout | null = null;
+  private beatOffset = -1;
   /** Clients blocked in WAIT, with the offset they wait for and how many replicas. */
   private waiting: { c: Client; offset: number; n: number; timer: NodeJS.Timeout | null }[] = [];
 
@@ -127,6 +130,7 @@ export class Primary {
     c.replicaLink = true; // CLIENT LIST flags=S, CLIENT KILL TYPE replica
     repl.node.log.notice(`Replica ${link.ip}:${link.port} asks for synchronization: ${link.state === 'online' ? 'partial resync accepted' : 'full resync'}`);
     this.startTick();
+    this.startBeat();
     this.schedule();
   }
 
@@ -266,6 +270,33 @@ export class Primary {
     this.tick.unref();
   }
 
+  /**
+   * The read-lease heartbeat (cluster mode: repl.heartbeatMs, 100 ms): a PING in the stream whenever
+   * nothing else was streamed during the last period, so every replica hears from its primary at least
+   * that often and a healthy idle shard keeps its replicas' read leases (replica.ts, router.ts). The PING
+   * is part of the stream (counted in offsets, acknowledged), as Redis's repl-ping-replica-period one.
+   */
+  private startBeat(): void {
+    const ms = this.repl.heartbeatMs;
+    if (this.beat !== null || ms <= 0) return;
+    this.beat = setInterval(() => {
+      if (this.links.size === 0) {
+        this.stopBeat();
+        return;
+      }
+      const offset = this.repl.offset;
+      if (offset === this.beatOffset) this.repl.ping();
+      this.beatOffset = this.repl.offset;
+    }, ms);
+    this.beat.unref();
+  }
+
+  private stopBeat(): void {
+    if (this.beat !== null) clearInterval(this.beat);
+    this.beat = null;
+    this.beatOffset = -1;
+  }
+
   /** The links as ReplicaInfo, in attach order. */
   infos(): ReplicaInfo[] {
     const out: ReplicaInfo[] = [];
@@ -346,6 +377,7 @@ export class Primary {
     this.links.clear();
     if (this.tick !== null) clearInterval(this.tick);
     this.tick = null;
+    this.stopBeat();
   }
 
   /** True when c is a replica link (its replies are not written: the stream owns its socket). */

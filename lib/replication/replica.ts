@@ -18,6 +18,11 @@ export class ReplicaLink {
   state: LinkState = 'connect';
   /** ms (node clock) of the last bytes received from the primary. */
   lastIoMs = 0;
+  /**
+   * A connection to the primary was refused since those bytes: no process listens on its port, so the
+   * primary is gone and answers no client any more (a promotion need not wait for its reads to end).
+   */
+  refusedSinceIo = false;
   /** ms (node clock) when the last synced link went down; 0 when it never was up (INFO master_link_down_since_seconds). */
   downSinceMs = 0;
   /** Bytes of snapshot entries applied in the current full sync (INFO master_sync_read_bytes). */
@@ -54,7 +59,10 @@ export class ReplicaLink {
     this.socket = socket;
     socket.on('connect', () => this.handshake(socket));
     socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
-    socket.on('error', (e) => this.repl.node.log.verbose(`Replication link ${this.host}:${this.port}: ${e.message}`));
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNREFUSED' && socket === this.socket) this.refusedSinceIo = true;
+      this.repl.node.log.verbose(`Replication link ${this.host}:${this.port}: ${e.message}`);
+    });
     socket.on('close', () => this.onClose(socket));
     if (this.ackTimer === null) {
       this.ackTimer = setInterval(() => this.tick(), 1000);
@@ -101,6 +109,7 @@ export class ReplicaLink {
     if (socket !== this.socket) return;
     const repl = this.repl;
     this.lastIoMs = repl.node.clock.now();
+    this.refusedSinceIo = false;
     repl.inputBytes += chunk.length;
     if (this.parser === null) {
       this.pendingText += chunk.toString('latin1');
@@ -208,13 +217,30 @@ export class ReplicaLink {
     this.ack();
   }
 
+  /**
+   * A streaming link dropped, or this replica is being promoted: one connection attempt at once (closed
+   * as soon as it connects), so that a refused one proves the primary's process gone (refusedSinceIo) before the reconnect's backoff, and a
+   * promotion that follows need not hold its writes (issue 10; cluster/ack-gate.ts PROMOTION_HOLD_MS).
+   */
+  probe(): void {
+    const io = this.lastIoMs;
+    const s = net.connect({ host: this.host, port: this.port });
+    s.on('connect', () => s.destroy());
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNREFUSED' && this.lastIoMs === io) this.refusedSinceIo = true;
+    });
+    s.unref();
+  }
+
   private onClose(socket: net.Socket): void {
     if (socket !== this.socket) return;
     this.socket = null;
     this.parser = null;
-    if (this.state === 'connected') this.downSinceMs = this.repl.node.clock.now();
+    const wasStreaming = this.state === 'connected';
+    if (wasStreaming) this.downSinceMs = this.repl.node.clock.now();
     if (this.stopped) return;
     this.state = 'connect';
+    if (wasStreaming) this.probe();
     this.repl.node.log.notice(`Connection with primary ${this.host}:${this.port} lost; retrying in ${this.backoff} ms`);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

@@ -42,6 +42,14 @@ export class Replication implements ReplicationPort, ReplicationState {
   gate = false;
   /** A full sync started and has not finished: the data is partial, the next link must sync fully. */
   partial = false;
+  /**
+   * As a primary, stream a heartbeat PING whenever nothing was streamed for this long, ms (0: only
+   * repl-ping-replica-period's). Cluster mode sets it (cluster/setup.ts) so that replicas' read leases
+   * are renewed in an idle shard.
+   */
+  heartbeatMs = 0;
+  /** The link to the primary this node followed before its last promotion (for oldPrimaryHeardAt). */
+  private oldLink: ReplicaLink | null = null;
   /** Bytes of stream sent to replicas / received from the primary (INFO total_net_repl_*). */
   outputBytes = 0;
   inputBytes = 0;
@@ -83,6 +91,26 @@ export class Replication implements ReplicationPort, ReplicationState {
   /** True while this node holds a whole dataset: it synced at least once and no full sync is under way. */
   hasWholeDataset(): boolean {
     return !this.partial && this.backlog !== null;
+  }
+
+  /**
+   * ms (node clock) when this replica last received bytes from its primary over a synced link (streaming,
+   * not mid-handshake or full sync); -Infinity when it has no such link (not a replica, disconnected,
+   * reconnecting). The cluster router grants READONLY reads a lease from it (cluster/router.ts).
+   */
+  primaryHeardAt(): number {
+    const l = this.link;
+    if (this.role !== 'replica' || l === null || l.state !== 'connected') return -Infinity;
+    return l.lastIoMs;
+  }
+
+  /**
+   * ms (node clock) when, before its last promotion, this node last heard the primary it followed;
+   * -Infinity: never, or that primary was proven gone (a connection to it refused since).
+   */
+  get oldPrimaryHeardAt(): number {
+    const l = this.oldLink;
+    return l === null || l.refusedSinceIo ? -Infinity : l.lastIoMs;
   }
 
   /** Creates the backlog when absent (a replica attaches; a replica syncs). */
@@ -216,7 +244,13 @@ export class Replication implements ReplicationPort, ReplicationState {
    */
   becomePrimary(freshHistory = false): void {
     if (this.role === 'master') return;
+    // A promoted replica holds its first write acknowledgements until its old primary's reads have ended
+    // (cluster/ack-gate.ts PROMOTION_HOLD_MS): not needed once the old primary is proven gone, which a
+    // connection attempt made now may still prove (a refusal arriving later ends the hold then).
+    const l = this.link;
+    this.oldLink = l;
     this.unfollow();
+    if (l !== null && !l.refusedSinceIo) l.probe();
     if (freshHistory) {
       this.replid2 = NO_REPLID;
       this.secondOffset = -1;

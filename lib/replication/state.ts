@@ -35,6 +35,8 @@ export interface ReplicationState {
   readonly history: Backlog | null;
   /** A full sync started and has not finished. */
   partial: boolean;
+  /** As a primary, stream a heartbeat PING whenever nothing was streamed for this long, ms (0: off). */
+  readonly heartbeatMs: number;
   outputBytes: number;
   inputBytes: number;
   ensureBacklog(): Backlog;

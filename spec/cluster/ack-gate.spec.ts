@@ -2,7 +2,7 @@
 // replies wait for every in-sync replica, laggards leave the set by transaction before anything is
 // acknowledged without them, caught-up replicas are required from the moment they are being added.
 import { expect } from 'chai';
-import { AckGate, LAG_MS } from '../../lib/cluster/ack-gate';
+import { AckGate, LAG_MS, PRIMARY_READ_VOUCH_MS, PROMOTION_HOLD_MS } from '../../lib/cluster/ack-gate';
 import type { ClusterAgent } from '../../lib/cluster/agent';
 import { validateTopology, type Topology } from '../../lib/cluster/topology';
 import { ClusterView } from '../../lib/cluster/view';
@@ -147,5 +147,82 @@ describe('cluster/ack-gate', () => {
     gate.onView();
     expect(c.closed || c.closeAfterReply).to.equal(true);
     expect(c.waitOffset).to.equal(0);
+  });
+
+  describe('read vouches (issue 10: a primary answers reads only while its in-sync replicas follow it)', () => {
+    const tick = (gate: AckGate) => (gate as unknown as { tick(): void }).tick();
+
+    it('every in-sync replica vouches by acknowledging bytes produced after a sampled moment; a vouch lasts PRIMARY_READ_VOUCH_MS', () => {
+      const { n, gate, source } = setup([R1, R2]);
+      expect(gate.readsVouched(), 'no acknowledgement yet').to.equal(false);
+      tick(gate); // sample (offset 0, t0)
+      source.offset = 20; // a heartbeat PING streamed after t0
+      gate.acked(R1, 20);
+      expect(gate.readsVouched(), 'R2 has not vouched').to.equal(false);
+      gate.acked(R2, 20);
+      expect(gate.readsVouched()).to.equal(true);
+      // An acknowledgement of nothing newer (the per-second ack of an idle replica) renews nothing.
+      n.clock.advance(PRIMARY_READ_VOUCH_MS - 1);
+      tick(gate); // sample (20, t0 + 399)
+      gate.acked(R1, 20);
+      gate.acked(R2, 20);
+      expect(gate.readsVouched()).to.equal(true);
+      n.clock.advance(1);
+      expect(gate.readsVouched(), 'vouch expired').to.equal(false);
+      source.offset = 40;
+      gate.acked(R1, 40);
+      gate.acked(R2, 40);
+      expect(gate.readsVouched(), 'renewed by acks of newer bytes').to.equal(true);
+      gate.sync = false;
+      expect(gate.readsVouched(), 'async mode: the lease decides (membership.ts)').to.equal(false);
+    });
+
+    it('a replica that stops acknowledging the stream is taken out after LAG_MS even with no write held; a frozen primary blames no one', async () => {
+      const { n, gate, source, acks, changes } = setup([R1, R2]);
+      const stream = (bytes: number, ackers: string[]) => {
+        source.offset += bytes;
+        for (const id of ackers) {
+          acks.set(id, source.offset);
+          gate.acked(id, source.offset);
+        }
+      };
+      tick(gate);
+      stream(14, [R1, R2]);
+      // This primary frozen for a second (no tick, nothing streamed): its replicas acknowledged all it sent.
+      n.clock.advance(1000);
+      tick(gate);
+      expect(changes, 'after the primary thawed').to.deep.equal([]);
+      for (let t = 0; t < LAG_MS; t += 100) {
+        stream(14, [R1]); // R1 keeps following, R2 is frozen
+        n.clock.advance(100);
+        tick(gate);
+      }
+      expect(changes).to.deep.equal([]);
+      stream(14, [R1]);
+      n.clock.advance(100);
+      tick(gate);
+      expect(changes).to.deep.equal([[R1]]);
+      gate.stop();
+    });
+
+    it('a promoted replica acknowledges no write until PROMOTION_HOLD_MS after it last heard its old primary', () => {
+      const { n, gate, source, c, agent } = setup([]);
+      Object.defineProperty(n.node.repl, 'oldPrimaryHeardAt', { value: n.clock.now() - 100, configurable: true });
+      source.offset = 10;
+      gate.hold(c);
+      expect(c.waitOffset, 'held though no replica is required').to.equal(10);
+      expect(gate.passed(10)).to.equal(false);
+      n.clock.advance(PROMOTION_HOLD_MS - 101);
+      gate.release();
+      expect(c.waitOffset).to.equal(10);
+      n.clock.advance(1);
+      gate.release();
+      expect(c.waitOffset).to.equal(0);
+      source.offset = 20;
+      gate.hold(c);
+      expect(c.waitOffset, 'after the hold: nothing held without required replicas').to.equal(0);
+      agent.isPrimary = false;
+      gate.stop();
+    });
   });
 });

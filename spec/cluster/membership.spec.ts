@@ -9,7 +9,7 @@ import { ManualClock } from '../../lib/util/clock';
 const P = 'a'.repeat(40);
 const R = 'b'.repeat(40);
 
-function setup(opts: { replicas: boolean; required?: string[] }) {
+function setup(opts: { replicas: boolean; required?: string[]; vouched?: () => boolean }) {
   const topology = validateTopology({
     version: 3,
     nodes: {
@@ -36,7 +36,7 @@ function setup(opts: { replicas: boolean; required?: string[] }) {
     session: {} as EtcdSession,
     views,
     announce: () => ({ ip: '127.0.0.1', port: 7001 }),
-    gate: () => (opts.required === undefined ? null : { required: () => opts.required!, onView: () => undefined }),
+    gate: () => (opts.required === undefined ? null : { required: () => opts.required!, readsVouched: opts.vouched ?? (() => opts.required!.length > 0), onView: () => undefined }),
     poke: () => undefined,
   });
   let validUntil = clock.now() + 2000;
@@ -75,5 +75,57 @@ describe('cluster/membership fencing', () => {
     const { m } = setup({ replicas: true });
     (m as unknown as { reg: unknown }).reg = null;
     expect(m.writesFenced()).to.equal(true);
+  });
+
+  describe('reads (issue 10: a deposed or cut primary answers no read once its slots may be another node\'s)', () => {
+    it('async mode or no replica in sync: reads stop with writes, 500 ms before the lease could end, until renewed', () => {
+      for (const required of [undefined, []]) {
+        const { m, clock, logged, renew } = setup({ replicas: true, required });
+        expect(m.readsFenced()).to.equal(false);
+        clock.advance(1500);
+        expect(m.readsFenced()).to.equal(false);
+        clock.advance(1);
+        expect(m.readsFenced()).to.equal(true);
+        expect(m.writesFenced()).to.equal(true);
+        expect(logged.filter((l) => /refusing reads/.test(l))).to.have.length(1);
+        clock.advance(60_000); // cut from etcd: its replica may have been promoted long ago
+        expect(m.readsFenced()).to.equal(true);
+        renew();
+        expect(m.readsFenced()).to.equal(false);
+        expect(logged.pop()).to.match(/Serving reads again/);
+      }
+    });
+
+    it('in-sync replicas required: reads follow their vouches, not the lease', () => {
+      let vouched = true;
+      const { m, clock, renew } = setup({ replicas: true, required: [R], vouched: () => vouched });
+      // etcd down for everyone: the lease runs out, but the replicas still follow this primary (no one
+      // can have been promoted): reads go on, as writes do.
+      clock.advance(10_000);
+      expect(m.writesFenced()).to.equal(false);
+      expect(m.readsFenced()).to.equal(false);
+      // The in-sync replica stopped vouching (promoted by CLUSTER FAILOVER or by the coordinator, or cut
+      // off): reads stop even with a valid lease, since a planned failover does not wait for the lease.
+      renew();
+      vouched = false;
+      expect(m.readsFenced()).to.equal(true);
+      expect(m.writesFenced()).to.equal(false); // writes are held by the acks instead (ack-gate.ts)
+      vouched = true;
+      expect(m.readsFenced()).to.equal(false);
+    });
+
+    it('no read fence without replicas, on a non-primary, and none while the lease holds', () => {
+      const alone = setup({ replicas: false });
+      alone.clock.advance(10_000);
+      expect(alone.m.readsFenced()).to.equal(false);
+      const replica = setup({ replicas: true });
+      (replica.views as { isPrimary: boolean }).isPrimary = false;
+      replica.clock.advance(10_000);
+      expect(replica.m.readsFenced()).to.equal(false);
+      const { m } = setup({ replicas: true });
+      expect(m.readsFenced()).to.equal(false);
+      (m as unknown as { reg: unknown }).reg = null;
+      expect(m.readsFenced()).to.equal(true);
+    });
   });
 });

@@ -3,6 +3,7 @@
 // cluster-mode refusals of SELECT/SWAPDB/MOVE/COPY. Expected texts are Redis 7's.
 import { expect } from 'chai';
 import type { ClusterAgent, MigratorLike } from '../../lib/cluster/agent';
+import { LAG_MS, REPLICA_READ_LEASE_MS, STREAM_HEARTBEAT_MS } from '../../lib/cluster/ack-gate';
 import { route, type RoutedClient } from '../../lib/cluster/router';
 import { keySlot } from '../../lib/util/slots';
 import type { CommandSpec } from '../../lib/commands/types';
@@ -48,9 +49,11 @@ class FakeMigrator implements MigratorLike {
   async stop(): Promise<void> {}
 }
 
-function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boolean; live?: string[]; replica?: boolean; fenced?: boolean } = {}) {
+function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boolean; live?: string[]; replica?: boolean; fenced?: boolean; readsFenced?: boolean } = {}) {
   const n = new UnitNode();
   n.node.dbs[0].enableSlotIndex();
+  // A replica's link to its primary: heard from just now (its read lease holds) unless a spec says otherwise.
+  n.node.repl.primaryHeardAt = () => n.clock.now();
   const migrator = new FakeMigrator();
   const agent = {
     myId: A,
@@ -59,6 +62,7 @@ function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boo
     isPrimary: opts.replica !== true && opts.myShard !== null,
     gate: null,
     writesFenced: () => opts.fenced === true,
+    readsFenced: () => opts.readsFenced === true,
     stateOk: opts.stateOk ?? true,
     requireFullCoverage: true,
     migrator,
@@ -362,6 +366,64 @@ describe('cluster/router', () => {
       expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
     });
   });
+  describe('read lease of a replica (issue 10: no READONLY read older than an acknowledged write)', () => {
+    const R = 'c'.repeat(40);
+    const t = validateTopology({
+      version: 4,
+      nodes: {
+        [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: 'primary', epoch: 1 },
+        [B]: { addr: { ip: '127.0.0.1', port: 7002 }, shard: 'sb', role: 'primary', epoch: 2 },
+        [R]: { addr: { ip: '127.0.0.1', port: 7003 }, shard: 'sa', role: 'replica', epoch: 1 },
+      },
+      shards: { sa: { primary: A, replicas: [R], inSync: [R] }, sb: { primary: B, replicas: [], inSync: [] } },
+      slots: [[0, 8191, 'sa'], [8192, 16383, 'sb']],
+      migrating: [],
+    });
+
+    it('an in-sync replica serves READONLY reads only until REPLICA_READ_LEASE_MS after it last heard its primary', () => {
+      expect(REPLICA_READ_LEASE_MS).to.be.lessThan(LAG_MS); // it stops before the primary may drop it
+      expect(STREAM_HEARTBEAT_MS * 3).to.be.at.most(REPLICA_READ_LEASE_MS); // a healthy idle shard keeps it
+      const { n } = clusterNode(t, { replica: true, live: [A, B, R] });
+      (n.node.cluster as { myId: string }).myId = R;
+      n.node.repl.ensureBacklog();
+      n.node.dbs[0].set('bar', stringValue('v1'));
+      let heardAt = n.clock.now();
+      n.node.repl.primaryHeardAt = () => heardAt;
+      expect(n.run('READONLY')).to.equal('OK');
+      expect(n.run('GET', 'bar')).to.equal('v1');
+      // The stream goes silent (primary frozen, or this replica cut from it and from etcd): its view still
+      // shows it in the in-sync set, but once the lease ends its reads go to the primary.
+      n.clock.advance(REPLICA_READ_LEASE_MS - 1);
+      expect(n.run('GET', 'bar')).to.equal('v1');
+      n.clock.advance(1);
+      expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
+      expect(err(n.run('MGET', '{bar}1', '{bar}2'))).to.equal('MOVED 5061 127.0.0.1:7001');
+      n.clock.advance(10_000);
+      expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
+      // A heartbeat (or any stream bytes) renews it.
+      heardAt = n.clock.now();
+      expect(n.run('GET', 'bar')).to.equal('v1');
+      // No synced link at all (disconnected, reconnecting): no lease.
+      n.node.repl.primaryHeardAt = () => -Infinity;
+      expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
+    });
+
+    it('the real replication state: no lease without a synced link to a primary', () => {
+      const n = new UnitNode();
+      expect(n.node.repl.primaryHeardAt()).to.equal(-Infinity);
+    });
+  });
+
+  it('a primary whose reads are fenced refuses key reads with CLUSTERDOWN; keyless commands still run', () => {
+    const { n } = clusterNode(topology(), { readsFenced: true });
+    n.node.dbs[0].set('bar', stringValue('v'));
+    expect(err(n.run('GET', 'bar'))).to.equal('CLUSTERDOWN The cluster is down');
+    expect(err(n.run('MGET', '{bar}1', '{bar}2'))).to.equal('CLUSTERDOWN The cluster is down');
+    expect(err(n.run('EXISTS', 'bar'))).to.equal('CLUSTERDOWN The cluster is down');
+    expect(n.run('SET', 'bar', 'w')).to.equal('OK'); // writes follow writesFenced (and the acks)
+    expect(n.run('DBSIZE')).to.equal(1);
+  });
+
   it('a fenced primary refuses writes with CLUSTERDOWN and still serves reads', () => {
     const { n } = clusterNode(topology(), { fenced: true });
     n.node.dbs[0].set('bar', stringValue('v'));

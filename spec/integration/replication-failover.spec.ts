@@ -415,6 +415,98 @@ needs(['role', 'wait', 'psync', 'readonly'])('integration: replication and failo
     });
   });
 
+  describe('(7) read leases (issue 10: no read older than an acknowledged write)', () => {
+    let c: TestCluster;
+    before(async () => {
+      c = await start();
+    });
+    after(async () => {
+      for (const n of c?.nodes ?? []) if (n.alive()) n.proc.kill('SIGCONT');
+      await c?.stop();
+    });
+
+    it('replicas of a frozen primary stop answering READONLY reads within 0.5 s, and serve them again once it thaws', async () => {
+      const s = await shardOf(c, c.seed);
+      const primary = await direct(s.primary);
+      const replicas = await Promise.all(s.replicas.map((p) => direct(p, true)));
+      const old = nodeAt(c, s.primary);
+      try {
+        expect(await primary.set('lease:{x}', 'v1')).to.equal('OK');
+        for (const r of replicas) expect(await r.get('lease:{x}')).to.equal('v1');
+        old.proc.kill('SIGSTOP');
+        const stoppedAt = now();
+        const stoppedServing: number[] = [];
+        try {
+          // Well inside the primary's lease (node timeout 2 s): no failover, only the replicas' leases end.
+          await Promise.all(
+            replicas.map(async (r, j) => {
+              while (now() - stoppedAt < 1000) {
+                const got = await r.get('lease:{x}').catch((e: Error) => `error ${e.message}`);
+                if (got !== 'v1') {
+                  expect(got, `replica ${s.replicas[j]} outside its lease`).to.match(/^error MOVED \d+ 127\.0\.0\.1:/);
+                  stoppedServing[j] = now() - stoppedAt;
+                  return;
+                }
+                await sleep(10);
+              }
+            }),
+          );
+        } finally {
+          old.proc.kill('SIGCONT');
+        }
+        console.log(`      READONLY reads refused ${stoppedServing.map((t) => `${Math.round(t)} ms`).join(', ')} after the SIGSTOP`);
+        expect(stoppedServing).to.have.length(REPLICAS);
+        for (const t of stoppedServing) expect(t).to.be.lessThan(700); // lease 400 ms after the last heartbeat
+        for (const r of replicas) await c.waitUntil(async () => (await r.get('lease:{x}').catch(() => null)) === 'v1', 5000, 'READONLY reads served again');
+        expect(await primary.set('lease:{x}', 'v2')).to.equal('OK');
+        for (const r of replicas) expect(await r.get('lease:{x}')).to.equal('v2');
+      } finally {
+        primary.disconnect();
+        for (const r of replicas) r.disconnect();
+      }
+    });
+
+    it('a primary frozen past its lease answers no stale read when it thaws after its successor acknowledged a write', async () => {
+      await c.waitStable(15000);
+      const s = await shardOf(c, c.seed);
+      const old = nodeAt(c, s.primary);
+      const conn = await direct(s.primary);
+      try {
+        expect(await conn.set('fence:{x}', 'old')).to.equal('OK');
+        old.proc.kill('SIGSTOP');
+        let after: { primary: number; replicas: number[] } = s;
+        await c.waitUntil(
+          async () => {
+            after = await shardOf(c, s.replicas[0]).catch(() => s);
+            return after.primary !== s.primary;
+          },
+          15000,
+          'a replica promoted',
+        );
+        const fresh = await direct(after.primary);
+        try {
+          await c.waitUntil(async () => (await fresh.set('fence:{x}', 'new').catch(() => null)) === 'OK', 5000, 'a write acknowledged by the successor');
+        } finally {
+          fresh.disconnect();
+        }
+        // GETs queued while it is frozen are read first thing after SIGCONT, before it hears from etcd.
+        const gets = Array.from({ length: 5 }, () => conn.get('fence:{x}').catch((e: Error) => `error ${e.message}`));
+        old.proc.kill('SIGCONT');
+        const replies: string[] = (await Promise.all(gets)).map(String);
+        const thawedAt = now();
+        while (now() - thawedAt < 1000) {
+          replies.push(String(await conn.get('fence:{x}').catch((e: Error) => `error ${e.message}`)));
+          await sleep(20);
+        }
+        console.log(`      old primary after the thaw: ${[...new Set(replies)].join(' | ')}`);
+        expect(replies.filter((r) => r === 'old')).to.deep.equal([]);
+      } finally {
+        old.proc.kill('SIGCONT');
+        conn.disconnect();
+      }
+    });
+  });
+
   describe(`(4) etcd stopped for ${LONG ? 30 : 6} s`, () => {
     let c: TestCluster;
     let client: Cluster;

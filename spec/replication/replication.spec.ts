@@ -235,6 +235,64 @@ describe('replication between nodes', function () {
     expect(await b.client.set('w', '1')).to.equal('OK');
   });
 
+  it('read leases (issue 10): a heartbeat every heartbeatMs keeps primaryHeardAt fresh; a promotion after a refused reconnect needs no hold', async () => {
+    const a = await node();
+    const b = await node();
+    a.node.repl.heartbeatMs = 100; // as cluster mode sets it
+    a.node.repl.epoch = 1;
+    expect(b.node.repl.primaryHeardAt()).to.equal(-Infinity);
+    b.node.repl.follow('127.0.0.1', a.port, 1);
+    await a.client.set('k', 'v');
+    await caughtUp(a, b);
+    // Idle: the primary streams a PING at least every 100 ms, so the replica always heard it recently.
+    const offset0 = a.node.repl.offset;
+    let oldest = 0;
+    const t0 = Date.now();
+    while (Date.now() - t0 < 600) {
+      oldest = Math.max(oldest, Date.now() - b.node.repl.primaryHeardAt());
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(oldest, 'ms since the replica last heard its idle primary').to.be.lessThan(250);
+    expect(a.node.repl.offset - offset0, 'heartbeat PINGs in the stream').to.be.at.least(3 * 14);
+    // Promoted while it heard its primary just now: the old primary's reads may still run on its vouch.
+    const heard = b.node.repl.primaryHeardAt();
+    // The primary dies; the replica's reconnects are refused: proof that it answers no one any more.
+    await a.stop();
+    nodes.splice(nodes.indexOf(a), 1);
+    await until(() => b.node.repl.primaryHeardAt() === -Infinity, 'link down');
+    await new Promise((r) => setTimeout(r, 400)); // a reconnect attempt (backoff 100-200 ms) refused
+    b.node.repl.becomePrimary();
+    expect(b.node.repl.oldPrimaryHeardAt).to.equal(-Infinity);
+    expect(heard).to.be.greaterThan(0);
+  });
+
+  it('read leases: a promotion noticed before the link dropped still learns at once that the old primary is gone', async () => {
+    const a = await node();
+    const b = await node();
+    a.node.repl.epoch = 1;
+    b.node.repl.follow('127.0.0.1', a.port, 1);
+    await a.client.set('k', 'v');
+    await caughtUp(a, b);
+    const heard = b.node.repl.primaryHeardAt();
+    await a.stop();
+    nodes.splice(nodes.indexOf(a), 1);
+    b.node.repl.becomePrimary(); // at once: its link may not have seen the close yet
+    expect([heard, -Infinity]).to.include(b.node.repl.oldPrimaryHeardAt);
+    await until(() => b.node.repl.oldPrimaryHeardAt === -Infinity, 'the probe refused', 2000);
+  });
+
+  it('read leases: a replica promoted while its primary may still be alive records when it last heard it', async () => {
+    const a = await node();
+    const b = await node();
+    a.node.repl.epoch = 1;
+    b.node.repl.follow('127.0.0.1', a.port, 1);
+    await a.client.set('k', 'v');
+    await caughtUp(a, b);
+    const heard = b.node.repl.primaryHeardAt();
+    b.node.repl.becomePrimary(); // CLUSTER FAILOVER: the old primary is alive and serving
+    expect(b.node.repl.oldPrimaryHeardAt).to.equal(heard);
+  });
+
   it('epoch fencing: a primary refuses a replica announcing a newer epoch', async () => {
     const a = await node();
     const b = await node();
