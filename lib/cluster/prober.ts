@@ -31,6 +31,8 @@ interface Target {
   reported: boolean;
   /** When anything last came from the node (or when probing it started), ms on performance.now(). */
   heardAt: number;
+  /** When the node last replied (performance.now() ms); undefined until its first reply. */
+  repliedAt: number | undefined;
   /** Reported suspect, and no reply since. */
   suspected: boolean;
   stopped: boolean;
@@ -52,6 +54,8 @@ export class Prober {
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly suspectMs: number;
   private readonly heartbeatMs: number;
+  /** When beat() last ran (performance.now() ms). */
+  private lastBeat = performance.now();
 
   /** onDown(id) is called once per death seen: the node's port refused a connection after being up. */
   constructor(
@@ -70,7 +74,7 @@ export class Prober {
     }
     for (const [id, addr] of nodes) {
       if (this.targets.has(id)) continue;
-      const t: Target = { ip: addr.ip, port: addr.port, socket: null, connected: false, timer: null, reported: false, heardAt: performance.now(), suspected: false, stopped: false };
+      const t: Target = { ip: addr.ip, port: addr.port, socket: null, connected: false, timer: null, reported: false, heardAt: performance.now(), repliedAt: undefined, suspected: false, stopped: false };
       this.targets.set(id, t);
       this.dial(id, t);
     }
@@ -88,6 +92,11 @@ export class Prober {
     const out = new Set<string>();
     for (const [id, t] of this.targets) if (t.suspected) out.add(id);
     return out;
+  }
+
+  /** When node `id` last replied (performance.now() ms); undefined when it is not probed or never replied. */
+  lastHeard(id: string): number | undefined {
+    return this.targets.get(id)?.repliedAt;
   }
 
   /** Closes every connection. */
@@ -109,6 +118,11 @@ export class Prober {
   /** Every HEARTBEAT_MS: PING each connected node, and suspect those silent for suspectMs. */
   private beat(): void {
     const now = performance.now();
+    // This process itself stalled (frozen, a long pause): the replies waiting in its sockets have not been
+    // read yet, so its own pause must not count as the nodes' silence.
+    const stalled = now - this.lastBeat - this.heartbeatMs;
+    this.lastBeat = now;
+    if (stalled > this.suspectMs / 4) for (const t of this.targets.values()) t.heardAt = Math.min(now, t.heardAt + stalled);
     for (const [id, t] of this.targets) {
       const s = t.socket;
       // A frozen node reads nothing: stop piling PINGs up once a little is queued (silence is what counts).
@@ -122,7 +136,7 @@ export class Prober {
   }
 
   private heard(id: string, t: Target): void {
-    t.heardAt = performance.now();
+    t.heardAt = t.repliedAt = performance.now();
     if (t.suspected) {
       t.suspected = false;
       this.opts.onAlive?.(id);
