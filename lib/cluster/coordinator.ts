@@ -1,13 +1,14 @@
 // The coordinator: every node campaigns (etcd3's Election, on a lease); the elected one runs the controller
 // loop, which reads the registrations and the topology, plans (planner.ts) and writes the plan by
 // compare-and-swap. The prober wiring lets deaths be noticed before a lease runs out: the coordinator
-// probes every other node, everyone else probes the coordinator.
+// probes every other node, everyone else probes the coordinator. Its heartbeats also let a silent
+// (frozen, cut off) primary be replaced before its lease runs out, where that is safe (silentPrimaries).
 import type { Clock } from '../util/clock';
 import { candidateOffsets } from './candidate-offsets';
 import { RETRY_MS, sleep, type EtcdSession } from './etcd-session';
 import type { ClusterLog } from './host';
 import { EMPTY_TOPOLOGY, plan, type Registration } from './planner';
-import { Prober } from './prober';
+import { Prober, SUSPECT_MS } from './prober';
 import { parseRegistration } from './registration';
 import { parseTopology, TopologyError, type Topology } from './topology';
 import type { ClusterView } from './view';
@@ -52,6 +53,14 @@ export class Coordinator {
   private prober: Prober | null = null;
   /** Nodes the prober saw die, with the lease their registration had then (deleted by the next pass). */
   private downNodes = new Map<string, string | undefined>();
+  /**
+   * Suspected primaries left out of the plan before their lease ended (silentPrimaries), with when
+   * (performance.now() ms): kept out (no rejoin) until the prober hears from them after that, or their
+   * registration ends.
+   */
+  private deposed = new Map<string, number>();
+  /** Resolves the current campaign's wait (step down: this node's campaign was withdrawn by the others). */
+  private endCampaign: (() => void) | null = null;
   /** When the coordinator first saw a topology node without registration (ms on the node's clock), by node id. */
   private missingSince = new Map<string, number>();
 
@@ -90,12 +99,14 @@ export class Coordinator {
         const campaign = session.etcd.namespace(`${session.prefix}/`).election('coordinator', session.ttl).campaign(myId);
         this.campaign = campaign;
         await new Promise<void>((resolve) => {
+          this.endCampaign = resolve;
           campaign.on('elected', () => {
             if (session.stopped) return;
             this.elected = true;
             session.calmSince = node.clock.now();
             this.missingSince.clear();
             this.downNodes.clear();
+            this.deposed.clear();
             this.updateProber();
             node.log.notice(`This node is now the cluster coordinator (epoch ${this.host.views.view.version})`);
             void this.reconcile();
@@ -109,6 +120,7 @@ export class Coordinator {
           });
         });
         this.campaign = null;
+        this.endCampaign = null;
         campaign.resign().catch(() => undefined);
       } catch (e) {
         this.elected = false;
@@ -137,7 +149,18 @@ export class Coordinator {
       do {
         this.reconcileAgain = false;
         if (!this.elected || session.stopped) break;
-        const [topoRes, nodesRes] = await Promise.all([session.etcd.get(session.topologyKey).exec(), session.etcd.getAll().prefix(session.nodesPrefix).exec()]);
+        const campaignKey = this.campaign === null ? null : await this.campaign.getCampaignKey();
+        const [topoRes, nodesRes, mine] = await Promise.all([
+          session.etcd.get(session.topologyKey).exec(),
+          session.etcd.getAll().prefix(session.nodesPrefix).exec(),
+          campaignKey === null ? null : session.etcd.get(campaignKey).exec(),
+        ]);
+        if (mine !== null && mine.kvs.length === 0) {
+          // The other nodes withdrew this node's campaign while it was silent (frozen, cut off): another
+          // coordinator may be planning already, and this node's own suspicions are stale. Step down.
+          this.stepDown();
+          break;
+        }
         const kv = topoRes.kvs[0];
         const current = kv === undefined ? EMPTY_TOPOLOGY : parseTopology(kv.value.toString('utf8'));
         const registered = new Set(nodesRes.kvs.map((n) => n.key.toString('utf8').slice(session.nodesPrefix.length)));
@@ -176,6 +199,7 @@ export class Coordinator {
             setTimeout(() => void this.reconcile(), grace - (now - since) + 10).unref();
           }
         }
+        for (const id of this.silentPrimaries(current, live)) live.delete(id);
         let result;
         try {
           const offsets = await candidateOffsets(current, live, node.config.str('requirepass'));
@@ -214,15 +238,30 @@ export class Coordinator {
       this.prober = null;
       return;
     }
-    if (this.prober === null) this.prober = new Prober((id) => this.nodeDown(id));
+    if (this.prober === null) {
+      const ms = Number(this.host.node.config.str('cluster-heartbeat-timeout'));
+      this.prober = new Prober((id) => this.nodeDown(id), {
+        suspectMs: Number.isFinite(ms) && ms > 0 ? ms : SUSPECT_MS,
+        onSuspect: (id, silentMs) => this.nodeSuspect(id, silentMs),
+        onAlive: (id) => this.nodeAlive(id),
+      });
+    }
     const targets = new Map<string, { ip: string; port: number }>();
     if (this.elected) {
       for (const id of views.view.nodeIds) if (id !== myId) targets.set(id, views.view.addrOf(id)!);
+      // Deposed while silent: still probed, so that the first reply lets them join again (as replicas).
+      for (const id of this.deposed.keys()) {
+        const addr = views.live.get(id)?.addr;
+        if (addr !== undefined && !targets.has(id)) targets.set(id, addr);
+      }
     } else {
       // Everyone else watches the coordinator only, so that its death needs no lease to run out either.
       const leader = views.leader();
       const addr = leader === null ? undefined : views.live.get(leader)?.addr;
       if (leader !== null && leader !== myId && addr !== undefined) targets.set(leader, addr);
+      // A silent coordinator whose campaign was just withdrawn stays probed: if this node is elected next,
+      // its suspicion carries over (not a whole new heartbeat timeout) and its shard can fail over at once.
+      for (const id of this.prober.suspects()) if (id !== myId && !targets.has(id) && views.view.addrOf(id) !== undefined) targets.set(id, views.view.addrOf(id)!);
     }
     this.prober.update(targets);
   }
@@ -233,17 +272,9 @@ export class Coordinator {
    * candidate is elected now rather than when that campaign's lease runs out.
    */
   private nodeDown(id: string): void {
-    const { session, views, node } = this.host;
+    const { views, node } = this.host;
     if (!this.elected) {
-      for (const [key, c] of views.campaigns) {
-        if (c.id !== id) continue;
-        node.log.warning(`Coordinator ${id} refuses connections: its process is gone; withdrawing its campaign`);
-        void session.etcd
-          .if(key, 'Lease', '==', c.lease)
-          .then(session.etcd.delete().key(key))
-          .commit()
-          .catch((e: unknown) => session.failed('withdraw campaign', e));
-      }
+      this.withdrawCampaign(id, 'refuses connections: its process is gone');
       return;
     }
     if (this.downNodes.has(id)) return;
@@ -251,5 +282,88 @@ export class Coordinator {
     const a = views.view.addrOf(id);
     node.log.warning(`Node ${id} at ${a ? `${a.ip}:${a.port}` : '?'} refuses connections: its process is gone; not waiting for its lease`);
     void this.reconcile();
+  }
+
+  /** Deletes the coordinator campaigns of node `id` (on the lease they had), so the next candidate is elected. */
+  private withdrawCampaign(id: string, why: string): void {
+    const { session, views, node } = this.host;
+    for (const [key, c] of views.campaigns) {
+      if (c.id !== id) continue;
+      node.log.warning(`Coordinator ${id} ${why}; withdrawing its campaign`);
+      void session.etcd
+        .if(key, 'Lease', '==', c.lease)
+        .then(session.etcd.delete().key(key))
+        .commit()
+        .catch((e: unknown) => session.failed('withdraw campaign', e));
+    }
+  }
+
+  /**
+   * The prober heard nothing from node `id` for silentMs (heartbeats). Anyone but the coordinator (who
+   * probes only the coordinator) withdraws the silent coordinator's campaign: planning must go on, and a
+   * coordinator that wakes finds its campaign gone and steps down (reconcile) before it plans anything.
+   * The coordinator plans again: silentPrimaries decides whether the suspicion may be acted on.
+   */
+  private nodeSuspect(id: string, silentMs: number): void {
+    const { node, views } = this.host;
+    const a = views.view.addrOf(id) ?? views.live.get(id)?.addr;
+    const where = a ? `${a.ip}:${a.port}` : '?';
+    if (!this.elected) {
+      if (id === views.leader()) this.withdrawCampaign(id, `at ${where} has not answered heartbeats for ${silentMs} ms`);
+      return;
+    }
+    node.log.warning(`Node ${id} at ${where} has not answered heartbeats for ${silentMs} ms: suspected`);
+    void this.reconcile();
+  }
+
+  /** A suspected node answered again. */
+  private nodeAlive(id: string): void {
+    if (!this.elected) return;
+    this.host.node.log.notice(`Node ${id} answers heartbeats again${this.deposed.has(id) ? ' (it was replaced: it may join again as a replica)' : ''}`);
+    void this.reconcile();
+  }
+
+  /** This node's campaign is gone (withdrawn by the others): stop coordinating and campaign again. */
+  private stepDown(): void {
+    this.host.node.log.warning('This node\'s coordinator campaign was withdrawn (it was silent): stepping down');
+    this.elected = false;
+    this.deposed.clear();
+    this.updateProber();
+    this.endCampaign?.();
+  }
+
+  /**
+   * Node ids to leave out of this pass's plan, as dead, although they are registered: the primaries the
+   * prober suspects (no heartbeat reply for cluster-heartbeat-timeout) that are SAFE to replace while they
+   * may still be running, i.e. replication-ack is sync (this coordinator's setting: the mode is meant to be
+   * the same on every node) and their shard has an in-sync replica that is registered, up and not
+   * suspected. Then every acknowledged write is on that replica, and the old primary can acknowledge
+   * nothing once it is promoted: a write needs every in-sync replica's acknowledgement, and a promoted
+   * replica drops its link to the old primary (replication.ts becomePrimary), whose in-sync set it cannot
+   * shrink either (changeInSync commits only for the topology's primary). Anything else (async mode, no
+   * in-sync replica, a replica) waits for the lease as before. Also the nodes deposed that way and not
+   * heard from since: they stay out (no rejoin while frozen) until they answer or their lease ends.
+   * Reads on a deposed primary that still believes it serves are fenced by read leases (issue 10, item 3).
+   */
+  private silentPrimaries(current: Topology, live: ReadonlyMap<string, Registration>): string[] {
+    const prober = this.prober;
+    if (prober === null) return [];
+    const { node } = this.host;
+    for (const [id, at] of this.deposed) {
+      const heard = prober.lastHeard(id);
+      if (!live.has(id) || (heard !== undefined && heard > at)) this.deposed.delete(id);
+    }
+    if (node.config.str('replication-ack') === 'sync') {
+      const suspects = prober.suspects();
+      for (const id of suspects) {
+        const n = current.nodes[id];
+        if (this.deposed.has(id) || n === undefined || n.role !== 'primary' || n.shard === null || live.get(id)?.state !== 'up') continue;
+        const heirs = current.shards[n.shard].inSync.filter((r) => live.get(r)?.state === 'up' && !suspects.has(r));
+        if (heirs.length === 0) continue;
+        this.deposed.set(id, performance.now());
+        node.log.warning(`Primary ${id} of shard ${n.shard} is silent and its shard has in-sync replica(s) ${heirs.join(', ')}: replacing it without waiting for its lease`);
+      }
+    }
+    return [...this.deposed.keys()];
   }
 }

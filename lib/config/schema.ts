@@ -153,6 +153,7 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'cluster-announce-ip', type: 'string', default: '', mutable: false, doc: 'Address announced to clients in MOVED/ASK and CLUSTER replies; empty = the first bind address.' },
   { name: 'cluster-announce-port', type: 'int', default: '0', min: 0, max: 65535, mutable: false, doc: 'Port announced to clients; 0 = the port listened on.' },
   { name: 'cluster-node-timeout', type: 'int', default: '15000', min: 1000, max: INT_MAX, mutable: false, doc: 'Milliseconds: a node is dead when its etcd lease (TTL = this, rounded up to seconds, at least 2 s) ends.' },
+  { name: 'cluster-heartbeat-timeout', type: 'int', default: '1500', min: 200, max: INT_MAX, mutable: false, doc: 'Milliseconds without a reply to the heartbeat PINGs (every 200 ms) after which a node is suspected (frozen or unreachable); a suspected primary with a live in-sync replica is replaced at once in replication-ack sync.' },
   { name: 'cluster-vnodes', type: 'int', default: '256', min: 1, max: 4096, mutable: false, doc: 'Virtual nodes per shard on the consistent-hash ring (the same on every node).' },
   { name: 'cluster-config-file', type: 'string', default: 'nodes.conf', mutable: false, doc: 'File (relative to dir) keeping this node\'s 40-hex id across restarts; created at first start.' },
   { name: 'cluster-replicas', type: 'int', default: '2', min: 0, max: 16, mutable: false, doc: 'Replicas per shard: the coordinator fills every shard to one primary and this many replicas before it opens a new shard.' },
