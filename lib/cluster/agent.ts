@@ -146,7 +146,12 @@ export class ClusterAgent {
     return this.membership.writesFenced();
   }
 
-  /** Read fencing: true when this primary must refuse reads (membership.ts readsFenced). */
+  /** False while this node's lease was not renewed for half its TTL (INFO cluster_etcd_reachable; outage-quorum.ts). */
+  get etcdReachable(): boolean {
+    return !this.membership.leaseTroubled();
+  }
+
+  /** Read fencing: true when this node must refuse reads (membership.ts readsFenced). */
   readsFenced(): boolean {
     return this.membership.readsFenced();
   }

@@ -6,12 +6,15 @@ import type { Clock } from '../util/clock';
 import { registerNode, type NodeRegistration } from './etcd';
 import { RETRY_MS, sleep, type EtcdSession } from './etcd-session';
 import type { ClusterLog, GateLike } from './host';
+import { OutageQuorum, type QuorumMember } from './outage-quorum';
 import { registrationValue } from './registration';
 import { parseTopology, type NodeAddr } from './topology';
 import type { ClusterView } from './view';
 
 /** Fencing stops writes this long before the earliest moment etcd could let this node's lease end, ms. */
 const FENCE_MARGIN_MS = 500;
+/** How often membership checks whether its lease is troubled (and starts the outage poll), ms. */
+const TROUBLE_CHECK_MS = 100;
 
 /** What membership reads of the view keeper (view-keeper.ts ViewKeeper has these). */
 export interface MembershipViews {
@@ -28,7 +31,7 @@ export interface MembershipViews {
 /** What membership needs of the agent it serves. */
 export interface MembershipHost {
   readonly myId: string;
-  readonly node: { readonly log: ClusterLog; readonly clock: Clock };
+  readonly node: { readonly log: ClusterLog; readonly clock: Clock; readonly config?: { str(name: string): string } };
   readonly session: EtcdSession;
   readonly views: MembershipViews;
   /** The address to register (read at each registration: the node sets its port once it listens). */
@@ -48,8 +51,35 @@ export class Membership {
   /** writesFenced's and readsFenced's last answers (their changes are logged). */
   private fenced = false;
   private readsWereFenced = false;
+  /** Whether a majority agrees etcd is down for everyone (outage-quorum.ts). */
+  readonly quorum: OutageQuorum;
+  private troubleTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly host: MembershipHost) {}
+  constructor(
+    private readonly host: MembershipHost,
+    ask?: (m: QuorumMember) => Promise<boolean | null>,
+  ) {
+    this.quorum = new OutageQuorum(
+      {
+        myId: host.myId,
+        clock: host.node.clock,
+        log: host.node.log,
+        members: () => {
+          const view = host.views.view;
+          const out: QuorumMember[] = [];
+          for (const id of view.nodeIds) {
+            const a = view.addrOf(id);
+            if (a !== undefined) out.push({ id, ip: a.ip, port: a.port });
+          }
+          return out;
+        },
+        troubled: () => this.leaseTroubled(),
+        running: () => !host.session.stopped,
+        ask,
+      },
+      () => host.node.config?.str('requirepass') ?? '',
+    );
+  }
 
   /** True while this node holds a registration (its lease is being renewed). */
   get registered(): boolean {
@@ -59,9 +89,12 @@ export class Membership {
   /**
    * Fencing: true when this primary must refuse writes because its lease may end before it can renew it
    * (FENCE_MARGIN_MS before the earliest expiry etcd could apply, or no registration at all), its shard has
-   * replicas (a successor could be chosen) and no in-sync replica guards the writes. With replication-ack sync and in-sync replicas, their
-   * acknowledgements are the fence instead (a promoted replica stops acknowledging the old primary), so
-   * writes go on while etcd itself is down.
+   * replicas (a successor could be chosen), and a majority of the topology's nodes does not agree that etcd
+   * is down for them too (outage-quorum.ts). A node cut off from etcd alone, or with a minority, thus stops
+   * acknowledging before anyone can take its slots, even when its in-sync replicas (cut off with it) would
+   * still acknowledge; an etcd outage seen by most of the cluster keeps the data plane writing. Before the
+   * lease is in doubt, a planned or heartbeat failover is fenced by the in-sync replicas' acknowledgements
+   * (a promoted replica stops acknowledging the old primary: ack-gate.ts), not here.
    */
   writesFenced(): boolean {
     const v = this.host.views;
@@ -69,52 +102,72 @@ export class Membership {
     // A shard without replicas has no successor to be deposed by (its slots would go to others empty,
     // as a cache's): it keeps serving while etcd is away.
     if ((v.view.shard(v.myShard)?.replicas.length ?? 0) === 0) return false;
-    const gate = this.host.gate();
-    if (gate !== null && gate.required().length > 0) return false;
-    const fenced = this.leaseMayEnd();
+    const fenced = this.leaseMayEnd() && !this.quorum.agreed();
     if (fenced !== this.fenced) {
       this.fenced = fenced;
-      if (fenced) this.host.node.log.warning('Lease not renewed in time and no in-sync replica: refusing writes until it is (fencing)');
-      else this.host.node.log.notice('Lease renewed: accepting writes again');
+      if (fenced) this.host.node.log.warning('Lease not renewed in time and no majority sees etcd down: refusing writes until it is (fencing)');
+      else this.host.node.log.notice('Lease renewed (or etcd down for a majority): accepting writes again');
     }
     return fenced;
   }
 
   /**
-   * Read fencing (issue 10): true when this primary must refuse reads (CLUSTERDOWN) because its slots may
-   * already belong to another node, which may have acknowledged writes this one never saw. Mirrors
-   * writesFenced case by case:
-   * - not a primary, or a shard without replicas: false (no successor; a replica is fenced by its own
-   *   read lease, router.ts);
-   * - in-sync replicas required (replication-ack sync): writes are fenced by their acknowledgements, reads
-   *   by their vouches: fenced unless every required replica acknowledged this primary's stream within
-   *   PRIMARY_READ_VOUCH_MS (ack-gate.ts readsVouched). A successor is always one of them (the coordinator
-   *   and CLUSTER FAILOVER promote only an in-sync replica, and one leaves this primary's required set only
-   *   once its removal committed), and a promoted replica acknowledges no write until PROMOTION_HOLD_MS
-   *   after it last heard this primary, by when its vouch here has run out. So a read served here cannot
-   *   miss a write acknowledged by a successor; and while etcd is down for everyone the replicas keep
-   *   vouching, so reads go on as writes do. The etcd lease alone would not do: CLUSTER FAILOVER promotes a
-   *   replica while this primary's lease is still valid;
-   * - otherwise (async mode, or no replica in sync): the lease, as for writes. A successor is chosen only
-   *   after this node's lease ended (or its death was proven: then it serves nothing), and this node stops
-   *   FENCE_MARGIN_MS before the earliest moment etcd could end it, so a read it serves with a lease
-   *   renewed in time precedes any successor's first write.
+   * Read fencing (issue 10): true when this node must refuse reads (a primary: CLUSTERDOWN; a replica's
+   * READONLY reads: MOVED to its primary) because its slots may already belong to another node, which may
+   * have acknowledged writes this one never saw:
+   * - its lease may end (as for writes) and no majority agrees that etcd is down for everyone
+   *   (outage-quorum.ts): cut off alone or with a minority (a whole shard cut together included), it
+   *   stops before the coordinator can promote a replica or hand its slots on;
+   * - a primary whose in-sync replicas are required (replication-ack sync): also unless every one of them
+   *   acknowledged this primary's stream within PRIMARY_READ_VOUCH_MS (ack-gate.ts readsVouched). A
+   *   successor is always one of them (the coordinator and CLUSTER FAILOVER promote only an in-sync
+   *   replica, and one leaves this primary's required set only once its removal committed), and a promoted
+   *   replica acknowledges no write until PROMOTION_HOLD_MS after it last heard this primary, by when its
+   *   vouch here has run out. This covers the failovers that do not wait for the lease (CLUSTER FAILOVER,
+   *   a silent primary replaced on heartbeat suspicion).
+   * A primary of a shard without replicas has no successor: never fenced (as writes).
    */
   readsFenced(): boolean {
     const v = this.host.views;
-    if (!v.isPrimary || v.myShard === null) return false;
-    if ((v.view.shard(v.myShard)?.replicas.length ?? 0) === 0) return false;
-    const gate = this.host.gate();
+    if (v.myShard === null) return false;
     let fenced: boolean;
-    if (gate !== null && gate.readsVouched()) fenced = false; // checked first: no allocation on the hot path
-    else if (gate !== null && gate.required().length > 0) fenced = true;
-    else fenced = this.leaseMayEnd();
+    if (!v.isPrimary) fenced = this.leaseMayEnd() && !this.quorum.agreed();
+    else if ((v.view.shard(v.myShard)?.replicas.length ?? 0) === 0) return false;
+    else if (this.leaseMayEnd() && !this.quorum.agreed()) fenced = true;
+    else {
+      const gate = this.host.gate();
+      fenced = gate !== null && !gate.readsVouched() && gate.required().length > 0;
+    }
     if (fenced !== this.readsWereFenced) {
       this.readsWereFenced = fenced;
-      if (fenced) this.host.node.log.warning('Neither a lease renewed in time nor every in-sync replica following: refusing reads (fencing)');
+      if (fenced) this.host.node.log.warning(v.isPrimary ? 'Neither a lease renewed in time nor every in-sync replica following: refusing reads (fencing)' : 'Lease not renewed in time and no majority sees etcd down: refusing READONLY reads (fencing)');
       else this.host.node.log.notice('Serving reads again');
     }
     return fenced;
+  }
+
+  /**
+   * True when this node's registration lease was not renewed for half its TTL (or it holds none): etcd may
+   * be unreachable for it. INFO cluster says cluster_etcd_reachable:0 then (the other nodes' outage polls
+   * read it), and this node starts its own poll.
+   */
+  leaseTroubled(): boolean {
+    const reg = this.reg;
+    return reg === null || this.host.node.clock.now() > reg.validUntil() - (this.host.session.ttl * 1000) / 2;
+  }
+
+  /** Checks every TROUBLE_CHECK_MS whether the lease is troubled, and starts the outage poll if so (until stop). */
+  private watchTrouble(): void {
+    if (this.troubleTimer !== null) return;
+    this.troubleTimer = setInterval(() => {
+      if (this.host.session.stopped) {
+        clearInterval(this.troubleTimer!);
+        this.quorum.close();
+        return;
+      }
+      if (this.host.views.myShard !== null && this.leaseTroubled()) this.quorum.wake();
+    }, TROUBLE_CHECK_MS);
+    this.troubleTimer.unref();
   }
 
   /** True when this node's lease may end before it renews it (FENCE_MARGIN_MS before etcd could end it), or it holds none. */
@@ -126,6 +179,7 @@ export class Membership {
   /** Registers on a lease, and again whenever the registration is lost, until stop(). Never rejects. */
   async registerLoop(): Promise<void> {
     const { session, myId } = this.host;
+    this.watchTrouble();
     while (!session.stopped && this.reg === null) {
       try {
         if (!this.registeredOnce) await this.yieldStalePrimaryRole();

@@ -59,7 +59,8 @@ export interface RoutedClient {
  *   multi-key command with a key missing -> TRYAGAIN
  * - a replica of the owning shard runs reads from a READONLY client while it holds its read lease (in the
  *   in-sync set of its view, a whole dataset, and bytes from its primary's stream within the last
- *   REPLICA_READ_LEASE_MS); other commands, and reads outside the lease, get MOVED to its primary
+ *   REPLICA_READ_LEASE_MS), unless its own etcd lease is in doubt without a majority agreeing that etcd is
+ *   down (membership.ts readsFenced); other commands, and reads outside the lease, get MOVED to its primary
  * - otherwise: MOVED <slot> <owner's primary ip:port>
  * - a restarted node waiting for its replica to replace it (agent.unavailable): CLUSTERDOWN The cluster is down
  * - a write on a fenced primary (cluster/agent.ts writesFenced: lease about to end, no in-sync replica):
@@ -109,7 +110,8 @@ export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, a
       !spec.flags.includes('write') &&
       c.node.repl.hasWholeDataset() &&
       view.shard(mine)!.inSync.includes(agent.myId) &&
-      c.node.env.clock.now() - c.node.repl.primaryHeardAt() < REPLICA_READ_LEASE_MS
+      c.node.env.clock.now() - c.node.repl.primaryHeardAt() < REPLICA_READ_LEASE_MS &&
+      !agent.readsFenced()
     )
       return null;
   } else if (owner === mine) {

@@ -247,7 +247,7 @@ function errorstats(node: InfoNode): InfoFields {
 /** db<N>:keys=..,expires=..,avg_ttl=0 for every non-empty database (avg_ttl is not estimated). */
 /**
  * cluster_enabled as Redis; in cluster mode also ours: node id, shard, epoch, state, whether this node is
- * the coordinator, slots its controller reassigned from dead nodes, keys and slots its migrations moved.
+ * the coordinator, whether its etcd lease is being renewed (other nodes' outage polls read it), slots its controller reassigned from dead nodes, keys and slots its migrations moved.
  */
 function cluster(node: InfoNode): InfoFields {
   const a = node.cluster;
@@ -259,6 +259,7 @@ function cluster(node: InfoNode): InfoFields {
     ['cluster_state', a.stateOk ? 'ok' : 'fail'],
     ['cluster_current_epoch', a.view.version],
     ['cluster_coordinator', a.coordinator ? 1 : 0],
+    ['cluster_etcd_reachable', a.etcdReachable ? 1 : 0],
     ['cluster_slots_reassigned', a.slotsReassigned],
     ['cluster_keys_migrated', a.migrator?.stats.keysMoved ?? 0],
     ['cluster_slots_migrated', a.migrator?.stats.slotsCommitted ?? 0],

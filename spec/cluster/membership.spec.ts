@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import type { EtcdSession } from '../../lib/cluster/etcd-session';
 import { Membership, type MembershipViews } from '../../lib/cluster/membership';
+import { AGREEMENT_MS, type QuorumMember } from '../../lib/cluster/outage-quorum';
 import { validateTopology } from '../../lib/cluster/topology';
 import { ClusterView } from '../../lib/cluster/view';
 import { ManualClock } from '../../lib/util/clock';
@@ -9,7 +10,7 @@ import { ManualClock } from '../../lib/util/clock';
 const P = 'a'.repeat(40);
 const R = 'b'.repeat(40);
 
-function setup(opts: { replicas: boolean; required?: string[]; vouched?: () => boolean }) {
+function setup(opts: { replicas: boolean; required?: string[]; vouched?: () => boolean; ask?: (m: QuorumMember) => Promise<boolean | null> }) {
   const topology = validateTopology({
     version: 3,
     nodes: {
@@ -33,12 +34,12 @@ function setup(opts: { replicas: boolean; required?: string[]; vouched?: () => b
   const m = new Membership({
     myId: P,
     node: { clock, log: { notice: (s) => logged.push(s), warning: (s) => logged.push(s) } },
-    session: {} as EtcdSession,
+    session: { ttl: 2, stopped: false } as EtcdSession,
     views,
     announce: () => ({ ip: '127.0.0.1', port: 7001 }),
     gate: () => (opts.required === undefined ? null : { required: () => opts.required!, readsVouched: opts.vouched ?? (() => opts.required!.length > 0), onView: () => undefined }),
     poke: () => undefined,
-  });
+  }, opts.ask ?? (async () => null));
   let validUntil = clock.now() + 2000;
   (m as unknown as { reg: unknown }).reg = { validUntil: () => validUntil };
   return { m, clock, logged, renew: () => (validUntil = clock.now() + 2000), views };
@@ -58,13 +59,17 @@ describe('cluster/membership fencing', () => {
     expect(logged.pop()).to.match(/accepting writes again/);
   });
 
-  it('no fence without replicas, with in-sync replicas guarding the writes, or on a non-primary', () => {
+  it('no fence without replicas or on a non-primary; in-sync replicas cut off with it do not lift it (issue 10 item 2)', () => {
     const alone = setup({ replicas: false });
     alone.clock.advance(10_000);
     expect(alone.m.writesFenced()).to.equal(false);
+    // Its in-sync replicas may be cut off together with it (a whole shard cut from etcd): their
+    // acknowledgements prove nothing about etcd, so the lease decides.
     const guarded = setup({ replicas: true, required: [R] });
-    guarded.clock.advance(10_000);
+    guarded.clock.advance(1000);
     expect(guarded.m.writesFenced()).to.equal(false);
+    guarded.clock.advance(10_000);
+    expect(guarded.m.writesFenced()).to.equal(true);
     const replica = setup({ replicas: true });
     (replica.views as { isPrimary: boolean }).isPrimary = false;
     replica.clock.advance(10_000);
@@ -96,13 +101,9 @@ describe('cluster/membership fencing', () => {
       }
     });
 
-    it('in-sync replicas required: reads follow their vouches, not the lease', () => {
+    it('in-sync replicas required: reads also follow their vouches while the lease holds', () => {
       let vouched = true;
-      const { m, clock, renew } = setup({ replicas: true, required: [R], vouched: () => vouched });
-      // etcd down for everyone: the lease runs out, but the replicas still follow this primary (no one
-      // can have been promoted): reads go on, as writes do.
-      clock.advance(10_000);
-      expect(m.writesFenced()).to.equal(false);
+      const { m, renew } = setup({ replicas: true, required: [R], vouched: () => vouched });
       expect(m.readsFenced()).to.equal(false);
       // The in-sync replica stopped vouching (promoted by CLUSTER FAILOVER or by the coordinator, or cut
       // off): reads stop even with a valid lease, since a planned failover does not wait for the lease.
@@ -114,18 +115,61 @@ describe('cluster/membership fencing', () => {
       expect(m.readsFenced()).to.equal(false);
     });
 
-    it('no read fence without replicas, on a non-primary, and none while the lease holds', () => {
+    it('no read fence without replicas, and none while the lease holds; no registration: fenced', () => {
       const alone = setup({ replicas: false });
       alone.clock.advance(10_000);
       expect(alone.m.readsFenced()).to.equal(false);
-      const replica = setup({ replicas: true });
-      (replica.views as { isPrimary: boolean }).isPrimary = false;
-      replica.clock.advance(10_000);
-      expect(replica.m.readsFenced()).to.equal(false);
       const { m } = setup({ replicas: true });
       expect(m.readsFenced()).to.equal(false);
       (m as unknown as { reg: unknown }).reg = null;
       expect(m.readsFenced()).to.equal(true);
+    });
+
+    it('a replica refuses READONLY reads once its own lease may end (cut from etcd with its primary)', () => {
+      const replica = setup({ replicas: true });
+      (replica.views as { isPrimary: boolean }).isPrimary = false;
+      expect(replica.m.readsFenced()).to.equal(false);
+      replica.clock.advance(1501);
+      expect(replica.m.readsFenced()).to.equal(true);
+      expect(replica.logged.pop()).to.match(/refusing READONLY reads/);
+      replica.renew();
+      expect(replica.m.readsFenced()).to.equal(false);
+    });
+  });
+
+  describe('minority fencing: an etcd outage agreed by a majority (outage-quorum.ts)', () => {
+    it('the lease is troubled after half its TTL without renewal (INFO cluster_etcd_reachable:0)', () => {
+      const { m, clock, renew } = setup({ replicas: true });
+      clock.advance(1000);
+      expect(m.leaseTroubled()).to.equal(false);
+      clock.advance(1);
+      expect(m.leaseTroubled()).to.equal(true);
+      renew();
+      expect(m.leaseTroubled()).to.equal(false);
+    });
+
+    it('etcd down for every node: a round finds the majority, writes and reads go on while it is renewed', async () => {
+      const asked: string[] = [];
+      const { m, clock } = setup({ replicas: true, required: [R], ask: async (mm) => (asked.push(mm.id), false) });
+      clock.advance(10_000);
+      expect(m.writesFenced()).to.equal(true);
+      expect(await m.quorum.round()).to.equal(true);
+      expect(asked).to.deep.equal([R]); // every other node of the topology, not itself
+      expect(m.writesFenced()).to.equal(false);
+      expect(m.readsFenced()).to.equal(false);
+      clock.advance(AGREEMENT_MS); // no round since: the agreement lapses
+      expect(m.writesFenced()).to.equal(true);
+      expect(m.readsFenced()).to.equal(true);
+    });
+
+    it('a minority cannot agree: nodes that do not answer, or that reach etcd, count against it', async () => {
+      for (const answer of [null, true]) {
+        const { m, clock } = setup({ replicas: true, ask: async () => answer });
+        clock.advance(10_000);
+        expect(await m.quorum.round()).to.equal(false);
+        expect(m.writesFenced()).to.equal(true);
+        expect(m.readsFenced()).to.equal(true);
+      }
     });
   });
 });

@@ -408,6 +408,15 @@ describe('cluster/router', () => {
       expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
     });
 
+    it('a replica within its read lease whose own reads are fenced (etcd lease in doubt, no majority outage) sends READONLY reads to the primary', () => {
+      const { n } = clusterNode(t, { replica: true, live: [A, B, R], readsFenced: true });
+      (n.node.cluster as { myId: string }).myId = R;
+      n.node.repl.ensureBacklog();
+      n.node.dbs[0].set('bar', stringValue('v1'));
+      expect(n.run('READONLY')).to.equal('OK');
+      expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
+    });
+
     it('the real replication state: no lease without a synced link to a primary', () => {
       const n = new UnitNode();
       expect(n.node.repl.primaryHeardAt()).to.equal(-Infinity);

@@ -1,0 +1,142 @@
+// Minority fencing (issue 10, item 2): may a node whose etcd lease is about to run out keep serving?
+// Only when the cluster as a whole lost etcd. A node cut off alone (or with a minority) must stop before
+// the others can take its slots; a node that sees etcd gone together with most of the cluster keeps
+// serving, since then no one can take anything (the coordinator needs etcd to plan).
+//
+// The evidence: while this node's lease is troubled (membership.ts leaseTroubled), it asks every other
+// node of the topology, every POLL_MS, whether etcd is reachable for it (INFO cluster,
+// cluster_etcd_reachable). An outage is agreed when the nodes that answered 0, this one included, are a
+// strict majority of the topology's nodes; the agreement holds AGREEMENT_MS from the moment that round
+// started, and is renewed by every round that agrees again. Nodes that do not answer (frozen, cut off)
+// count against it, so a minority can never agree by itself.
+//
+// Why AGREEMENT_MS is short enough: once etcd is back for the majority, they re-register within a retry
+// (250 ms) and answer 1 from then on; this node's agreement ends at most AGREEMENT_MS + POLL_MS later
+// (< 1 s), while the coordinator gives every node a whole node timeout (at least 1 s) after etcd came
+// back before it treats one without registration as dead (coordinator.ts reconcile).
+import type { Clock } from '../util/clock';
+import type { ClusterLog } from './host';
+import { Peer } from './peer';
+
+/** Pause between two polling rounds, ms. */
+export const POLL_MS = 150;
+/** A node has this long to answer one round, ms. */
+export const ASK_TIMEOUT_MS = 300;
+/** An agreed outage holds this long after the round that found it started, ms. */
+export const AGREEMENT_MS = 600;
+
+export interface QuorumMember {
+  readonly id: string;
+  readonly ip: string;
+  readonly port: number;
+}
+
+export interface OutageQuorumHost {
+  readonly myId: string;
+  readonly clock: Clock;
+  readonly log: ClusterLog;
+  /** Every node of the topology (this one may be among them: it is not asked). */
+  members(): readonly QuorumMember[];
+  /** True while this node's own lease is troubled: polling goes on while it is. */
+  troubled(): boolean;
+  /** False once the agent stopped. */
+  running(): boolean;
+  /**
+   * Asks one node whether etcd is reachable for it: true / false, or null for no answer within
+   * ASK_TIMEOUT_MS. Default: INFO cluster over a Peer (askByInfo).
+   */
+  ask?(m: QuorumMember): Promise<boolean | null>;
+}
+
+export class OutageQuorum {
+  /** The agreement holds until this (ms, node clock). */
+  private agreedUntil = -Infinity;
+  private polling = false;
+  private wasAgreed = false;
+  private peers = new Map<string, Peer>();
+
+  constructor(
+    private readonly host: OutageQuorumHost,
+    private readonly password: () => string = () => '',
+  ) {}
+
+  /** True while a strict majority of the topology's nodes agreed, recently enough, that etcd is down. */
+  agreed(): boolean {
+    return this.host.clock.now() < this.agreedUntil;
+  }
+
+  /** This node's lease is troubled: starts polling (no-op while a poll loop runs). */
+  wake(): void {
+    if (this.polling || !this.host.running()) return;
+    this.polling = true;
+    void this.loop();
+  }
+
+  /** One round now (specs); resolves with whether it agreed. */
+  async round(): Promise<boolean> {
+    const { host } = this;
+    const started = host.clock.now();
+    const members = host.members();
+    const others = members.filter((m) => m.id !== host.myId);
+    const total = others.length + 1;
+    const answers = await Promise.all(others.map((m) => this.askOne(m)));
+    const down = 1 + answers.filter((a) => a === false).length;
+    const agreed = down * 2 > total;
+    if (agreed) this.agreedUntil = Math.max(this.agreedUntil, started + AGREEMENT_MS);
+    if (agreed !== this.wasAgreed) {
+      this.wasAgreed = agreed;
+      if (agreed) host.log.warning(`etcd is unreachable for ${down} of ${total} nodes (a majority): the data plane keeps serving without a lease`);
+      else host.log.notice(`etcd outage no longer agreed by a majority (${down} of ${total} nodes say it is down)`);
+    }
+    return agreed;
+  }
+
+  /** Closes the connections to the other nodes. */
+  close(): void {
+    for (const p of this.peers.values()) p.close();
+    this.peers.clear();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.host.running() && this.host.troubled()) {
+        await this.round();
+        await new Promise<void>((r) => setTimeout(r, POLL_MS).unref());
+      }
+    } finally {
+      this.polling = false;
+      if (!this.host.troubled()) this.close();
+    }
+  }
+
+  private askOne(m: QuorumMember): Promise<boolean | null> {
+    if (this.host.ask !== undefined) return this.host.ask(m);
+    let peer = this.peers.get(m.id);
+    if (peer === undefined || peer.host !== m.ip || peer.port !== m.port) {
+      peer?.close();
+      peer = new Peer(m.ip, m.port, this.password(), ASK_TIMEOUT_MS);
+      this.peers.set(m.id, peer);
+    }
+    const p = peer;
+    return new Promise<boolean | null>((resolve) => {
+      const timer = setTimeout(() => {
+        // A node that does not answer in time: drop the connection (its replies would come out of order).
+        p.close();
+        if (this.peers.get(m.id) === p) this.peers.delete(m.id);
+        resolve(null);
+      }, ASK_TIMEOUT_MS);
+      timer.unref();
+      p.send(['INFO', 'cluster']).then(
+        (reply) => {
+          clearTimeout(timer);
+          const v = typeof reply === 'string' ? /^cluster_etcd_reachable:([01])/m.exec(reply) : null;
+          resolve(v === null ? null : v[1] === '1');
+        },
+        () => {
+          clearTimeout(timer);
+          resolve(null);
+        },
+      );
+    });
+  }
+}
