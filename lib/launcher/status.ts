@@ -50,19 +50,30 @@ export function statusRows(s: Snapshot): StatusRow[] {
   return rows;
 }
 
-/** cluster_state as CLUSTER INFO computes it: ok when every slot is owned by a shard whose primary is live. */
+/**
+ * cluster_state as CLUSTER INFO computes it (replies.ts clusterState): ok when every slot is owned by a
+ * shard. A shard whose primary has no lease takes only its own slots down (slotsDown), not the state.
+ */
 export function clusterState(s: Snapshot): 'ok' | 'fail' {
   const t = s.topology;
   if (t === null) return 'fail';
-  let ok = 0;
-  for (const [start, end, sid] of t.slots) if (s.registrations.has(t.shards[sid].primary)) ok += end - start + 1;
-  return ok === SLOTS ? 'ok' : 'fail';
+  return assignedSlots(t) === SLOTS ? 'ok' : 'fail';
+}
+
+/** Slots owned by a shard whose primary holds no lease (they answer CLUSTERDOWN Hash slot not served). */
+export function slotsDown(s: Snapshot): number {
+  const t = s.topology;
+  if (t === null) return 0;
+  let n = 0;
+  for (const [start, end, sid] of t.slots) if (!s.registrations.has(t.shards[sid].primary)) n += end - start + 1;
+  return n;
 }
 
 /**
  * The table: a header `ID ADDRESS ROLE SLOTS KEYS HEALTH`, one line per row (keys from `keys` by node id,
  * '-' when absent, i.e. unreachable), columns left-aligned and separated by two spaces, then
- * `cluster_epoch:E cluster_state:ok|fail slots_assigned:N slots_migrating:M nodes:K`. Ends with "\n".
+ * `cluster_epoch:E cluster_state:ok|fail slots_assigned:N [slots_down:D] slots_migrating:M nodes:K` (slots_down
+ * only while some slots' primary holds no lease). Ends with "\n".
  */
 export function formatStatus(s: Snapshot, keys: ReadonlyMap<string, number>): string {
   const rows = statusRows(s);
@@ -75,6 +86,7 @@ export function formatStatus(s: Snapshot, keys: ReadonlyMap<string, number>): st
   let out = '';
   for (const row of table) out += row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ') + '\n';
   const t = s.topology;
-  out += `cluster_epoch:${t?.version ?? 0} cluster_state:${clusterState(s)} slots_assigned:${t ? assignedSlots(t) : 0} slots_migrating:${t?.migrating.length ?? 0} nodes:${rows.length}\n`;
+  const down = slotsDown(s);
+  out += `cluster_epoch:${t?.version ?? 0} cluster_state:${clusterState(s)} slots_assigned:${t ? assignedSlots(t) : 0}${down > 0 ? ` slots_down:${down}` : ''} slots_migrating:${t?.migrating.length ?? 0} nodes:${rows.length}\n`;
   return out;
 }

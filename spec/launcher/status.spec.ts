@@ -3,7 +3,7 @@ import { EMPTY_TOPOLOGY, plan, setInSync } from '../../lib/cluster/planner';
 import { DEFAULT_VNODES } from '../../lib/cluster/ring';
 import { validateTopology, type Topology } from '../../lib/cluster/topology';
 import { parseRegistration, unsettledReason, type Registration, type Snapshot } from '../../lib/launcher/snapshot';
-import { clusterState, formatStatus, statusRows } from '../../lib/launcher/status';
+import { clusterState, formatStatus, slotsDown, statusRows } from '../../lib/launcher/status';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -64,8 +64,10 @@ describe('launcher status table', () => {
     ]);
     const text = formatStatus(s, new Map([[A, 1]]));
     expect(text.split('\n')[2]).to.match(/127\.0\.0\.1:7001 +primary +5462 +- +fail$/);
-    expect(text).to.match(/cluster_state:fail .* nodes:4\n$/);
-    expect(clusterState(s)).to.equal('fail'); // B's slots have no live primary
+    // B's slots have no live primary: only they are down (as CLUSTER INFO: every slot still has an owner).
+    expect(text).to.match(/cluster_state:ok slots_assigned:16384 slots_down:5462 .* nodes:4\n$/);
+    expect(clusterState(s)).to.equal('ok');
+    expect(slotsDown(s)).to.equal(5462);
   });
 
   it('shows a replica with its primary\'s address, syncing until it is in sync', () => {
