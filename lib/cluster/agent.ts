@@ -19,7 +19,7 @@ import type { NodeAddr } from './topology';
 import type { ClusterView } from './view';
 import { ViewKeeper } from './view-keeper';
 import { route, type RoutedClient } from './router';
-import type { CommandSpec } from '../commands/types';
+import type { CommandSpec, ForgetStatus } from '../commands/types';
 import * as E from '../protocol/errors';
 import type { Reply } from '../protocol/reply';
 import { clusterInfo, clusterNodes, clusterShards, clusterSlots, writeClusterReply } from './replies';
@@ -206,6 +206,11 @@ export class ClusterAgent {
   /** CLUSTER FAILOVER on an in-sync replica (topology-tx.ts failover). */
   failover(): Promise<boolean> {
     return this.tx.failover();
+  }
+
+  /** CLUSTER FORGET `id`: removes the down primary's shard from the topology (topology-tx.ts forget). */
+  forget(id: string): Promise<ForgetStatus> {
+    return this.tx.forget(id);
   }
 
   /** Commits slots the migrator emptied (topology-tx.ts commit): true once committed, false on etcd errors. */

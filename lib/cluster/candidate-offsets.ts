@@ -10,15 +10,17 @@ const ASK_TIMEOUT_MS = 300;
 
 /**
  * For every shard of `t` whose primary is gone (not in `live`, or leaving) and that has two or more live
- * in-sync replicas: each of those replicas' replication offset (master_repl_offset of INFO replication,
+ * in-sync replicas, or (cluster-lost-slots keep) whose primary is in `gone` (proven dead) with no live
+ * in-sync replica and two or more live replicas: each of those replicas' replication offset (master_repl_offset of INFO replication,
  * ASK_TIMEOUT_MS at most each, authenticating with `password` when not ''), by node id. A replica that does
  * not answer in time is absent (counts 0 for the planner). Never rejects.
  */
-export async function candidateOffsets(t: Topology, live: ReadonlyMap<string, Registration>, password: string): Promise<Map<string, number>> {
+export async function candidateOffsets(t: Topology, live: ReadonlyMap<string, Registration>, password: string, gone?: ReadonlySet<string>): Promise<Map<string, number>> {
   const ask: string[] = [];
   for (const s of Object.values(t.shards)) {
     if (live.has(s.primary) && live.get(s.primary)!.state === 'up') continue;
-    const candidates = s.inSync.filter((id) => live.has(id));
+    let candidates = s.inSync.filter((id) => live.has(id));
+    if (candidates.length === 0 && gone?.has(s.primary) === true) candidates = s.replicas.filter((id) => live.has(id));
     if (candidates.length >= 2) ask.push(...candidates);
   }
   const offsets = new Map<string, number>();

@@ -7,7 +7,7 @@ import type { Clock } from '../util/clock';
 import { candidateOffsets } from './candidate-offsets';
 import { RETRY_MS, sleep, type EtcdSession } from './etcd-session';
 import type { ClusterLog } from './host';
-import { EMPTY_TOPOLOGY, plan, type Registration } from './planner';
+import { EMPTY_TOPOLOGY, lostShards, plan, type Registration } from './planner';
 import { Prober, SUSPECT_MS } from './prober';
 import { parseRegistration } from './registration';
 import { parseTopology, TopologyError, type Topology } from './topology';
@@ -63,6 +63,8 @@ export class Coordinator {
   private endCampaign: (() => void) | null = null;
   /** When the coordinator first saw a topology node without registration (ms on the node's clock), by node id. */
   private missingSince = new Map<string, number>();
+  /** Primaries of shards kept down (cluster-lost-slots keep) already logged, by node id -> shard id. */
+  private kept = new Map<string, string>();
 
   constructor(private readonly host: CoordinatorHost) {}
 
@@ -107,6 +109,7 @@ export class Coordinator {
             this.missingSince.clear();
             this.downNodes.clear();
             this.deposed.clear();
+            this.kept.clear();
             this.updateProber();
             node.log.notice(`This node is now the cluster coordinator (epoch ${this.host.views.view.version})`);
             void this.reconcile();
@@ -201,19 +204,23 @@ export class Coordinator {
         }
         for (const id of this.silentPrimaries(current, live)) live.delete(id);
         let result;
+        const lostSlots = node.config.str('cluster-lost-slots') === 'reassign' ? 'reassign' : 'keep';
+        const gone = new Set(this.downNodes.keys());
         try {
-          const offsets = await candidateOffsets(current, live, node.config.str('requirepass'));
-          result = plan(current, live, planning.vnodes, { replicas: planning.replicas, offsets });
+          const offsets = await candidateOffsets(current, live, node.config.str('requirepass'), gone);
+          result = plan(current, live, planning.vnodes, { replicas: planning.replicas, offsets, lostSlots, gone });
         } catch (e) {
           throw new TopologyError('plan', e instanceof Error ? e.message : String(e));
         }
-        if (result === null) continue;
-        const ok = await this.host.cas(kv === undefined ? '0' : kv.mod_revision, result.topology);
-        if (!ok) {
-          this.reconcileAgain = true;
-          continue;
+        if (result !== null) {
+          const ok = await this.host.cas(kv === undefined ? '0' : kv.mod_revision, result.topology);
+          if (!ok) {
+            this.reconcileAgain = true;
+            continue;
+          }
+          for (const line of result.changes) node.log.notice(`Topology epoch ${result.topology.version}: ${line}`);
         }
-        for (const line of result.changes) node.log.notice(`Topology epoch ${result.topology.version}: ${line}`);
+        this.logKept(result?.topology ?? current, live);
       } while (this.reconcileAgain);
       session.ok();
     } catch (e) {
@@ -228,6 +235,28 @@ export class Coordinator {
     } finally {
       this.reconciling = false;
     }
+  }
+
+  /**
+   * Logs once each shard that `t` keeps with its primary down (cluster-lost-slots keep: no registration,
+   * nothing proven), and once when that primary is back or its shard is gone.
+   */
+  private logKept(t: Topology, live: ReadonlyMap<string, Registration>): void {
+    const { log } = this.host.node;
+    const now = new Map<string, string>();
+    for (const l of lostShards(t, live)) {
+      now.set(l.primary, l.shard);
+      if (this.kept.get(l.primary) === l.shard) continue;
+      log.warning(
+        `Node ${l.primary} is unreachable: shard ${l.shard} keeps its ${l.slots} slots (cluster-lost-slots keep); ` +
+          `they answer CLUSTERDOWN until a member returns or CLUSTER FORGET ${l.primary}`,
+      );
+    }
+    for (const [id, sid] of this.kept) {
+      if (now.has(id)) continue;
+      if (t.shards[sid]?.primary === id) log.notice(`Node ${id} is back: shard ${sid} serves its slots again`);
+    }
+    this.kept = now;
   }
 
   /** Coordinator: probes every other node of the topology; anyone else: the coordinator only. */

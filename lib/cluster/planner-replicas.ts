@@ -9,9 +9,17 @@ import { Topology, validateTopology } from './topology';
  * offset (missing = 0), ties broken by the smallest id; undefined when there is none.
  */
 export function pickPromotion(s: MShard, eligible: (id: string) => boolean, offsets?: ReadonlyMap<string, number>): string | undefined {
+  return pickHighest(s.inSync, eligible, offsets);
+}
+
+/**
+ * Among `ids`, the one `eligible` accepts with the highest offset (missing = 0), ties broken by the
+ * smallest id; undefined when none is eligible.
+ */
+export function pickHighest(ids: readonly string[], eligible: (id: string) => boolean, offsets?: ReadonlyMap<string, number>): string | undefined {
   let best: string | undefined;
   let bestOffset = -Infinity;
-  for (const id of s.inSync) {
+  for (const id of ids) {
     if (!eligible(id)) continue;
     const off = offsets?.get(id) ?? 0;
     if (off > bestOffset || (off === bestOffset && id < (best as string))) (best = id), (bestOffset = off);

@@ -3,21 +3,32 @@
 // The rules (README: "How slots are assigned" and "Replicas, failover and what is guaranteed") apply in order:
 // 1. replicas that are dead (no live registration) or leaving are removed; a dead or leaving primary
 //    whose shard has an in-sync replica is replaced by it (highest offset, ties smallest id: no slot
-//    moves, the old primary leaves the topology); any other dead primary takes its shard with it: its
-//    slots become unowned, the migrations from or to it are dropped, its replicas leave the topology
-//    (they join again in the NEXT plan: a version without them marks the end of their old role, so a
-//    node never goes straight from replica of a shard to primary of a shard with the same id);
+//    moves, the old primary leaves the topology). Any other dead primary (issue 10, cluster-lost-slots):
+//    - `reassign`, or `keep` and proven gone (opts.gone: its process refused a connection, so it holds
+//      nothing) without a live replica: it takes its shard with it: its slots become unowned, the
+//      migrations from or to it are dropped, its replicas leave the topology (they join again in the
+//      NEXT plan: a version without them marks the end of their old role, so a node never goes straight
+//      from replica of a shard to primary of a shard with the same id);
+//    - `keep` and proven gone with live replicas (none in sync): the one with the highest offset is
+//      promoted (it holds the most of the data; some writes may be missing);
+//    - `keep` and not proven gone (its lease just ran out: frozen or cut off, it may still hold the
+//      data): the shard is kept DOWN: primary, slots, live replicas and migrations from it stay,
+//      migrations to it are cancelled; its slots answer CLUSTERDOWN until it registers again (then it
+//      simply serves them) or an operator sends CLUSTER FORGET (forgetShard);
 // 2. live `up` nodes not in the topology join, in id order: as a replica (not in sync) of the non-leaving
-//    shard with the fewest replicas below opts.replicas (ties: smallest shard id), else as a new shard;
+//    shard with the fewest replicas below opts.replicas (ties: smallest shard id; never a down shard),
+//    else as a new shard;
 // 3. changed addresses are updated; 4. leaving shards are left out of the ring and removed once empty
 //    (at once when no other shard is left), their replicas leaving the topology as in 1;
-// 5. slots are moved towards assignSlots(non-leaving shards): unowned slots directly, owned ones
-//    through a migration, slots already migrating are left alone (also across a promotion);
+// 5. slots are moved towards assignSlots(non-leaving shards, down ones included): owned ones through a
+//    migration (never from or to a down shard), unowned slots directly (by the
+//    ring of the shards that are not down, when there is one), slots already migrating are left alone
+//    (also across a promotion);
 // 6. version + 1, epoch = the new version for new shards, promoted primaries and shards that gained
 //    slots directly. Every topology returned passes validateTopology (a planner bug throws, never writes).
 import { assignSlots, ownerOf } from './ring';
 import { MShard, compressSlots, copyAddr, copyNodes, copyShards, dropReplica, expandSlots } from './planner-model';
-import { pickPromotion, promoteIn } from './planner-replicas';
+import { pickHighest, pickPromotion, promoteIn } from './planner-replicas';
 import { SLOTS } from '../util/slots';
 import { Migration, NodeAddr, SlotRange, Topology, validateTopology } from './topology';
 
@@ -54,6 +65,14 @@ export interface PlanOptions {
   readonly replicas?: number;
   /** Replication offsets by node id (missing = 0): a failover promotes the highest. */
   readonly offsets?: ReadonlyMap<string, number>;
+  /**
+   * cluster-lost-slots: what becomes of a shard whose primary died with no in-sync replica to replace
+   * it. 'keep' (default): kept down unless the primary is in `gone`; 'reassign': removed, its slots
+   * given to the other shards empty.
+   */
+  readonly lostSlots?: 'keep' | 'reassign';
+  /** Nodes proven gone (their process refused a connection: it holds no data), by id. */
+  readonly gone?: ReadonlySet<string>;
 }
 
 /**
@@ -100,7 +119,10 @@ export function plan(current: Topology, live: ReadonlyMap<string, Registration>,
     changes.push(n.shard === null ? `node ${id} ${why}: removed` : `node ${id} ${why}: replica removed from shard ${n.shard}`);
   }
 
-  // 1b. Dead or leaving primaries: promote an in-sync replica; else a dead one takes its shard with it.
+  // 1b. Dead or leaving primaries: promote an in-sync replica; else (cluster-lost-slots) a dead one is
+  // kept down, replaced by its best live replica, or takes its shard with it.
+  const keep = (opts.lostSlots ?? 'keep') === 'keep';
+  const down = new Set<string>(); // shards kept with their primary down
   for (const sid of Object.keys(shards).sort()) {
     const s = shards[sid];
     const old = s.primary;
@@ -111,11 +133,34 @@ export function plan(current: Topology, live: ReadonlyMap<string, Registration>,
       promoteIn(nodes, shards, sid, heir, version);
       delete nodes[old];
       changes.push(`node ${old} ${why}: replica ${heir} promoted to primary of shard ${sid} (offset ${opts.offsets?.get(heir) ?? 0})`);
-    } else if (why === 'is dead') {
-      const note = released(s);
-      const count = removeShard(sid, true);
-      changes.push(`node ${old} is dead: shard ${sid} removed, its ${count} slots unowned${note}`);
-    } // a leaving primary without an in-sync replica migrates its slots away (4.)
+      continue;
+    }
+    if (why !== 'is dead') continue; // a leaving primary without an in-sync replica migrates its slots away (4.)
+    if (keep && opts.gone?.has(old) !== true) {
+      // Silent (lease ended, process not proven gone): it may still hold the only copy of the data.
+      down.add(sid);
+      const cancelled = new Map<string, number>(); // source shard -> slots
+      for (const [slot, m] of migrating) {
+        if (m.to !== sid) continue;
+        migrating.delete(slot);
+        cancelled.set(m.from, (cancelled.get(m.from) ?? 0) + 1);
+      }
+      for (const [from, n] of cancelled) changes.push(`node ${old} is unreachable: ${n} slots stop migrating ${from} -> ${sid} (they stay with ${from})`);
+      continue;
+    }
+    const best = keep ? pickHighest(s.replicas, isUp, opts.offsets) : undefined;
+    if (best !== undefined) {
+      promoteIn(nodes, shards, sid, best, version);
+      delete nodes[old];
+      changes.push(
+        `node ${old} is dead (its process is gone): replica ${best}, NOT in sync, promoted to primary of shard ${sid} ` +
+          `(offset ${opts.offsets?.get(best) ?? 0}): it holds the most of the shard's data, but writes it had not applied are lost`,
+      );
+      continue;
+    }
+    const note = released(s);
+    const count = removeShard(sid, true);
+    changes.push(`node ${old} is dead: shard ${sid} removed, its ${count} slots unowned${note}`);
   }
 
   // 2. Joins, in id order so that a shard id collision always resolves the same way.
@@ -126,7 +171,7 @@ export function plan(current: Topology, live: ReadonlyMap<string, Registration>,
     let target: string | undefined;
     for (const sid of Object.keys(shards).sort()) {
       const n = shards[sid].replicas.length;
-      if (n < wantReplicas && !leaving(sid) && (target === undefined || n < shards[target].replicas.length)) target = sid;
+      if (n < wantReplicas && !leaving(sid) && !down.has(sid) && (target === undefined || n < shards[target].replicas.length)) target = sid;
     }
     if (target !== undefined) {
       nodes[id] = { addr: copyAddr(reg.addr), shard: target, role: 'replica', epoch: version };
@@ -144,8 +189,8 @@ export function plan(current: Topology, live: ReadonlyMap<string, Registration>,
 
   // 3. Address changes.
   for (const [id, n] of Object.entries(nodes)) {
-    const reg = live.get(id) as Registration;
-    if (sameAddr(n.addr, reg.addr)) continue;
+    const reg = live.get(id);
+    if (reg === undefined || sameAddr(n.addr, reg.addr)) continue; // undefined: a down shard's primary
     changes.push(`node ${id} moved from ${showAddr(n.addr)} to ${showAddr(reg.addr)}`);
     n.addr = copyAddr(reg.addr);
   }
@@ -155,7 +200,7 @@ export function plan(current: Topology, live: ReadonlyMap<string, Registration>,
   for (const sid of Object.keys(shards).sort()) {
     if (!leaving(sid)) continue;
     const busy = owners.includes(sid) || [...migrating.values()].some((m) => m.from === sid || m.to === sid);
-    if (busy && active.length > 0) continue;
+    if (busy && active.some((x) => !down.has(x))) continue; // no shard that serves is left: at once
     const primary = shards[sid].primary;
     const note = released(shards[sid]);
     const count = removeShard(sid, false);
@@ -164,14 +209,26 @@ export function plan(current: Topology, live: ReadonlyMap<string, Registration>,
 
   // 5. Towards the ring's assignment.
   const desired = assignSlots(active, vnodes);
+  // Unowned slots hold nothing: they go to a shard that can serve them now, when there is one.
+  const serving = active.filter((sid) => !down.has(sid));
+  const activeSet = new Set(active);
+  const desiredUnowned = down.size === 0 || serving.length === 0 ? desired : assignSlots(serving, vnodes);
   const direct = new Map<string, number>();
   const moves = new Map<string, number>(); // "from -> to" -> count
   let reassigned = 0;
   for (let slot = 0; slot < SLOTS; slot++) {
     const c = owners[slot];
-    const d = ownerOf(desired, slot);
+    let d = ownerOf(c === null ? desiredUnowned : desired, slot);
     if (c === d || migrating.has(slot)) continue;
     if (d === null) throw new Error(`planner: slot ${slot} owned by ${c} with no shard left to own it`);
+    if (c !== null && down.has(c)) continue; // nothing leaves a down shard: its primary cannot send the keys
+    if (c !== null && down.has(d)) {
+      // No migration to a shard whose primary is down: the slot stays, unless its owner is leaving,
+      // which hands it to a shard that serves (the ring moves it on once the down shard is back).
+      if (activeSet.has(c)) continue;
+      d = ownerOf(desiredUnowned, slot);
+      if (d === null || d === c || down.has(d)) continue;
+    }
     if (c === null) {
       owners[slot] = d;
       direct.set(d, (direct.get(d) ?? 0) + 1);
@@ -214,4 +271,51 @@ export function finalizeMigrations(current: Topology, from: string, slots: reado
   const nodes = copyNodes(current);
   for (const sid of receivers) nodes[current.shards[sid].primary].epoch = version;
   return validateTopology({ version, nodes, shards: current.shards, slots: compressSlots(owners), migrating: keep });
+}
+
+/** A shard kept down by cluster-lost-slots keep: its primary has no registration. */
+export interface LostShard {
+  readonly shard: string;
+  readonly primary: string;
+  /** Slots it owns (they answer CLUSTERDOWN). */
+  readonly slots: number;
+}
+
+/**
+ * The shards of `t` whose primary has no registration in `live` (after a plan under cluster-lost-slots
+ * keep: the shards kept down), sorted by shard id.
+ */
+export function lostShards(t: Topology, live: ReadonlyMap<string, Registration>): LostShard[] {
+  const out: LostShard[] = [];
+  for (const sid of Object.keys(t.shards).sort()) {
+    const primary = t.shards[sid].primary;
+    if (live.has(primary)) continue;
+    let slots = 0;
+    for (const [start, end, owner] of t.slots) if (owner === sid) slots += end - start + 1;
+    out.push({ shard: sid, primary, slots });
+  }
+  return out;
+}
+
+/**
+ * CLUSTER FORGET: `current` without the shard whose primary is `primaryId`: its nodes (primary and
+ * replicas) leave the topology, its slots become unowned (the next plan gives them to the other shards,
+ * empty), the migrations from or to it are dropped; version + 1. Returns the new topology with the shard
+ * id and how many slots it owned. Throws an Error when `primaryId` is not a shard's primary (the caller
+ * checks that first; liveness too is the caller's to check).
+ */
+export function forgetShard(current: Topology, primaryId: string): { topology: Topology; shard: string; slots: number } {
+  const n = current.nodes[primaryId];
+  if (n === undefined || n.role !== 'primary' || n.shard === null) throw new Error(`forgetShard: ${primaryId} is not the primary of a shard`);
+  const sid = n.shard;
+  const nodes = copyNodes(current);
+  const shards = copyShards(current);
+  for (const id of [shards[sid].primary, ...shards[sid].replicas]) delete nodes[id];
+  delete shards[sid];
+  const owners = expandSlots(current.slots);
+  let slots = 0;
+  for (let slot = 0; slot < SLOTS; slot++) if (owners[slot] === sid) (owners[slot] = null), slots++;
+  const migrating = current.migrating.filter((m) => m.from !== sid && m.to !== sid);
+  const topology = validateTopology({ version: current.version + 1, nodes, shards, slots: compressSlots(owners), migrating });
+  return { topology, shard: sid, slots };
 }

@@ -1,11 +1,12 @@
 // Topology transactions: every change this node makes to P/topology is a compare-and-swap on the key's mod
 // revision, re-read and retried on conflict: the controller's plans, the commits of slots the migrator
-// emptied (batched, spaced), in-sync set changes (ack-gate.ts) and CLUSTER FAILOVER. A successful write
+// emptied (batched, spaced), in-sync set changes (ack-gate.ts), CLUSTER FAILOVER and CLUSTER FORGET. A successful write
 // is adopted at once, without waiting for the watch to bring it back.
 import type { Clock } from '../util/clock';
 import { sleep, type EtcdSession } from './etcd-session';
 import type { ClusterLog } from './host';
-import { finalizeMigrations, promote, setInSync } from './planner';
+import type { ForgetStatus } from '../commands/types';
+import { finalizeMigrations, forgetShard, promote, setInSync } from './planner';
 import { parseTopology, serializeTopology, type Topology } from './topology';
 
 /**
@@ -82,6 +83,42 @@ export class TopologyTx {
         this.host.node.log.warning(`CLUSTER FAILOVER: this node is now the primary of shard ${me.shard}`);
         return true;
       }
+    }
+  }
+
+  /**
+   * CLUSTER FORGET `id`: removes the shard whose primary `id` is down from the topology (forgetShard: its
+   * slots become unowned, the coordinator's next plan gives them to the other shards, empty), in one
+   * transaction that also requires `id` to have no registration, so a primary that registers again
+   * meanwhile keeps its shard. Checked on the latest topology and registrations: unknown node, this node,
+   * registered, not a shard's primary, a registered in-sync replica in its shard (the coordinator
+   * promotes it). Retried on conflicts; rejects on etcd errors. Logs a warning when done.
+   */
+  async forget(id: string): Promise<ForgetStatus> {
+    const { session, myId, node } = this.host;
+    const regKey = session.nodesPrefix + id;
+    for (;;) {
+      const [topo, regs] = await Promise.all([session.etcd.get(session.topologyKey).exec(), session.etcd.getAll().prefix(session.nodesPrefix).keys()]);
+      const kv = topo.kvs[0];
+      const t = kv === undefined ? null : parseTopology(kv.value.toString('utf8'));
+      const n = t?.nodes[id];
+      if (t === null || n === undefined) return { status: 'unknown' };
+      if (id === myId) return { status: 'myself' };
+      const registered = new Set(regs.map((k) => k.slice(session.nodesPrefix.length)));
+      if (registered.has(id)) return { status: 'live' };
+      if (n.role !== 'primary' || n.shard === null) return { status: 'not-primary' };
+      if (t.shards[n.shard].inSync.some((r) => registered.has(r))) return { status: 'heir' };
+      const f = forgetShard(t, id);
+      const { etcd, topologyKey: key } = session;
+      const res = await etcd
+        .if(key, 'Mod', '==', kv!.mod_revision)
+        .and(regKey, 'Version', '==', 0)
+        .then(etcd.put(key).value(serializeTopology(f.topology)))
+        .commit();
+      if (!res.succeeded) continue;
+      this.host.adopt(serializeTopology(f.topology), BigInt(res.header.revision));
+      node.log.warning(`CLUSTER FORGET ${id}: shard ${f.shard} removed by the operator, its ${f.slots} slots will be reassigned EMPTY`);
+      return { status: 'ok', shard: f.shard, slots: f.slots };
     }
   }
 

@@ -1,4 +1,5 @@
-// Cluster family: CLUSTER SLOTS/SHARDS/NODES/INFO/MYID/KEYSLOT/COUNTKEYSINSLOT/GETKEYSINSLOT/HELP, and
+// Cluster family: CLUSTER SLOTS/SHARDS/NODES/INFO/MYID/KEYSLOT/COUNTKEYSINSLOT/GETKEYSINSLOT/HELP,
+// FAILOVER and FORGET (topology transactions), and
 // ASKING, READONLY, READWRITE. Replies come from the node's current ClusterView (the same one the router
 // redirects by). On a standalone node each answers Redis's "This instance has cluster support disabled".
 import { keySlot, SLOTS } from '../util/slots';
@@ -6,7 +7,7 @@ import * as E from '../protocol/errors';
 import type { Session as Client } from './types';
 import { is, parseInt64 } from './args';
 import { replyHelp } from './help';
-import { declarer, NO_KEYS, type ClusterHost, type CommandFlag, type CommandSpec, type Handler } from './types';
+import { declarer, NO_KEYS, type ClusterHost, type CommandFlag, type CommandSpec, type ForgetStatus, type Handler } from './types';
 
 /** Wraps a handler that needs cluster mode: on a standalone node it answers the disabled error. */
 function clustered(run: (c: Client, argv: string[], agent: ClusterHost) => void): Handler {
@@ -60,6 +61,9 @@ const help = clustered((c) =>
     '    Return the number of keys in <slot>.',
     'FAILOVER [FORCE|TAKEOVER]',
     '    Promote current replica node to being a master.',
+    'FORGET <node-id>',
+    '    Remove the shard of a lost primary (its lease ended) from the cluster: its slots go to the other',
+    '    shards, EMPTY.',
     'GETKEYSINSLOT <slot> <count>',
     '    Return key names stored by current node in a slot.',
     'INFO',
@@ -100,6 +104,46 @@ const failover = clustered((c, argv, a) => {
   );
 });
 
+/** The error reply for a CLUSTER FORGET refusal, or null for 'ok'. */
+function forgetError(id: string, r: ForgetStatus): string | null {
+  switch (r.status) {
+    case 'ok':
+      return null;
+    case 'unknown':
+      return E.errUnknownNode(id);
+    case 'myself':
+      return E.ERR_FORGET_MYSELF;
+    case 'live':
+      return E.errForgetLive(id);
+    case 'not-primary':
+      return E.errForgetNotPrimary(id);
+    case 'heir':
+      return E.errForgetHeir(id);
+  }
+}
+
+/**
+ * CLUSTER FORGET node-id (cluster-lost-slots keep): removes the shard of a primary that is down (its lease
+ * ended; the coordinator kept its slots because it may still hold the data) from the topology, so that
+ * its slots go to the other shards, EMPTY. Replies once the transaction committed: OK. Errors: Unknown
+ * node; this node itself (Redis's text); a registered node (not lost); not a shard's primary; a shard
+ * with a live in-sync replica (it is being replaced); an etcd failure.
+ */
+const forget = clustered((c, argv, a) => {
+  const id = argv[2];
+  c.block();
+  const done = (err: string | null): void => {
+    if (c.closed) return;
+    if (err === null) c.out.ok();
+    else c.out.error(err);
+    c.unblock();
+  };
+  a.forget(id).then(
+    (r) => done(forgetError(id, r)),
+    (e: Error) => done(`ERR CLUSTER FORGET failed, etcd: ${e.message}`),
+  );
+});
+
 /** ASKING: OK; the next command may run on a slot this node is importing. */
 export const asking: Handler = clustered((c) => {
   c.asking = true;
@@ -135,6 +179,7 @@ export const clusterCommands: readonly CommandSpec[] = [
     subcommands: [
       sub({ name: 'countkeysinslot', summary: 'Returns the number of keys in a hash slot.', since: '3.0.0', arity: 3, handler: countkeysinslot }),
       sub({ name: 'failover', summary: 'Forces a replica to perform a manual failover of its master.', since: '3.0.0', arity: -2, handler: failover, flags: ['admin', 'stale'], acl: ['admin', 'slow', 'dangerous'] }),
+      sub({ name: 'forget', summary: 'Removes a node from the nodes table.', since: '3.0.0', arity: 3, handler: forget, flags: ['admin', 'stale'], acl: ['admin', 'slow', 'dangerous'] }),
       sub({ name: 'getkeysinslot', summary: 'Returns the key names in a hash slot.', since: '3.0.0', arity: 4, handler: getkeysinslot }),
       sub({ name: 'help', summary: 'Returns helpful text about the different subcommands.', since: '5.0.0', arity: 2, handler: help, flags: ['loading', 'stale'] }),
       sub({ name: 'info', summary: 'Returns information about the state of a node.', since: '3.0.0', arity: 2, handler: info }),

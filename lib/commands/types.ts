@@ -68,6 +68,12 @@ export interface Session extends CommandContext {
   close(): void;
   /** The node this connection belongs to. */
   readonly node: ServerHost;
+  /** True once the connection closed. */
+  readonly closed: boolean;
+  /** Stops running this connection's commands: the running one replies later, then calls unblock(). */
+  block(): void;
+  /** Resumes after block(), once the blocked command's reply was written. */
+  unblock(): void;
 }
 
 /** The node as handlers see it. */
@@ -149,7 +155,21 @@ export interface ClusterHost {
   readonly unavailable: boolean;
   /** CLUSTER FAILOVER: promotes this replica by a topology transaction; false when not done. */
   failover(): Promise<boolean>;
+  /**
+   * CLUSTER FORGET <id>: removes the shard whose primary `id` is down (no registration) from the topology
+   * in etcd by a transaction, so that its slots go to the other shards, empty. Resolves the outcome read
+   * from the latest topology and registrations; rejects on etcd errors.
+   */
+  forget(id: string): Promise<ForgetStatus>;
 }
+
+/**
+ * CLUSTER FORGET's outcome: done; unknown node; this node itself; registered (not lost); not a shard's
+ * primary; its shard has a live in-sync replica (it is being replaced).
+ */
+export type ForgetStatus =
+  | { readonly status: 'ok'; readonly shard: string; readonly slots: number }
+  | { readonly status: 'unknown' | 'myself' | 'live' | 'not-primary' | 'heir' };
 
 export interface KeyPositions {
   /** Index of the first key in argv; 0 for commands with no keys. */

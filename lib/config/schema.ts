@@ -158,6 +158,7 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'cluster-config-file', type: 'string', default: 'nodes.conf', mutable: false, doc: 'File (relative to dir) keeping this node\'s 40-hex id across restarts; created at first start.' },
   { name: 'cluster-replicas', type: 'int', default: '2', min: 0, max: 16, mutable: false, doc: 'Replicas per shard: the coordinator fills every shard to one primary and this many replicas before it opens a new shard.' },
   { name: 'replication-ack', type: 'enum', default: 'sync', values: ['sync', 'async'], mutable: true, doc: 'sync: a write is acknowledged once every in-sync replica of its shard applied it; async: at once, as Redis.' },
+  { name: 'cluster-lost-slots', type: 'enum', default: 'keep', values: ['keep', 'reassign'], mutable: true, doc: 'A shard whose primary is lost with no in-sync replica: keep its slots (CLUSTERDOWN until it returns or CLUSTER FORGET) unless its process is proven gone; reassign: give them to the other shards, empty.' },
   { name: 'cluster-require-full-coverage', type: 'bool', default: 'yes', mutable: true, doc: 'As Redis: while a slot has no live owner, commands with keys get CLUSTERDOWN The cluster is down.' },
 ];
 

@@ -144,6 +144,14 @@ export const ERR_SWAPDB_CLUSTER = 'ERR SWAPDB is not allowed in cluster mode';
 export const ERR_MOVE_CLUSTER = 'ERR MOVE is not allowed in cluster mode';
 export const ERR_COPY_CLUSTER = 'ERR Copying to another database is not allowed in cluster mode';
 export const ERR_INVALID_SLOT = 'ERR Invalid slot';
+// CLUSTER FORGET (Redis's texts for an unknown node and for itself; ours for what only etcd mode has).
+export const errUnknownNode = (id: string) => `ERR Unknown node ${truncate(id, 128)}`;
+export const ERR_FORGET_MYSELF = "ERR I tried hard but I can't forget myself...";
+export const errForgetLive = (id: string) =>
+  `ERR Node ${id} is registered (its lease is alive): it is not lost; CLUSTER FORGET only gives away the slots of a shard whose primary is down`;
+export const errForgetNotPrimary = (id: string) => `ERR Node ${id} is not the primary of a shard: only a lost primary's shard can be forgotten`;
+export const errForgetHeir = (id: string) =>
+  `ERR Node ${id}'s shard has a live in-sync replica: it is being replaced, not lost`;
 export const ERR_INVALID_SLOT_OR_KEYS = 'ERR Invalid slot or number of keys';
 
 // Replication (replication.c, server.c processCommand).

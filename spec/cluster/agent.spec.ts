@@ -8,6 +8,7 @@ import { keySlot } from '../../lib/util/slots';
 import { parseTopology, serializeTopology, validateTopology, type Topology } from '../../lib/cluster/topology';
 import { stringValue } from '../../lib/store/value';
 import { UnitNode } from '../helpers/unit-node';
+import { decodeResp2 } from '../helpers/resp';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -172,5 +173,124 @@ describe('ClusterAgent (no etcd)', () => {
     await waiting;
     expect(agent.unavailable).to.equal(false);
     n.node.repl.unfollow(); // it now follows R (nothing listens there in this spec)
+  });
+
+  describe('CLUSTER FORGET (cluster-lost-slots keep, issue 10)', () => {
+    const C = 'c'.repeat(40);
+    const NODES = '/shardcache/spec/nodes/';
+    /** sa: A (this node); sb: B, down, with replica C (in sync when `cInSync`); B owns 10000..16383. */
+    const lost = (v: number, cInSync = false): Topology =>
+      validateTopology({
+        version: v,
+        nodes: {
+          [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: 'primary', epoch: 2 },
+          [B]: { addr: { ip: '127.0.0.1', port: 7002 }, shard: 'sb', role: 'primary', epoch: 3 },
+          [C]: { addr: { ip: '127.0.0.1', port: 7003 }, shard: 'sb', role: 'replica', epoch: 3 },
+        },
+        shards: { sa: { primary: A, replicas: [], inSync: [] }, sb: { primary: B, replicas: [C], inSync: cInSync ? [C] : [] } },
+        slots: [[0, 9999, 'sa'], [10000, 16383, 'sb']],
+        migrating: [{ slot: 10, from: 'sa', to: 'sb' }],
+      });
+
+    /** An agent whose etcd holds `topology` (its text at mod revision `rev`) and registrations `registered`. */
+    function forgetAgent(topology: Topology, registered: string[]) {
+      const { n, agent } = newAgent();
+      const etcd = { topology: serializeTopology(topology), rev: 7, registered: [...registered], txns: [] as Array<{ cmp: unknown[]; put?: string }>, conflicts: 0 };
+      parts(agent).session.etcd = {
+        get: () => ({ exec: async () => ({ kvs: [{ value: Buffer.from(etcd.topology), mod_revision: String(etcd.rev) }] }) }),
+        getAll: () => ({ prefix: () => ({ keys: async () => etcd.registered.map((id) => NODES + id) }) }),
+        put: (key: string) => ({ value: (v: string) => ({ key, v }) }),
+        if: (...first: unknown[]) => {
+          const txn = { cmp: [first] as unknown[], put: undefined as string | undefined };
+          const b = {
+            and: (...c: unknown[]) => (txn.cmp.push(c), b),
+            then: (op: { v: string }) => ((txn.put = op.v), b),
+            commit: async () => {
+              etcd.txns.push(txn);
+              if (etcd.conflicts > 0) {
+                etcd.conflicts--;
+                etcd.registered.push(B); // B registered again meanwhile
+                return { succeeded: false, header: { revision: '8' } };
+              }
+              etcd.topology = txn.put!;
+              etcd.rev++;
+              return { succeeded: true, header: { revision: String(etcd.rev) } };
+            },
+          };
+          return b;
+        },
+        close: () => undefined,
+      };
+      const warnings: string[] = [];
+      n.node.log.warning = (m: string) => void warnings.push(m);
+      swap(agent, topology);
+      /** Sends CLUSTER FORGET id and resolves its decoded reply (it answers after the transaction). */
+      const forget = async (id: string): Promise<unknown> => {
+        const c = n.client;
+        n.node.execute(c, ['CLUSTER', 'FORGET', id]);
+        for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+        const out = c.out.take();
+        const text = typeof out === 'string' ? out : out.map((p) => (typeof p === 'string' ? p : p.toString('latin1'))).join('');
+        const replies = decodeResp2(text);
+        expect(replies, `one reply to CLUSTER FORGET ${id}`).to.have.length(1);
+        return replies[0];
+      };
+      return { n, agent, etcd, warnings, forget };
+    }
+
+    it('removes a down primary\'s shard with its replicas in one transaction guarded by "not registered"; replies OK', async () => {
+      const { agent, etcd, warnings, forget } = forgetAgent(lost(5), [A, C]);
+      try {
+        expect(agent.view.isLive(B)).to.equal(false);
+        expect(await forget(B)).to.equal('OK');
+        expect(etcd.txns).to.have.length(1);
+        expect(etcd.txns[0].cmp).to.deep.equal([
+          ['/shardcache/spec/topology', 'Mod', '==', '7'],
+          [NODES + B, 'Version', '==', 0],
+        ]);
+        const t = parseTopology(etcd.topology);
+        expect(t.version).to.equal(6);
+        expect(Object.keys(t.shards)).to.deep.equal(['sa']);
+        expect(Object.keys(t.nodes)).to.deep.equal([A]);
+        expect(t.slots).to.deep.equal([[0, 9999, 'sa']]);
+        expect(t.migrating, 'the migration to the forgotten shard is dropped').to.deep.equal([]);
+        expect(warnings).to.include(`CLUSTER FORGET ${B}: shard sb removed by the operator, its 6384 slots will be reassigned EMPTY`);
+        expect(agent.view.version, 'adopted at once').to.equal(6);
+      } finally {
+        void agent.stop();
+      }
+    });
+
+    it('refuses: unknown node, itself, a registered node, a replica, a shard with a live in-sync replica', async () => {
+      const { agent, etcd, forget } = forgetAgent(lost(5, true), [A, C]);
+      try {
+        expect(((await forget('f'.repeat(40))) as Error).message).to.equal(`ERR Unknown node ${'f'.repeat(40)}`);
+        expect(((await forget(A)) as Error).message).to.equal("ERR I tried hard but I can't forget myself...");
+        expect(((await forget(C)) as Error).message).to.match(new RegExp(`^ERR Node ${C} is registered \\(its lease is alive\\): it is not lost`));
+        expect(((await forget(B)) as Error).message).to.equal(`ERR Node ${B}'s shard has a live in-sync replica: it is being replaced, not lost`);
+        etcd.registered = [A];
+        expect(((await forget(C)) as Error).message).to.equal(`ERR Node ${C} is not the primary of a shard: only a lost primary's shard can be forgotten`);
+        expect(etcd.txns, 'nothing written').to.deep.equal([]);
+        expect(parseTopology(etcd.topology).shards).to.have.property('sb');
+      } finally {
+        void agent.stop();
+      }
+    });
+
+    it('a primary that registers again before the transaction commits keeps its shard', async () => {
+      const { agent, etcd, forget } = forgetAgent(lost(5), [A, C]);
+      try {
+        etcd.conflicts = 1;
+        expect(((await forget(B)) as Error).message).to.match(new RegExp(`^ERR Node ${B} is registered`));
+        expect(etcd.txns).to.have.length(1);
+        expect(parseTopology(etcd.topology).shards).to.have.property('sb');
+      } finally {
+        void agent.stop();
+      }
+    });
+
+    it('on a standalone node: cluster support disabled', () => {
+      expect((new UnitNode().run('CLUSTER', 'FORGET', B) as Error).message).to.equal('ERR This instance has cluster support disabled');
+    });
   });
 });

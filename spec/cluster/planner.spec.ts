@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { EMPTY_TOPOLOGY, PlanOptions, PlanResult, Registration, finalizeMigrations, plan, promote, setInSync } from '../../lib/cluster/planner';
+import { EMPTY_TOPOLOGY, PlanOptions, PlanResult, Registration, finalizeMigrations, forgetShard, lostShards, plan, promote, setInSync } from '../../lib/cluster/planner';
 import { assignSlots, movedSlots, ownerOf } from '../../lib/cluster/ring';
 import { SLOTS } from '../../lib/util/slots';
 import { Topology, validateTopology } from '../../lib/cluster/topology';
 
+/** cluster-lost-slots reassign: today's availability-first behaviour (the default is keep). */
+const REASSIGN: PlanOptions = { lostSlots: 'reassign' };
 const V = 64; // virtual nodes per shard in these specs (fewer than the default: faster, same rules)
 const nodeId = (name: string): string => createHash('sha1').update(name).digest('hex');
 const [A, B, C, D] = ['a', 'b', 'c', 'd'].map(nodeId);
@@ -128,24 +130,24 @@ describe('cluster/planner', () => {
   it('a dead node: shard removed, its slots owned directly by the survivors per the ring', () => {
     const t = settle(EMPTY_TOPOLOGY, liveOf([A, B, C]));
     const bSlots = owners(t).filter((o) => o === sid(B)).length;
-    const r = step(t, liveOf([A, C]));
+    const r = step(t, liveOf([A, C]), V, REASSIGN);
     expect(r.reassigned).to.equal(bSlots);
     expect(r.topology.nodes).to.not.have.property(B);
     expect(r.topology.shards).to.not.have.property(sid(B));
     expect(r.topology.migrating).to.deep.equal([]);
     expectOwnersAsRing(r.topology, [sid(A), sid(C)]);
     for (const id of [A, C]) expect(r.topology.nodes[id].epoch).to.equal(r.topology.version);
-    expect(plan(r.topology, liveOf([A, C]), V)).to.equal(null);
+    expect(plan(r.topology, liveOf([A, C]), V, REASSIGN)).to.equal(null);
   });
 
   it('a dead node: migrations from or to it are dropped, the others kept', () => {
     const t = step(settle(EMPTY_TOPOLOGY, liveOf([A, B])), liveOf([A, B, C])).topology; // A, B -> C migrating
-    const deadTarget = step(t, liveOf([A, B]));
+    const deadTarget = step(t, liveOf([A, B]), V, REASSIGN);
     expect(deadTarget.topology.migrating).to.deep.equal([]);
     expect(deadTarget.reassigned).to.equal(0);
     expect(owners(deadTarget.topology)).to.deep.equal(owners(t));
 
-    const deadSource = step(t, liveOf([A, C]));
+    const deadSource = step(t, liveOf([A, C]), V, REASSIGN);
     expect(deadSource.topology.migrating).to.deep.equal(t.migrating.filter((m) => m.from === sid(A)));
     expect(deadSource.reassigned).to.equal(owners(t).filter((o) => o === sid(B)).length);
     const ring = assignSlots([sid(A), sid(C)], V);
@@ -175,7 +177,7 @@ describe('cluster/planner', () => {
     const r = step(settle(EMPTY_TOPOLOGY, liveOf([A])), liveOf([], [A]));
     expect(r.topology).to.deep.equal({ version: r.topology.version, nodes: {}, shards: {}, slots: [], migrating: [] });
     const t = step(settle(EMPTY_TOPOLOGY, liveOf([A, B])), liveOf([A], [B])).topology; // B migrating to A
-    const r2 = step(t, liveOf([], [B]));
+    const r2 = step(t, liveOf([], [B]), V, REASSIGN);
     expect(r2.topology.nodes).to.deep.equal({});
     expect(r2.topology.slots).to.deep.equal([]);
     expect(r2.topology.migrating).to.deep.equal([]);
@@ -235,12 +237,12 @@ describe('cluster/planner', () => {
         const all = rnd(2) === 0; // all of that source's slots, or a random half (commits come in any order)
         t = finalizeMigrations(t, from, t.migrating.filter((m) => m.from === from && (all || rnd(2) === 0)).map((m) => m.slot)) ?? t;
       }
-      const r = plan(t, live, RV);
+      const r = plan(t, live, RV, REASSIGN);
       if (r === null) continue;
       expect(r.topology.version).to.equal(t.version + 1);
       t = r.topology;
       expectWellFormed(t);
-      expect(plan(t, live, RV), 'plan() is idempotent').to.equal(null);
+      expect(plan(t, live, RV, REASSIGN), 'plan() is idempotent').to.equal(null);
       // Plain loops with expect.fail: a chai expect per migration dominated the run time.
       for (const n of Object.keys(t.nodes)) if (!live.has(n)) expect.fail(`dead node ${n} in the topology`);
       for (const m of t.migrating) if (!live.has(t.shards[m.to].primary) || !live.has(t.shards[m.from].primary)) expect.fail(`migration ${JSON.stringify(m)} involves a dead shard`);
@@ -260,6 +262,7 @@ describe('cluster/planner', () => {
 
 describe('cluster/planner with replicas (issue 5)', () => {
   const R2: PlanOptions = { replicas: 2 };
+  const R2R: PlanOptions = { replicas: 2, lostSlots: 'reassign' };
   // Nine nodes named so that sorted ids give three shards of three when they join one by one in this order.
   const N = Array.from({ length: 9 }, (_, i) => nodeId(`replica-spec-${i}`));
   const port = (id: string): number => 9000 + N.indexOf(id);
@@ -352,7 +355,7 @@ describe('cluster/planner with replicas (issue 5)', () => {
     const s = sid(N[0]);
     const sSlots = owners(t).filter((o) => o === s).length;
     const live = liveN(N.slice(1, 6));
-    const r = step(t, live, V, R2);
+    const r = step(t, live, V, R2R);
     expect(r.topology.shards).to.not.have.property(s);
     expect(r.reassigned).to.equal(sSlots);
     expect(r.changes[0]).to.equal(`node ${N[0]} is dead: shard ${s} removed, its ${sSlots} slots unowned, replicas ${N[1]}, ${N[2]} released`);
@@ -361,14 +364,14 @@ describe('cluster/planner with replicas (issue 5)', () => {
     expect(r.topology.nodes).to.not.have.property(N[1]);
     expect(r.topology.nodes).to.not.have.property(N[2]);
     expectOwnersAsRing(r.topology, [sid(N[3])]);
-    const again = step(r.topology, live, V, R2);
+    const again = step(r.topology, live, V, R2R);
     const [first, second] = [N[1], N[2]].sort();
     expect(again.changes.slice(0, 2)).to.deep.equal([
       `node ${first} joined at 127.0.0.1:${port(first)} as shard ${sid(first)}`,
       `node ${second} joined at 127.0.0.1:${port(second)} as a replica of shard ${sid(first)}`,
     ]);
     expect(again.topology.shards[sid(first)].replicas).to.deep.equal([second]);
-    expect(plan(again.topology, live, V, R2)).to.equal(null);
+    expect(plan(again.topology, live, V, R2R)).to.equal(null);
   });
 
   it('dead or leaving replicas are removed from replicas and inSync, nothing else changes', () => {
@@ -474,20 +477,20 @@ describe('cluster/planner with replicas (issue 5)', () => {
       }
       const offsets = new Map(pool.map((p) => [p, rnd(4)]));
       const before = t;
-      const r = plan(t, live, RV, { replicas: 2, offsets });
+      const r = plan(t, live, RV, { replicas: 2, offsets, lostSlots: 'reassign' });
       if (r === null) continue;
       expect(r.topology.version).to.equal(t.version + 1);
       t = r.topology;
       expectWellFormed(t);
       // Replicas released by a removed shard join in the next plan; nothing else is left for it.
-      const next = plan(t, live, RV, { replicas: 2, offsets });
+      const next = plan(t, live, RV, { replicas: 2, offsets, lostSlots: 'reassign' });
       if (next !== null) {
         if (!r.changes.some((c) => c.includes('released'))) expect.fail(`plan() not idempotent: ${next.changes.join('; ')}`);
         for (const c of next.changes) if (!/ joined | assigned | migrating /.test(c)) expect.fail(`unexpected follow-up change: ${c}`);
         r.changes.push(...next.changes);
         t = next.topology;
         expectWellFormed(t);
-        expect(plan(t, live, RV, { replicas: 2, offsets }), 'settled after the follow-up').to.equal(null);
+        expect(plan(t, live, RV, { replicas: 2, offsets, lostSlots: 'reassign' }), 'settled after the follow-up').to.equal(null);
       }
       for (const c of r.changes) for (const k of KINDS) if (c.includes(` ${k}`)) seen.add(k);
       for (const [sid, sh] of Object.entries(t.shards)) {
@@ -516,8 +519,241 @@ describe('cluster/planner with replicas (issue 5)', () => {
     }
     expect([...seen].sort()).to.have.members(['promote()', ...KINDS]);
     for (const id of pool) live.set(id, reg(8000 + pool.indexOf(id)));
-    t = settle(t, live, RV, R2);
+    t = settle(t, live, RV, R2R);
     expect(Object.values(t.shards).every((sh) => sh.replicas.length <= 2)).to.equal(true);
     expect(Object.keys(t.nodes)).to.have.length(pool.length);
+  });
+});
+
+describe('cluster/planner: cluster-lost-slots (issue 10)', () => {
+  const KEEP: PlanOptions = { lostSlots: 'keep' };
+  // Nodes named so that, joining in this order with replicas 1, P0 {R0} and P1 {R1} are two shards.
+  const [P0, R0, P1, R1, X] = ['p0', 'r0', 'p1', 'r1', 'x'].map((n) => nodeId(`lost-spec-${n}`));
+  const port = (id: string): number => 9500 + [P0, R0, P1, R1, X].indexOf(id);
+  const liveL = (ids: string[], leaving: string[] = []): Map<string, Registration> =>
+    new Map([...ids, ...leaving].map((id) => [id, reg(port(id), leaving.includes(id) ? 'leaving' : 'up')]));
+  const slotsOf = (t: Topology, s: string): number => owners(t).filter((o) => o === s).length;
+  /** Two shards P0 {R0}, P1 {R1}, settled, replicas joined in this order; nothing in sync. */
+  function twoShards(): Topology {
+    let t: Topology = EMPTY_TOPOLOGY;
+    const order = [P0, R0, P1, R1];
+    for (let i = 1; i <= order.length; i++) t = settle(t, liveL(order.slice(0, i)), V, { replicas: 1 });
+    expect(t.shards[sid(P0)], 'the spec needs this shape').to.deep.equal({ primary: P0, replicas: [R0], inSync: [] });
+    expect(t.shards[sid(P1)]).to.deep.equal({ primary: P1, replicas: [R1], inSync: [] });
+    return t;
+  }
+
+  it('keep (the default): a silent primary without replicas keeps its shard and slots; nothing is reassigned', () => {
+    const t = settle(EMPTY_TOPOLOGY, liveOf([A, B, C]));
+    const live = liveOf([A, C]); // B's lease ended; its process was not proven gone
+    expect(plan(t, live, V), 'default policy').to.equal(null);
+    expect(plan(t, live, V, KEEP)).to.equal(null);
+    expect(plan(t, live, V, { lostSlots: 'keep', gone: new Set([D]) }), 'another node gone changes nothing').to.equal(null);
+    expect(lostShards(t, live)).to.deep.equal([{ shard: sid(B), primary: B, slots: slotsOf(t, sid(B)) }]);
+    expect(slotsOf(t, sid(B))).to.be.greaterThan(0);
+    // reassign on the same input: today's behaviour, the shard is removed and its slots go to the others.
+    const r = step(t, live, V, REASSIGN);
+    expect(r.topology.shards).to.not.have.property(sid(B));
+    expect(r.reassigned).to.equal(slotsOf(t, sid(B)));
+    expect(lostShards(r.topology, live)).to.deep.equal([]);
+  });
+
+  it('keep: a primary proven gone without replicas loses its shard (nothing holds the data)', () => {
+    const t = settle(EMPTY_TOPOLOGY, liveOf([A, B, C]));
+    const r = step(t, liveOf([A, C]), V, { lostSlots: 'keep', gone: new Set([B]) });
+    expect(r.topology.shards).to.not.have.property(sid(B));
+    expect(r.topology.nodes).to.not.have.property(B);
+    expect(r.reassigned).to.equal(slotsOf(t, sid(B)));
+    expectOwnersAsRing(r.topology, [sid(A), sid(C)]);
+    expect(r.changes[0]).to.equal(`node ${B} is dead: shard ${sid(B)} removed, its ${slotsOf(t, sid(B))} slots unowned`);
+  });
+
+  it('keep: a silent primary with a live replica not in sync keeps its shard; the replica is not promoted', () => {
+    const t = twoShards();
+    const live = liveL([R0, P1, R1]);
+    expect(plan(t, live, V, { replicas: 1, offsets: new Map([[R0, 500]]) })).to.equal(null);
+    expect(lostShards(t, live).map((l) => l.primary)).to.deep.equal([P0]);
+    // reassign: removed, its replica released.
+    const r = step(t, live, V, { replicas: 1, lostSlots: 'reassign' });
+    expect(r.topology.shards).to.not.have.property(sid(P0));
+    expect(r.topology.nodes).to.not.have.property(R0);
+  });
+
+  it('keep: a primary proven gone is replaced by its live replica with the highest offset, in sync or not', () => {
+    const t = settle(twoShards(), liveL([P0, R0, P1, R1, X]), V, { replicas: 2 }); // X joins P0's or P1's shard
+    const s = t.nodes[X].shard!;
+    const p = t.shards[s].primary;
+    const [other] = t.shards[s].replicas.filter((id) => id !== X);
+    const live = liveL([P0, R0, P1, R1, X].filter((id) => id !== p));
+    const r = step(t, live, V, { replicas: 2, gone: new Set([p]), offsets: new Map([[X, 300], [other, 200]]) });
+    expect(r.topology.shards[s]).to.deep.equal({ primary: X, replicas: [other], inSync: [] });
+    expect(r.topology.nodes[X]).to.deep.include({ role: 'primary', shard: s, epoch: r.topology.version });
+    expect(r.topology.nodes).to.not.have.property(p);
+    expect(r.topology.slots, 'no slot moves').to.deep.equal(t.slots);
+    expect(r.reassigned).to.equal(0);
+    expect(r.changes[0]).to.equal(
+      `node ${p} is dead (its process is gone): replica ${X}, NOT in sync, promoted to primary of shard ${s} (offset 300): ` +
+        "it holds the most of the shard's data, but writes it had not applied are lost",
+    );
+    expect(plan(r.topology, live, V, { replicas: 2, gone: new Set([p]) }), 'stable').to.equal(null);
+    // reassign never promotes a replica that is not in sync.
+    const re = step(t, live, V, { replicas: 2, gone: new Set([p]), lostSlots: 'reassign' });
+    expect(re.topology.shards).to.not.have.property(s);
+  });
+
+  it('keep: an in-sync replica still takes over a silent primary at once', () => {
+    const t = setInSync(twoShards(), sid(P0), [R0])!;
+    const r = step(t, liveL([R0, P1, R1]), V, { replicas: 1 });
+    expect(r.topology.shards[sid(P0)].primary).to.equal(R0);
+    expect(r.topology.slots).to.deep.equal(t.slots);
+  });
+
+  it('keep: migrations to a silent shard are cancelled (slots stay with the source), from it left alone; none start', () => {
+    const t = step(settle(EMPTY_TOPOLOGY, liveOf([A, B])), liveOf([A, B, C])).topology; // A, B -> C migrating
+    expect(t.migrating.length).to.be.greaterThan(0);
+    // The target C goes silent.
+    const r = step(t, liveOf([A, B]));
+    expect(r.topology.migrating).to.deep.equal([]);
+    expect(owners(r.topology)).to.deep.equal(owners(t));
+    expect(r.reassigned).to.equal(0);
+    for (const from of [sid(A), sid(B)]) {
+      const n = t.migrating.filter((m) => m.from === from).length;
+      expect(r.changes).to.include(`node ${C} is unreachable: ${n} slots stop migrating ${from} -> ${sid(C)} (they stay with ${from})`);
+    }
+    expect(plan(r.topology, liveOf([A, B]), V), 'no migration to it starts again').to.equal(null);
+    // C registers again: it is simply up, and the ring's migrations to it start again.
+    const back = step(r.topology, liveOf([A, B, C]));
+    expect(back.topology.migrating).to.deep.equal(t.migrating);
+    expect(back.topology.nodes[C]).to.deep.equal(t.nodes[C]);
+    // A source goes silent instead: its migrations stay as they are, so does everything else.
+    expect(plan(t, liveOf([B, C]), V)).to.equal(null);
+    const done = finalizeMigrations(t, sid(B), t.migrating.filter((m) => m.from === sid(B)).map((m) => m.slot))!;
+    expect(plan(done, liveOf([B, C]), V), 'nothing moves out of a silent shard either').to.equal(null);
+  });
+
+  it('keep: no joiner is placed in a shard whose primary is down; nothing moves out of it to a new shard', () => {
+    const t = settle(settle(EMPTY_TOPOLOGY, liveL([P0]), V, { replicas: 1 }), liveL([P0, R0]), V, { replicas: 1 });
+    expect(t.shards[sid(P0)].replicas).to.deep.equal([R0]);
+    const t2 = settle(t, liveL([P0]), V, { replicas: 1 }); // R0 gone: the shard has room again
+    expect(t2.shards[sid(P0)].replicas).to.deep.equal([]);
+    const r = step(t2, liveL([X]), V, { replicas: 1 }); // P0 silent, X joins
+    expect(r.topology.nodes[X]).to.deep.include({ role: 'primary', shard: sid(X) });
+    expect(r.topology.shards[sid(P0)]).to.deep.equal({ primary: P0, replicas: [], inSync: [] });
+    expect(r.topology.migrating, 'no migration from the down shard').to.deep.equal([]);
+    expect(slotsOf(r.topology, sid(P0))).to.equal(SLOTS);
+    expect(plan(r.topology, liveL([X]), V, { replicas: 1 })).to.equal(null);
+    // P0 comes back (same id, it was only cut off): up again, not a joiner; then the ring moves slots to X.
+    const back = step(r.topology, liveL([P0, X]), V, { replicas: 1 });
+    expect(back.topology.nodes[P0]).to.deep.equal(r.topology.nodes[P0]);
+    expect(back.topology.migrating.length).to.be.greaterThan(0);
+    expect(back.topology.migrating.every((m) => m.from === sid(P0) && m.to === sid(X))).to.equal(true);
+    expect(back.changes.some((c) => c.includes('joined'))).to.equal(false);
+  });
+
+  it('keep: a primary that registers again serves as before: plan unchanged', () => {
+    const t = twoShards();
+    expect(plan(t, liveL([R0, P1, R1]), V, { replicas: 1 })).to.equal(null);
+    expect(plan(t, liveL([P0, R0, P1, R1]), V, { replicas: 1 })).to.equal(null);
+    // At a new address: only the address changes.
+    const live = liveL([P0, R0, P1, R1]);
+    live.set(P0, { addr: { ip: '127.0.0.1', port: 9999 }, state: 'up' });
+    const r = step(t, live, V, { replicas: 1 });
+    expect(r.changes).to.deep.equal([`node ${P0} moved from 127.0.0.1:${port(P0)} to 127.0.0.1:9999`]);
+  });
+
+  it('keep: unowned slots go to the shards that serve; a leaving shard hands off to them, not to a down one', () => {
+    const t = settle(EMPTY_TOPOLOGY, liveOf([A, B, C]));
+    // B silent (kept) and C proven gone: C's slots go to A only.
+    const r = step(t, liveOf([A]), V, { gone: new Set([C]) });
+    expect(slotsOf(r.topology, sid(B))).to.equal(slotsOf(t, sid(B)));
+    expect(slotsOf(r.topology, sid(A))).to.equal(slotsOf(t, sid(A)) + slotsOf(t, sid(C)));
+    expect(r.reassigned).to.equal(slotsOf(t, sid(C)));
+    // C leaving while B is down: its slots migrate to A only.
+    const l = step(t, liveOf([A], [C]), V);
+    expect(l.topology.migrating.length).to.equal(slotsOf(t, sid(C)));
+    expect(l.topology.migrating.every((m) => m.from === sid(C) && m.to === sid(A))).to.equal(true);
+    // A leaving node whose only peer is down is removed at once; its slots wait in the down shard.
+    const two = settle(EMPTY_TOPOLOGY, liveOf([A, B]));
+    const alone = step(two, liveOf([], [A]), V);
+    expect(alone.topology.shards).to.not.have.property(sid(A));
+    expect(slotsOf(alone.topology, sid(B))).to.equal(SLOTS);
+  });
+
+  it('forgetShard(): the shard, its nodes, slots and migrations go; version + 1; the next plan assigns its slots', () => {
+    const t0 = twoShards();
+    const t = step(t0, liveL([P0, R0, P1, R1, X]), V, { replicas: 1 }).topology; // X opens a shard: migrations to it
+    expect(t.migrating.some((m) => m.from === sid(P0))).to.equal(true);
+    const f = forgetShard(t, P0);
+    expectWellFormed(f.topology);
+    expect(f.topology.version).to.equal(t.version + 1);
+    expect(f.shard).to.equal(sid(P0));
+    expect(f.slots).to.equal(slotsOf(t, sid(P0)));
+    expect(f.topology.shards).to.not.have.property(sid(P0));
+    expect(f.topology.nodes).to.not.have.property(P0);
+    expect(f.topology.nodes).to.not.have.property(R0);
+    expect(f.topology.migrating).to.deep.equal(t.migrating.filter((m) => m.from !== sid(P0)));
+    expect(slotsOf(f.topology, sid(P1))).to.equal(slotsOf(t, sid(P1)));
+    const r = step(f.topology, liveL([P1, R1, X]), V, { replicas: 1 });
+    expect(owners(r.topology).every((o) => o !== null), 'every slot owned again').to.equal(true);
+    expect(() => forgetShard(t, R0)).to.throw(Error, /is not the primary of a shard/);
+    expect(() => forgetShard(t, nodeId('nope'))).to.throw(Error, /is not the primary of a shard/);
+  });
+
+  it('randomized silences, deaths, returns and joins under keep: a silent shard never loses a slot', () => {
+    const RV = 16;
+    let seed = 4242;
+    const rnd = (n: number): number => {
+      seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+      return seed % n;
+    };
+    const pool = Array.from({ length: 8 }, (_, i) => nodeId(`lost-random-${i}`));
+    const live = new Map<string, Registration>();
+    const gone = new Set<string>();
+    let t: Topology = EMPTY_TOPOLOGY;
+    const seen = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const id = pool[rnd(pool.length)];
+      const op = rnd(8); // 0-1 join/return, 2 silent, 3 proven gone, 4 setInSync, 5-7 finalize
+      if (op <= 1) live.set(id, reg(8000 + pool.indexOf(id))), gone.delete(id);
+      else if (op === 2) live.delete(id);
+      else if (op === 3) live.delete(id), gone.add(id);
+      else if (op === 4 && Object.keys(t.shards).length > 0) {
+        const s = Object.keys(t.shards)[rnd(Object.keys(t.shards).length)];
+        t = setInSync(t, s, t.shards[s].replicas.filter(() => rnd(2) > 0)) ?? t;
+      } else if (t.migrating.length > 0) {
+        const from = t.migrating[rnd(t.migrating.length)].from;
+        if (live.has(t.shards[from].primary)) t = finalizeMigrations(t, from, t.migrating.filter((m) => m.from === from && rnd(2) === 0).map((m) => m.slot)) ?? t;
+      }
+      const opts: PlanOptions = { replicas: 1, gone };
+      const before = t;
+      let r = plan(t, live, RV, opts);
+      if (r === null) continue;
+      const changes = [...r.changes];
+      t = r.topology;
+      expectWellFormed(t);
+      r = plan(t, live, RV, opts); // replicas released by a removed shard join in the next plan
+      if (r !== null) (t = r.topology), changes.push(...r.changes);
+      expect(plan(t, live, RV, opts), 'settled').to.equal(null);
+      for (const c of changes) for (const k of ['unreachable', 'NOT in sync', 'removed', 'joined', 'promoted']) if (c.includes(k)) seen.add(k);
+      const o0 = owners(before);
+      const o1 = owners(t);
+      for (const [sid, sh] of Object.entries(before.shards)) {
+        if (live.has(sh.primary) || gone.has(sh.primary) || sh.inSync.some((x) => live.get(x)?.state === 'up')) continue;
+        // Silent and no heir: kept, with every slot, its primary still primary.
+        expect(t.shards[sid]?.primary, `shard ${sid} kept`).to.equal(sh.primary);
+        for (let s = 0; s < SLOTS; s++) if (o0[s] === sid && o1[s] !== sid) expect.fail(`slot ${s} left silent shard ${sid}`);
+      }
+      for (const [sid, sh] of Object.entries(t.shards)) {
+        if (live.has(sh.primary)) continue;
+        for (const m of t.migrating) if (m.to === sid && !before.migrating.some((b) => b.slot === m.slot && b.to === sid)) expect.fail(`migration to down shard ${sid} started`);
+        for (const x of sh.replicas) if (before.shards[sid]?.replicas.includes(x) !== true) expect.fail(`${x} joined down shard ${sid}`);
+      }
+      for (const n of Object.keys(t.nodes)) if (!live.has(n) && t.shards[t.nodes[n].shard ?? '']?.primary !== n) expect.fail(`dead non-primary ${n} in the topology`);
+    }
+    expect([...seen].sort()).to.include.members(['joined', 'promoted', 'removed', 'unreachable']);
+    for (const id of pool) live.set(id, reg(8000 + pool.indexOf(id)));
+    t = settle(t, live, RV, { replicas: 1 });
+    expect(Object.keys(t.nodes)).to.have.length(pool.length);
+    expectOwnersAsRing(t, Object.keys(t.shards), RV);
   });
 });

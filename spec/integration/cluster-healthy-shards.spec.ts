@@ -17,7 +17,8 @@ describe('integration: a frozen primary takes only its own slots down', function
   let cluster: TestCluster;
 
   before(async () => {
-    cluster = await startCluster({ nodes: 3, nodeTimeoutMs: 2000 });
+    // reassign: this spec measures the window until a frozen shard's slots go to the others (availability first).
+    cluster = await startCluster({ nodes: 3, nodeTimeoutMs: 2000, args: ['--cluster-lost-slots', 'reassign'] });
     await cluster.waitStable(30000);
   });
   after(async () => {
