@@ -88,8 +88,8 @@ export class Membership {
 
   /**
    * Fencing: true when this primary must refuse writes because its lease may end before it can renew it
-   * (FENCE_MARGIN_MS before the earliest expiry etcd could apply, or no registration at all), its shard has
-   * replicas (a successor could be chosen), and a majority of the topology's nodes does not agree that etcd
+   * (FENCE_MARGIN_MS before the earliest expiry etcd could apply, or no registration at all) and a
+   * majority of the topology's nodes does not agree that etcd
    * is down for them too (outage-quorum.ts). A node cut off from etcd alone, or with a minority, thus stops
    * acknowledging before anyone can take its slots, even when its in-sync replicas (cut off with it) would
    * still acknowledge; an etcd outage seen by most of the cluster keeps the data plane writing. Before the
@@ -99,9 +99,6 @@ export class Membership {
   writesFenced(): boolean {
     const v = this.host.views;
     if (!v.isPrimary || v.myShard === null) return false;
-    // A shard without replicas has no successor to be deposed by (its slots would go to others empty,
-    // as a cache's): it keeps serving while etcd is away.
-    if ((v.view.shard(v.myShard)?.replicas.length ?? 0) === 0) return false;
     const fenced = this.leaseMayEnd() && !this.quorum.agreed();
     if (fenced !== this.fenced) {
       this.fenced = fenced;
@@ -125,15 +122,15 @@ export class Membership {
    *   replica acknowledges no write until PROMOTION_HOLD_MS after it last heard this primary, by when its
    *   vouch here has run out. This covers the failovers that do not wait for the lease (CLUSTER FAILOVER,
    *   a silent primary replaced on heartbeat suspicion).
-   * A primary of a shard without replicas has no successor: never fenced (as writes).
+   * A primary of a shard without replicas is fenced too: under cluster-lost-slots reassign its slots go to
+   * the others once its lease ended, and under keep an operator may give them away (CLUSTER FORGET).
    */
   readsFenced(): boolean {
     const v = this.host.views;
     if (v.myShard === null) return false;
     let fenced: boolean;
-    if (!v.isPrimary) fenced = this.leaseMayEnd() && !this.quorum.agreed();
-    else if ((v.view.shard(v.myShard)?.replicas.length ?? 0) === 0) return false;
-    else if (this.leaseMayEnd() && !this.quorum.agreed()) fenced = true;
+    if (this.leaseMayEnd() && !this.quorum.agreed()) fenced = true;
+    else if (!v.isPrimary) fenced = false;
     else {
       const gate = this.host.gate();
       fenced = gate !== null && !gate.readsVouched() && gate.required().length > 0;
