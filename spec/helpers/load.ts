@@ -9,10 +9,18 @@
 // (READONLY first when asked). A reply lower than acked[i] *as it was when the GET was sent* is a stale
 // read (a missing key counts as 0); a value that was never sent is a phantom. Errors are counted, not
 // judged (refusing to answer is always allowed).
-// lost(): after the load stopped, every key read back; lost = keys whose value is below acked[i].
+// Write-once keys: every ONCE_EVERY-th write of a writer goes to a fresh key `<prefix>:once:<w>:<n>` instead;
+// a later write can never hide its loss (a counter key that lost its value and was written again after the
+// fault reads back fine: only the stale reads meanwhile tell).
+// lost(): after the load stopped, every key read back; lost = counter keys whose value is below acked[i],
+// and write-once keys acknowledged but missing.
 import Redis, { Cluster } from 'ioredis';
 import type { TestCluster } from './cluster';
 
+import { keySlot } from '../../lib/util/slots';
+
+/** One write in this many (per writer) goes to a fresh write-once key. */
+const ONCE_EVERY = 8;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();
 
@@ -58,6 +66,8 @@ export class Load {
   readonly acked: number[];
   /** Every acknowledgement: key index, when its write was sent and when OK came back. */
   readonly acks: Array<{ key: number; sent: number; at: number }> = [];
+  /** Write-once keys acknowledged, with their value. */
+  readonly onceAcked: Array<[string, string]> = [];
   readonly stale: Violation[] = [];
   readonly phantom: Violation[] = [];
   writeErrors = 0;
@@ -69,6 +79,8 @@ export class Load {
   reads = 0;
   readonly errorSamples = new Map<string, number>();
   readonly client: Cluster;
+  private readonly slotOf: number[];
+  private readonly prefix: string;
   private running = true;
   private readonly loops: Promise<void>[] = [];
   private readonly direct: Redis[] = [];
@@ -78,8 +90,9 @@ export class Load {
     opts: LoadOptions = {},
   ) {
     const n = opts.keys ?? 300;
-    const prefix = opts.prefix ?? 'p';
+    const prefix = (this.prefix = opts.prefix ?? 'p');
     this.keys = Array.from({ length: n }, (_, i) => `${prefix}:${i}`);
+    this.slotOf = this.keys.map((k) => keySlot(k));
     this.sent = new Array<number>(n).fill(0);
     this.acked = new Array<number>(n).fill(0);
     this.client = loadClient(cluster, opts.commandTimeoutMs);
@@ -95,7 +108,20 @@ export class Load {
 
   private async writer(w: number, writers: number): Promise<void> {
     const mine = this.keys.map((_, i) => i).filter((i) => i % writers === w);
-    for (let j = 0; this.running; j = (j + 1) % mine.length) {
+    for (let j = 0, n = 0; this.running; j = (j + 1) % mine.length) {
+      if (++n % ONCE_EVERY === 0) {
+        const k = `${this.prefix}:once:${w}:${n}`;
+        const v = String(n);
+        try {
+          if ((await this.client.set(k, v)) === 'OK') this.onceAcked.push([k, v]);
+        } catch (e) {
+          this.writeErrors++;
+          this.writeErrorTimes.push(now());
+          this.noteError('SET', e);
+          await sleep(20);
+        }
+        continue;
+      }
       const i = mine[j];
       const seq = ++this.sent[i];
       const sent = now();
@@ -118,6 +144,12 @@ export class Load {
     }
   }
 
+  /** Where the cluster client sends key i now ('cluster->host:port'), from its slot map. */
+  private route(i: number): string {
+    const slots = (this.client as unknown as { slots?: string[][] }).slots;
+    return `cluster->${slots?.[this.slotOf[i]]?.[0] ?? '?'}`;
+  }
+
   private judge(i: number, got: string | null, want: number, sent: number, via: string): void {
     const v = got === null ? 0 : Number(got);
     const violation = { key: this.keys[i], got: String(got), want, sent, at: now(), via };
@@ -130,10 +162,11 @@ export class Load {
       const i = pick();
       const want = this.acked[i];
       const sent = now();
+      const where = via === 'cluster' ? this.route(i) : via;
       try {
         const got = await get(i);
         this.reads++;
-        this.judge(i, got, want, sent, via);
+        this.judge(i, got, want, sent, where);
       } catch (e) {
         this.readErrors++;
         this.readErrorsVia.set(via, (this.readErrorsVia.get(via) ?? 0) + 1);
@@ -146,9 +179,10 @@ export class Load {
   /**
    * Adds `loops` readers on a plain connection to `port` (READONLY first when `readonly`), reading the keys
    * whose indices are in `keyIdx`. Redirects and refusals count as read errors; old values as stale.
+   * A long `commandTimeoutMs` lets GETs sent to a frozen node wait for it to thaw, and be judged then.
    */
-  async readDirect(port: number, keyIdx: number[], readonly: boolean, loops = 2): Promise<void> {
-    const r = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, commandTimeout: 1000, retryStrategy: () => 100 });
+  async readDirect(port: number, keyIdx: number[], readonly: boolean, loops = 2, commandTimeoutMs = 1000): Promise<void> {
+    const r = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, commandTimeout: commandTimeoutMs, retryStrategy: () => 100 });
     r.on('error', () => undefined);
     this.direct.push(r);
     await r.connect();
@@ -226,16 +260,29 @@ export class Load {
    * Reads every key back through the cluster client (after stop()), each up to 5 attempts 200 ms apart on
    * errors; returns the lost keys (value below the highest acknowledged seq) and the keys never answered.
    */
-  async lost(): Promise<{ lost: string[]; unreadable: string[] }> {
+  async lost(): Promise<{ lost: string[]; lostOnce: string[]; unreadable: string[] }> {
     const lost: string[] = [];
+    const lostOnce: string[] = [];
     const unreadable: string[] = [];
+    const checks: Array<[string, (got: string | null) => void]> = [
+      ...this.keys.map((k, i): [string, (got: string | null) => void] => [
+        k,
+        (got) => {
+          if ((got === null ? 0 : Number(got)) < this.acked[i]) lost.push(`${k}=${String(got)} (acked ${this.acked[i]})`);
+        },
+      ]),
+      ...this.onceAcked.map(([k, v]): [string, (got: string | null) => void] => [
+        k,
+        (got) => {
+          if (got !== v) lostOnce.push(`${k}=${String(got)} (acked ${v})`);
+        },
+      ]),
+    ];
     await Promise.all(
-      this.keys.map(async (k, i) => {
+      checks.map(async ([k, check]) => {
         for (let attempt = 0; attempt < 5; attempt++) {
           try {
-            const got = await this.client.get(k);
-            const v = got === null ? 0 : Number(got);
-            if (v < this.acked[i]) lost.push(`${k}=${String(got)} (acked ${this.acked[i]})`);
+            check(await this.client.get(k));
             return;
           } catch {
             await sleep(200);
@@ -244,7 +291,7 @@ export class Load {
         unreadable.push(k);
       }),
     );
-    return { lost, unreadable };
+    return { lost, lostOnce, unreadable };
   }
 
   /** The most frequent error texts, for the figures line. */
