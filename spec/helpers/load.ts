@@ -33,6 +33,8 @@ export interface Violation {
   sent: number;
   at: number;
   via: string;
+  /** The key's latest acknowledged write when the violation was seen. */
+  lastAck: string;
 }
 
 export interface LoadOptions {
@@ -66,6 +68,8 @@ export class Load {
   readonly acked: number[];
   /** Every acknowledgement: key index, when its write was sent and when OK came back. */
   readonly acks: Array<{ key: number; sent: number; at: number }> = [];
+  /** Per key, where its highest acknowledged write was routed (the client's slot map when sent) and when. */
+  readonly lastAck: Array<{ route: string; sent: number; at: number } | undefined> = [];
   /** Write-once keys acknowledged, with their value. */
   readonly onceAcked: Array<[string, string]> = [];
   readonly stale: Violation[] = [];
@@ -125,10 +129,12 @@ export class Load {
       const i = mine[j];
       const seq = ++this.sent[i];
       const sent = now();
+      const route = this.route(i);
       try {
         const r = await this.client.set(this.keys[i], String(seq));
         if (r === 'OK') {
           if (seq > this.acked[i]) this.acked[i] = seq;
+          this.lastAck[i] = { route, sent, at: now() };
           this.acks.push({ key: i, sent, at: now() });
         } else {
           this.writeErrors++;
@@ -152,7 +158,8 @@ export class Load {
 
   private judge(i: number, got: string | null, want: number, sent: number, via: string): void {
     const v = got === null ? 0 : Number(got);
-    const violation = { key: this.keys[i], got: String(got), want, sent, at: now(), via };
+    const last = this.lastAck[i];
+    const violation = { key: this.keys[i], got: String(got), want, sent, at: now(), via, lastAck: last ? `seq ${this.acked[i]} sent to ${last.route} acked ${Math.round(sent - last.at)} ms before this read` : '' };
     if (!Number.isInteger(v) || v > this.sent[i]) this.phantom.push(violation);
     else if (v < want) this.stale.push(violation);
   }
