@@ -15,6 +15,7 @@ import { parseTopology, type Topology } from '../../lib/cluster/topology';
 import { SLOTS } from '../../lib/util/slots';
 import { startEtcd, type EtcdProcess } from './etcd';
 import { ReplyError } from './resp';
+import { allocateUid, chownTree, ensureMarked } from './nft';
 import { startServer, type ServerProcess } from './server-process';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -27,6 +28,8 @@ export interface ClusterNode {
   proc: ChildProcess;
   server: ServerProcess;
   dir: string;
+  /** The uid the process runs as (isolatable clusters only; kept across restartNode). */
+  uid?: number;
   /** False once shutdownNode / killNode ended it (or it exited by itself). */
   alive(): boolean;
 }
@@ -42,6 +45,11 @@ export interface StartClusterOptions {
    * cluster_size = the shards owning slots (not the live count).
    */
   replicas?: number;
+  /**
+   * Run each node under a uid of its own (root only) with its connections marked by nftables, so that
+   * spec/helpers/partition.ts can cut chosen processes apart. Off by default: other specs are unchanged.
+   */
+  isolatable?: boolean;
 }
 
 export interface TestCluster {
@@ -167,12 +175,17 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
   const nodes: ClusterNode[] = [];
   let stopped = false;
 
-  const spawnNode = async (reuse?: { index: number; dir: string; port: number }): Promise<ClusterNode> => {
+  const spawnNode = async (reuse?: { index: number; dir: string; port: number; uid?: number }): Promise<ClusterNode> => {
     const dir = reuse?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'shardcache-node-'));
     tempDirs.add(dir);
+    const uid = opts.isolatable ? reuse?.uid ?? allocateUid() : undefined;
+    if (uid !== undefined) {
+      chownTree(dir, uid);
+      await ensureMarked(uid); // before the node opens any connection
+    }
     const args = ['--cluster-etcd', etcd.endpoint, '--cluster-name', name, '--cluster-node-timeout', String(nodeTimeoutMs), '--cluster-replicas', String(replicas), '--dir', dir, ...(opts.args ?? [])];
     // A later --port overrides the free one startServer picks.
-    const server = await startServer(reuse ? [...args, '--port', String(reuse.port)] : args);
+    const server = await startServer(reuse ? [...args, '--port', String(reuse.port)] : args, undefined, { uid });
     liveProcs.add(server.proc);
     server.proc.once('exit', () => liveProcs.delete(server.proc));
     const node: ClusterNode = {
@@ -181,6 +194,7 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
       proc: server.proc,
       server,
       dir,
+      uid,
       alive: () => server.proc.exitCode === null && server.proc.signalCode === null,
     };
     if (reuse) nodes[reuse.index] = node;
@@ -215,7 +229,7 @@ export async function startCluster(opts: StartClusterOptions): Promise<TestClust
     restartNode: (i) => {
       const old = nodes[i];
       if (old.alive()) throw new Error(`node ${old.port} is still running`);
-      return spawnNode({ index: i, dir: old.dir, port: old.port });
+      return spawnNode({ index: i, dir: old.dir, port: old.port, uid: old.uid });
     },
     async shutdownNode(i, timeoutMs = 60000) {
       const n = nodes[i];

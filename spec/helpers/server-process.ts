@@ -25,21 +25,29 @@ export interface ServerProcess {
  * is released before the server binds it, so another socket may take it in between: then it tries again
  * on another port (3 attempts).
  */
-export async function startServer(args: string[] = [], configFile?: string): Promise<ServerProcess> {
+export interface StartServerOptions {
+  /**
+   * Run the process as this uid (and gid of the same number): root only. The partition harness
+   * (spec/helpers/partition.ts) tells nodes apart by it; its files must be writable by that uid.
+   */
+  uid?: number;
+}
+
+export async function startServer(args: string[] = [], configFile?: string, opts: StartServerOptions = {}): Promise<ServerProcess> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startServerOnce(args, configFile);
+      return await startServerOnce(args, configFile, opts);
     } catch (e) {
       if (attempt >= 3 || !String(e).includes('Address already in use')) throw e;
     }
   }
 }
 
-async function startServerOnce(args: string[], configFile?: string): Promise<ServerProcess> {
+async function startServerOnce(args: string[], configFile: string | undefined, opts: StartServerOptions): Promise<ServerProcess> {
   const port = await freePort();
   const argv = [...(configFile ? [configFile] : []), '--bind', '127.0.0.1', '--port', String(port), ...args];
   // Executed as users run it, so the node flags of its #! line apply.
-  const proc = spawn(SERVER_BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(SERVER_BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}) });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
