@@ -507,6 +507,117 @@ needs(['role', 'wait', 'psync', 'readonly'])('integration: replication and failo
     });
   });
 
+  describe('(8) a primary frozen (SIGSTOP) at the default cluster-node-timeout 15000 (issue 10 item 5)', () => {
+    // The coordinator's heartbeats (a PING every 200 ms, suspicion after cluster-heartbeat-timeout 1500 ms of
+    // silence) replace a silent primary with a live in-sync replica at once in sync mode. This asserts the
+    // mechanism, not a timing: writes come back long before the 15 s lease could have run out.
+    const DEFAULT_NODE_TIMEOUT = 15000;
+    const BOUND_MS = 5000;
+    let c: TestCluster;
+    before(async () => {
+      c = await startCluster({ nodes: 1 + REPLICAS, replicas: REPLICAS, nodeTimeoutMs: DEFAULT_NODE_TIMEOUT, args: ['--cluster-replicas', String(REPLICAS)] });
+    });
+    after(async () => {
+      for (const n of c?.nodes ?? []) if (n.alive()) n.proc.kill('SIGCONT');
+      await c?.stop();
+    });
+
+    /** The port of the node that is the coordinator now (INFO cluster cluster_coordinator:1), or 0. */
+    const coordinator = async (): Promise<number> => {
+      for (const n of c.live()) if ((await info(c, n.port, 'cluster')).cluster_coordinator === '1') return n.port;
+      return 0;
+    };
+
+    it('is replaced well before its lease; acknowledged writes survive; resumed, it is a replica that refuses writes', async () => {
+      expect(await c.command(c.seed, 'CONFIG', 'GET', 'cluster-node-timeout')).to.deep.equal(['cluster-node-timeout', String(DEFAULT_NODE_TIMEOUT)]);
+      // The case this covers: the frozen primary is not the coordinator (a frozen coordinator is first
+      // voted out by the others' heartbeats). Switch the primary to a replica that is not, if need be.
+      let s = await shardOf(c, c.seed);
+      const coord = await coordinator();
+      if (coord === s.primary) {
+        const target = s.replicas.find((p) => p !== coord) as number;
+        expect(await c.command(target, 'CLUSTER', 'FAILOVER')).to.equal('OK');
+        await c.waitUntil(async () => (await shardOf(c, target)).primary === target && (await shardOf(c, target)).replicas.length === REPLICAS, 15000, `${target} primary with both replicas in sync`);
+        await c.waitStable(30000);
+        s = await shardOf(c, c.seed);
+      }
+      expect(s.primary).to.not.equal(await coordinator());
+      const old = nodeAt(c, s.primary);
+
+      // Acknowledged before the freeze (sync mode: every in-sync replica has it).
+      const acked: Write[] = [];
+      const conn = await direct(s.primary);
+      for (let i = 0; i < 200; i++) {
+        const w: Write = { key: `silent:{x}:${i}`, value: `before${i}`, sent: now() };
+        expect(await conn.set(w.key, w.value)).to.equal('OK');
+        w.acked = now();
+        acked.push(w);
+      }
+      // SETs fired at it while it is frozen, without waiting: read after SIGCONT, none may get an OK.
+      const fired: Array<{ key: string; reply?: string }> = [];
+      const replies: Promise<void>[] = [];
+      const fireOne = (i: number) => {
+        const w: { key: string; reply?: string } = { key: `silent:{x}:frozen${i}` };
+        fired.push(w);
+        replies.push(conn.set(w.key, 'frozen').then((r) => void (w.reply = String(r)), (e: Error) => void (w.reply = `error ${e.message}`)));
+      };
+
+      old.proc.kill('SIGSTOP');
+      const stoppedAt = now();
+      let writableAt = Infinity;
+      let newPrimary = 0;
+      try {
+        // Writes to its slots (all of them: one shard) through the replicas: -MOVED to the frozen primary
+        // until one is promoted, then OK.
+        for (let i = 0; now() - stoppedAt < DEFAULT_NODE_TIMEOUT - 3000 && writableAt === Infinity; i++) {
+          fireOne(i);
+          for (const p of s.replicas) {
+            const r = await c.command(p, 'SET', 'silent:{x}:after', 'after').catch((e: Error) => e);
+            if (r === 'OK') {
+              writableAt = now();
+              newPrimary = p;
+              break;
+            }
+          }
+          await sleep(50);
+        }
+        const window = writableAt - stoppedAt;
+        console.log(`      writes to its slots acknowledged again ${Math.round(window)} ms after SIGSTOP (by ${newPrimary}; cluster-node-timeout ${DEFAULT_NODE_TIMEOUT} ms)`);
+        expect(window, 'SIGSTOP -> a write acknowledged by a promoted replica, ms').to.be.lessThan(BOUND_MS);
+        // What it acknowledged before the freeze is on its successor. (A just-promoted primary may refuse
+        // reads with CLUSTERDOWN for a moment, ~130 ms seen, until its remaining in-sync replica vouches for
+        // its stream: the read fence, membership.ts readsFenced.)
+        await c.waitUntil(async () => (await missing(newPrimary, acked, false)).length === 0, 5000, `the writes acknowledged before the freeze read back from ${newPrimary}`);
+      } finally {
+        // SIGCONT inside its lease: it is still registered, and must find out it was replaced.
+        old.proc.kill('SIGCONT');
+      }
+      const resumedAt = now();
+      await Promise.race([Promise.all(replies), sleep(5000)]);
+      conn.disconnect();
+      const oks = fired.filter((w) => w.reply === 'OK');
+      console.log(`      ${fired.length} SETs queued on it while frozen: ${[...new Set(fired.map((w) => w.reply ?? 'no reply'))].slice(0, 3).join(' | ')}`);
+      expect(oks.map((w) => `${w.key} OK from the deposed primary`)).to.deep.equal([]);
+
+      // It rejoins as a replica of its successor (or is dropped from the topology).
+      await c.waitUntil(
+        async () => (await followsConnected(c, old.port, newPrimary)) || (await c.topology()).nodes[old.id] === undefined,
+        30000,
+        `the resumed ${old.port} a replica of ${newPrimary} or out of the topology`,
+      );
+      console.log(`      resumed node ${old.port}: ${JSON.stringify((await role(c, old.port)).slice(0, 4))} ${Math.round(now() - resumedAt)} ms after SIGCONT`);
+      // A write straight to it for its old slots: never OK.
+      const r = await c.command(old.port, 'SET', 'silent:{x}:direct', 'x').catch((e: Error) => e);
+      expect(r, 'SET on the resumed old primary').to.be.instanceOf(Error);
+      expect(String((r as Error).message)).to.match(/^(MOVED \d+ 127\.0\.0\.1:\d+|CLUSTERDOWN|READONLY)/);
+
+      await c.waitStable(30000);
+      const after = await shardOf(c, c.seed);
+      expect(after.primary).to.equal(newPrimary);
+      await expectAllReadBack(after.primary, after.replicas, [...acked, { key: 'silent:{x}:after', value: 'after', sent: 0 }]);
+    });
+  });
+
   describe(`(4) etcd stopped for ${LONG ? 30 : 6} s`, () => {
     let c: TestCluster;
     let client: Cluster;
