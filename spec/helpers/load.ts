@@ -4,7 +4,9 @@
 // Writers: `keys` keys `<prefix>:<i>`, each owned by one writer loop, which writes SET key <seq> with seq
 // strictly increasing per key, one write in flight per key. acked[i] = the highest seq that got OK.
 // A write that errors or times out is not acknowledged (its value may or may not be there: a later value
-// is never a violation).
+// is never a violation). Its outcome is unknown, so it may also take effect LATER than writes acknowledged
+// after it (ioredis re-sends a command whose connection closed under it to the slot's new owner): a read
+// of such a value below acked[i] is counted in `late`, not as stale.
 // Readers: GET a random key through the cluster client, or through plain connections to chosen nodes
 // (READONLY first when asked). A reply lower than acked[i] *as it was when the GET was sent* is a stale
 // read (a missing key counts as 0); a value that was never sent is a phantom. Errors are counted, not
@@ -73,6 +75,10 @@ export class Load {
   /** Write-once keys acknowledged, with their value. */
   readonly onceAcked: Array<[string, string]> = [];
   readonly stale: Violation[] = [];
+  /** Reads of a value whose write was not acknowledged (error or timeout) and that took effect late. */
+  readonly late: Violation[] = [];
+  /** Per key, the seqs whose write errored or timed out (outcome unknown). */
+  private readonly unknown = new Map<number, Set<number>>();
   readonly phantom: Violation[] = [];
   writeErrors = 0;
   /** When each failed write was sent (performance.now()). */
@@ -145,6 +151,9 @@ export class Load {
         this.writeErrors++;
         this.writeErrorTimes.push(sent);
         this.noteError('SET', e);
+        let u = this.unknown.get(i);
+        if (u === undefined) this.unknown.set(i, (u = new Set()));
+        u.add(seq);
         await sleep(20);
       }
     }
@@ -161,6 +170,7 @@ export class Load {
     const last = this.lastAck[i];
     const violation = { key: this.keys[i], got: String(got), want, sent, at: now(), via, lastAck: last ? `seq ${this.acked[i]} sent to ${last.route} acked ${Math.round(sent - last.at)} ms before this read` : '' };
     if (!Number.isInteger(v) || v > this.sent[i]) this.phantom.push(violation);
+    else if (v < want && this.unknown.get(i)?.has(v) === true) this.late.push(violation);
     else if (v < want) this.stale.push(violation);
   }
 

@@ -193,7 +193,7 @@ async function runScenario(name: string, c: TestCluster, apply: (l: Layout, load
     };
     console.log(
       `      [partitions] ${name}: acked ${f.acked} (${f.ackedDuringFault} during the fault, ${f.ackedFaultyDuringFault} of them to the faulty shard), ` +
-        `write errors ${f.writeErrors} (${f.writeErrorsDuringFault} during), reads ${f.reads} (errors ${f.readErrors}), stale ${f.stale.length}, phantom ${f.phantom.length}, ` +
+        `write errors ${f.writeErrors} (${f.writeErrorsDuringFault} during), reads ${f.reads} (errors ${f.readErrors}), stale ${f.stale.length}, phantom ${f.phantom.length}, late unacknowledged ${load.late.length}, ` +
         `lost ${f.lost.length} + ${f.lostOnce.length} of ${f.onceAcked} write-once keys, unreadable ${f.unreadable.length}; faulty keys unavailable ${Math.round(f.gapMs)} ms at most; ` +
         `every key written ${Math.round(f.recoveryMs)} ms after the heal, stable after ${Math.round(f.stableMs)} ms` +
         (load.errorSamples.size ? `\n        errors: ${load.topErrors()}` : '') +
