@@ -89,6 +89,7 @@ export class ClusterAgent {
       announce: () => this.opts.announce,
       gate: () => this.gate,
       poke: () => this.controller.poke(),
+      adopt: (text, rev) => keeper.adoptTopology(text, rev),
     });
     this.controller = new Coordinator({
       myId,

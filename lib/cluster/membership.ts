@@ -39,6 +39,8 @@ export interface MembershipHost {
   gate(): GateLike | null;
   /** The coordinator, if this node is it, plans now. */
   poke(): void;
+  /** Takes a topology value read from etcd at mod revision `rev` (view-keeper.ts adoptTopology). */
+  adopt?(text: string, rev: bigint): void;
 }
 
 export class Membership {
@@ -54,6 +56,14 @@ export class Membership {
   /** Whether a majority agrees etcd is down for everyone (outage-quorum.ts). */
   readonly quorum: OutageQuorum;
   private troubleTimer: NodeJS.Timeout | null = null;
+  /**
+   * Set while the lease is troubled, cleared by a topology read made after it is renewed again: a node cut
+   * from etcd may have been deposed meanwhile, and its watch may deliver that after its registration is
+   * back (while a replica's link delivers old stream bytes that renew its read lease). Until then it serves
+   * nothing (unless an outage is agreed), as if its lease were still in doubt.
+   */
+  private viewStale = false;
+  private refreshing = false;
 
   constructor(
     private readonly host: MembershipHost,
@@ -99,7 +109,7 @@ export class Membership {
   writesFenced(): boolean {
     const v = this.host.views;
     if (!v.isPrimary || v.myShard === null) return false;
-    const fenced = this.leaseMayEnd() && !this.quorum.agreed();
+    const fenced = this.inDoubt() && !this.quorum.agreed();
     if (fenced !== this.fenced) {
       this.fenced = fenced;
       if (fenced) this.host.node.log.warning('Lease not renewed in time and no majority sees etcd down: refusing writes until it is (fencing)');
@@ -129,7 +139,7 @@ export class Membership {
     const v = this.host.views;
     if (v.myShard === null) return false;
     let fenced: boolean;
-    if (this.leaseMayEnd() && !this.quorum.agreed()) fenced = true;
+    if (this.inDoubt() && !this.quorum.agreed()) fenced = true;
     else if (!v.isPrimary) fenced = false;
     else {
       const gate = this.host.gate();
@@ -162,15 +172,39 @@ export class Membership {
         this.quorum.close();
         return;
       }
-      if (this.host.views.myShard !== null && this.leaseTroubled()) this.quorum.wake();
+      if (this.leaseTroubled()) {
+        if (this.host.adopt !== undefined) this.viewStale = true;
+        if (this.host.views.myShard !== null) this.quorum.wake();
+      } else if (this.viewStale && !this.refreshing) void this.refreshView();
     }, TROUBLE_CHECK_MS);
     this.troubleTimer.unref();
+  }
+
+  /** The lease may end before it is renewed, or the view has not been read again since it was in trouble. */
+  private inDoubt(): boolean {
+    return this.viewStale || this.leaseMayEnd();
   }
 
   /** True when this node's lease may end before it renews it (FENCE_MARGIN_MS before etcd could end it), or it holds none. */
   private leaseMayEnd(): boolean {
     const reg = this.reg;
     return reg === null || this.host.node.clock.now() > reg.validUntil() - FENCE_MARGIN_MS;
+  }
+
+  /** Reads the topology (linearizable) and adopts it; clears viewStale once the view is rebuilt. Never rejects. */
+  private async refreshView(): Promise<void> {
+    const { session } = this.host;
+    this.refreshing = true;
+    try {
+      const kv = (await session.etcd.get(session.topologyKey).exec()).kvs[0];
+      if (kv !== undefined) this.host.adopt?.(kv.value.toString('utf8'), BigInt(kv.mod_revision));
+      await new Promise<void>((r) => setImmediate(r)); // the view is rebuilt later in the turn
+      if (!this.leaseTroubled()) this.viewStale = false;
+    } catch (e) {
+      session.failed('topology read', e);
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   /** Registers on a lease, and again whenever the registration is lost, until stop(). Never rejects. */

@@ -138,6 +138,22 @@ describe('cluster/membership fencing', () => {
   });
 
   describe('minority fencing: an etcd outage agreed by a majority (outage-quorum.ts)', () => {
+    it('after its lease was in trouble, a node serves nothing until it has read the topology again', async () => {
+      const { m } = setup({ replicas: true });
+      const adopted: Array<[string, bigint]> = [];
+      const host = (m as unknown as { host: Record<string, unknown> }).host;
+      host.adopt = (text: string, rev: bigint) => adopted.push([text, rev]);
+      host.session = { ttl: 2, stopped: false, topologyKey: 'T', etcd: { get: () => ({ exec: async () => ({ kvs: [{ value: Buffer.from('{"t":1}'), mod_revision: '7' }] }) }) } };
+      // Cut off, then registered again: its watch may not have told it yet that it was deposed.
+      (m as unknown as { viewStale: boolean }).viewStale = true;
+      expect(m.writesFenced()).to.equal(true);
+      expect(m.readsFenced()).to.equal(true);
+      await (m as unknown as { refreshView(): Promise<void> }).refreshView();
+      expect(adopted).to.deep.equal([['{"t":1}', 7n]]);
+      expect(m.writesFenced()).to.equal(false);
+      expect(m.readsFenced()).to.equal(false);
+    });
+
     it('the lease is troubled after half its TTL without renewal (INFO cluster_etcd_reachable:0)', () => {
       const { m, clock, renew } = setup({ replicas: true });
       clock.advance(1000);
