@@ -153,10 +153,11 @@ export class Coordinator {
         this.reconcileAgain = false;
         if (!this.elected || session.stopped) break;
         const campaignKey = this.campaign === null ? null : await this.campaign.getCampaignKey();
-        const [topoRes, nodesRes, mine] = await Promise.all([
+        const [topoRes, nodesRes, mine, withdrawnRes] = await Promise.all([
           session.etcd.get(session.topologyKey).exec(),
           session.etcd.getAll().prefix(session.nodesPrefix).exec(),
           campaignKey === null ? null : session.etcd.get(campaignKey).exec(),
+          session.etcd.getAll().prefix(session.withdrawnPrefix).keys(),
         ]);
         if (mine !== null && mine.kvs.length === 0) {
           // The other nodes withdrew this node's campaign while it was silent (frozen, cut off): another
@@ -168,6 +169,13 @@ export class Coordinator {
         const current = kv === undefined ? EMPTY_TOPOLOGY : parseTopology(kv.value.toString('utf8'));
         const registered = new Set(nodesRes.kvs.map((n) => n.key.toString('utf8').slice(session.nodesPrefix.length)));
         for (const id of [...this.downNodes.keys()]) if (current.nodes[id] === undefined && !registered.has(id)) this.downNodes.delete(id);
+        // Restarted processes that withdrew their old registration (membership.ts yieldStalePrimaryRole):
+        // their old process is gone, as a refused connection would prove.
+        const withdrawn = new Set<string>();
+        for (const k of withdrawnRes) {
+          const id = k.slice(session.withdrawnPrefix.length);
+          if (!registered.has(id) && current.nodes[id] !== undefined) withdrawn.add(id);
+        }
         const live = new Map<string, Registration>();
         const dead: Array<[string, string]> = [];
         for (const n of nodesRes.kvs) {
@@ -194,7 +202,7 @@ export class Coordinator {
         const grace = Math.max(500, planning.nodeTimeoutMs / 4, session.calmSince + planning.nodeTimeoutMs - now);
         for (const id of this.missingSince.keys()) if (live.has(id) || current.nodes[id] === undefined) this.missingSince.delete(id);
         for (const [id, n] of Object.entries(current.nodes)) {
-          if (live.has(id) || this.downNodes.has(id)) continue;
+          if (live.has(id) || this.downNodes.has(id) || withdrawn.has(id)) continue;
           const since = this.missingSince.get(id) ?? now;
           this.missingSince.set(id, since);
           if (now - since < grace) {
@@ -205,7 +213,7 @@ export class Coordinator {
         for (const id of this.silentPrimaries(current, live)) live.delete(id);
         let result;
         const lostSlots = node.config.str('cluster-lost-slots') === 'reassign' ? 'reassign' : 'keep';
-        const gone = new Set(this.downNodes.keys());
+        const gone = new Set([...this.downNodes.keys(), ...withdrawn]);
         try {
           const offsets = await candidateOffsets(current, live, node.config.str('requirepass'), gone);
           result = plan(current, live, planning.vnodes, { replicas: planning.replicas, offsets, lostSlots, gone });

@@ -1,7 +1,8 @@
 // The cluster agent's connection to etcd, shared by its parts: the client, the key layout under the
 // cluster's prefix, whether etcd is reachable (logged once when it goes and once when it is back), and the
 // stopped flag every background loop polls. etcd keys (P = /shardcache/<cluster-name>): P/nodes/<id>
-// (registrations, on leases), P/topology (the topology JSON), P/election/coordinator/... (etcd3's Election).
+// (registrations, on leases), P/topology (the topology JSON), P/election/coordinator/... (etcd3's Election),
+// P/withdrawn/<id> (a restarted primary's marker: its old process is gone).
 import type { Etcd3 } from 'etcd3';
 import type { Clock } from '../util/clock';
 import { connectEtcd } from './etcd';
@@ -29,6 +30,8 @@ export class EtcdSession {
   readonly topologyKey: string;
   /** P/nodes/: a node's registration is this followed by its id. */
   readonly nodesPrefix: string;
+  /** P/withdrawn/: a restarted process's marker that its old process (and its data) is gone (membership.ts). */
+  readonly withdrawnPrefix: string;
   /** P/election/coordinator/: campaigns for coordinator, one key each. */
   readonly campaignsPrefix: string;
   /** TTL of this node's leases (registration, campaign), s. */
@@ -54,6 +57,7 @@ export class EtcdSession {
     this.topologyKey = `${this.prefix}/topology`;
     this.nodesPrefix = `${this.prefix}/nodes/`;
     this.campaignsPrefix = `${this.prefix}/election/coordinator/`;
+    this.withdrawnPrefix = `${this.prefix}/withdrawn/`;
     this.etcd = connectEtcd(endpoints);
   }
 

@@ -239,11 +239,16 @@ export class Membership {
 
   /**
    * A process that starts with an empty dataset while the topology still names this node the primary of a
-   * shard with in-sync replicas (it was restarted faster than its death was noticed) must not act as that
+   * shard with replicas (it was restarted faster than its death was noticed) must not act as that
    * primary: its replicas would copy its empty dataset. It withdraws the dead process's registration, so
-   * the coordinator promotes an in-sync replica, and waits (unavailable: key commands get CLUSTERDOWN,
-   * replicas' PSYNC is refused) until it is no longer that primary or no in-sync replica is alive to
-   * take over. Then it registers, and joins again as a replica. Rejects on etcd errors (the caller retries).
+   * the coordinator promotes a replica, and waits (unavailable: key commands get CLUSTERDOWN, replicas'
+   * PSYNC is refused) until it is no longer that primary or no replica that could take over is alive.
+   * Then it registers, and joins again as a replica. With in-sync replicas, one of them takes over (no
+   * acknowledged write lost). With replicas none of which is in sync, it also writes P/withdrawn/<id>: its
+   * process is gone, as a refused connection would prove, so that the coordinator promotes the live
+   * replica holding the most of the data (cluster-lost-slots keep would otherwise keep the shard for a
+   * silent primary, and this process would come back as that primary, empty). Rejects on etcd errors (the
+   * caller retries).
    */
   async yieldStalePrimaryRole(): Promise<void> {
     const { session, views, myId } = this.host;
@@ -251,23 +256,30 @@ export class Membership {
     if (kv === undefined) return;
     const t = parseTopology(kv.value.toString('utf8'));
     const me = t.nodes[myId];
-    if (me === undefined || me.role !== 'primary' || me.shard === null || t.shards[me.shard].inSync.length === 0) return;
+    if (me === undefined || me.role !== 'primary' || me.shard === null || t.shards[me.shard].replicas.length === 0) return;
     const shard = me.shard;
+    const anyReplica = t.shards[shard].inSync.length === 0;
     this.unavailable = true;
     views.scheduleRebuild();
-    this.host.node.log.warning(`Restarted while still the primary of shard ${shard} in the topology, with no data: withdrawing so that an in-sync replica takes over`);
+    this.host.node.log.warning(
+      `Restarted while still the primary of shard ${shard} in the topology, with no data: withdrawing so that ${anyReplica ? 'a replica (none is in sync)' : 'an in-sync replica'} takes over`,
+    );
+    const marker = `${session.prefix}/withdrawn/${myId}`;
     try {
+      if (anyReplica) await session.etcd.put(marker).value(String(this.host.node.clock.now())).exec();
       await session.etcd.delete().key(session.nodesPrefix + myId).exec();
       while (!session.stopped) {
         const v = views.view.node(myId);
         if (views.view.version > 0 && (v === undefined || v.role !== 'primary')) break;
-        const heirs = views.view.shard(shard)?.inSync.filter((id) => views.live.has(id)) ?? [];
+        const s = views.view.shard(shard);
+        const heirs = (anyReplica ? s?.replicas : s?.inSync)?.filter((id) => views.live.has(id)) ?? [];
         if (views.view.version > 0 && heirs.length === 0) break;
         await views.nextView(500);
       }
     } finally {
       this.unavailable = false;
       views.scheduleRebuild();
+      if (anyReplica) await session.etcd.delete().key(marker).exec().catch(() => undefined);
     }
   }
 

@@ -175,6 +175,43 @@ describe('ClusterAgent (no etcd)', () => {
     n.node.repl.unfollow(); // it now follows R (nothing listens there in this spec)
   });
 
+  it('a restarted primary whose replicas are all out of sync marks its old process gone (P/withdrawn), so that one of them is promoted', async () => {
+    const { agent } = newAgent();
+    const R = 'c'.repeat(40);
+    const outOfSync = (v: number, primary: string) =>
+      serializeTopology(
+        validateTopology({
+          version: v,
+          nodes: {
+            [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: primary === A ? 'primary' : 'replica', epoch: 1 },
+            [R]: { addr: { ip: '127.0.0.1', port: 7003 }, shard: 'sa', role: primary === R ? 'primary' : 'replica', epoch: v },
+          },
+          shards: { sa: { primary, replicas: [primary === A ? R : A], inSync: [] } },
+          slots: [[0, 16383, 'sa']],
+          migrating: [],
+        }),
+      );
+    const log: string[] = [];
+    parts(agent).session.etcd = {
+      get: () => ({ exec: async () => ({ kvs: [{ value: Buffer.from(outOfSync(5, A)) }] }) }),
+      put: (k: string) => ({ value: () => ({ exec: async () => void log.push('put ' + k) }) }),
+      delete: () => ({ key: (k: string) => ({ exec: async () => void log.push('delete ' + k) }) }),
+      close: () => undefined,
+    };
+    parts(agent).keeper.live.set(R, { addr: { ip: '127.0.0.1', port: 7003 }, state: 'up' });
+    swap(agent, parseTopology(outOfSync(5, A)));
+    const waiting = parts(agent).membership.yieldStalePrimaryRole();
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    expect(log).to.deep.equal(['put /shardcache/spec/withdrawn/' + A, 'delete /shardcache/spec/nodes/' + A]);
+    expect(agent.unavailable).to.equal(true);
+    // The coordinator promoted R (not in sync: the most of the data there is): the marker goes.
+    swap(agent, parseTopology(outOfSync(6, R)));
+    await waiting;
+    expect(agent.unavailable).to.equal(false);
+    expect(log[2]).to.equal('delete /shardcache/spec/withdrawn/' + A);
+    agent.node.repl.unfollow();
+  });
+
   describe('CLUSTER FORGET (cluster-lost-slots keep, issue 10)', () => {
     const C = 'c'.repeat(40);
     const NODES = '/shardcache/spec/nodes/';
