@@ -12,8 +12,8 @@
 //    - `keep` and proven gone with live replicas (none in sync): the one with the highest offset is
 //      promoted (it holds the most of the data; some writes may be missing);
 //    - `keep` and not proven gone (its lease just ran out: frozen or cut off, it may still hold the
-//      data): the shard is kept DOWN: primary, slots, live replicas and migrations from it stay,
-//      migrations to it are cancelled; its slots answer CLUSTERDOWN until it registers again (then it
+//      data): the shard is kept DOWN: primary, slots, live replicas and migrations from and to it stay
+//      (paused: keys already moved to it are only there); its slots answer CLUSTERDOWN until it registers again (then it
 //      simply serves them) or an operator sends CLUSTER FORGET (forgetShard);
 // 2. live `up` nodes not in the topology join, in id order: as a replica (not in sync) of the non-leaving
 //    shard with the fewest replicas below opts.replicas (ties: smallest shard id; never a down shard),
@@ -138,14 +138,8 @@ export function plan(current: Topology, live: ReadonlyMap<string, Registration>,
     if (why !== 'is dead') continue; // a leaving primary without an in-sync replica migrates its slots away (4.)
     if (keep && opts.gone?.has(old) !== true) {
       // Silent (lease ended, process not proven gone): it may still hold the only copy of the data.
+      // Migrations to it stay (paused: its source retries): keys already moved are only on it.
       down.add(sid);
-      const cancelled = new Map<string, number>(); // source shard -> slots
-      for (const [slot, m] of migrating) {
-        if (m.to !== sid) continue;
-        migrating.delete(slot);
-        cancelled.set(m.from, (cancelled.get(m.from) ?? 0) + 1);
-      }
-      for (const [from, n] of cancelled) changes.push(`node ${old} is unreachable: ${n} slots stop migrating ${from} -> ${sid} (they stay with ${from})`);
       continue;
     }
     const best = keep ? pickHighest(s.replicas, isUp, opts.offsets) : undefined;
