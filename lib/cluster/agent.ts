@@ -147,9 +147,9 @@ export class ClusterAgent {
     return this.membership.writesFenced();
   }
 
-  /** False while this node's lease was not renewed for half its TTL (INFO cluster_etcd_reachable; outage-quorum.ts). */
-  get etcdReachable(): boolean {
-    return !this.membership.leaseTroubled();
+  /** INFO cluster_etcd_reachable: 1, 0 while this node's lease goes unrenewed for half its TTL, -1 not known (membership.ts). */
+  get etcdReachable(): 1 | 0 | -1 {
+    return this.membership.etcdReachable();
   }
 
   /** Read fencing: true when this node must refuse reads (membership.ts readsFenced). */
@@ -241,6 +241,7 @@ export class ClusterAgent {
     if (session.stopped) return;
     session.stopped = true;
     this.controller.halt();
+    this.membership.close();
     await this.migrator?.stop();
     const tasks: Promise<unknown>[] = [];
     const revoked = this.membership.revoke();

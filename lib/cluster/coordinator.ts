@@ -175,6 +175,9 @@ export class Coordinator {
         for (const k of withdrawnRes) {
           const id = k.slice(session.withdrawnPrefix.length);
           if (!registered.has(id) && current.nodes[id] !== undefined) withdrawn.add(id);
+          // Registered again, or out of the topology: the marker has served (the process deletes it too,
+          // but an etcd error or a crash may leave it; a stale one must never make a later silence "proof").
+          else if (registered.has(id) || current.nodes[id] === undefined) await session.etcd.delete().key(k).exec();
         }
         const live = new Map<string, Registration>();
         const dead: Array<[string, string]> = [];

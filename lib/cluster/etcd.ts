@@ -73,7 +73,10 @@ export async function registerNode(
 ): Promise<NodeRegistration> {
   const key = nodeKey(prefix, nodeId);
   let confirmedAt = clock.now(); // a lower bound of when etcd last (re)started the TTL
-  let firedAt = confirmedAt;
+  // Send times of the keepalives not answered yet, oldest first: etcd3 fires one every TTL/3 whether or
+  // not the last was answered, and answers come in order, so a success confirms the OLDEST outstanding
+  // send (taking the latest would overstate validUntil by up to TTL/3, or by a whole stall).
+  const fired: number[] = [];
   const lease = client.lease(ttlSeconds);
   const lostCbs: Array<(err: Error) => void> = [];
   let done = false;
@@ -88,8 +91,16 @@ export async function registerNode(
     }
   };
   lease.on('lost', (err) => finish(err));
-  lease.on('keepaliveFired', () => (firedAt = clock.now()));
-  lease.on('keepaliveSucceeded', () => (confirmedAt = firedAt));
+  lease.on('keepaliveFired', () => {
+    fired.push(clock.now());
+    if (fired.length > 64) fired.shift(); // never answered: keep the queue bounded
+  });
+  lease.on('keepaliveSucceeded', () => {
+    const at = fired.shift();
+    if (at !== undefined && at > confirmedAt) confirmedAt = at;
+  });
+  // A failed keepalive stream is re-established by etcd3: answers to the sends before are lost.
+  lease.on('keepaliveFailed', () => void fired.splice(0));
   try {
     await lease.put(key).value(value).exec();
   } catch (e) {

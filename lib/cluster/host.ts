@@ -31,6 +31,12 @@ export interface ReplicationRole {
    * acknowledgements until the old primary's read vouch from it has run out (ack-gate.ts).
    */
   readonly oldPrimaryHeardAt: number;
+  /**
+   * ms (node clock) when this replica's stream last resumed after a silence longer than three heartbeats
+   * (bytes held up in the network may be old); 0: never. Membership re-reads the topology before its
+   * READONLY reads go on.
+   */
+  readonly streamGapAt: number;
 }
 
 /** What the agent needs of db 0: its size and the deletion of one slot's keys (the slot index on). */

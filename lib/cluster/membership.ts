@@ -31,7 +31,13 @@ export interface MembershipViews {
 /** What membership needs of the agent it serves. */
 export interface MembershipHost {
   readonly myId: string;
-  readonly node: { readonly log: ClusterLog; readonly clock: Clock; readonly config?: { str(name: string): string } };
+  readonly node: {
+    readonly log: ClusterLog;
+    readonly clock: Clock;
+    readonly config?: { str(name: string): string };
+    /** streamGapAt: when this replica's stream resumed after a silence (replication.ts); 0: never. */
+    readonly repl?: { readonly streamGapAt: number };
+  };
   readonly session: EtcdSession;
   readonly views: MembershipViews;
   /** The address to register (read at each registration: the node sets its port once it listens). */
@@ -57,12 +63,16 @@ export class Membership {
   readonly quorum: OutageQuorum;
   private troubleTimer: NodeJS.Timeout | null = null;
   /**
-   * Set while the lease is troubled, cleared by a topology read made after it is renewed again: a node cut
-   * from etcd may have been deposed meanwhile, and its watch may deliver that after its registration is
-   * back (while a replica's link delivers old stream bytes that renew its read lease). Until then it serves
-   * nothing (unless an outage is agreed), as if its lease were still in doubt.
+   * When (node clock) the lease was last seen in doubt (leaseMayEnd), and when the last topology read that
+   * succeeded started. While doubtAt >= viewReadAt the view is stale: a node cut from etcd may have been
+   * deposed meanwhile, and its watch may deliver that after its registration is back. Until a topology
+   * read made after the doubt, it serves nothing (a primary unless an outage is agreed), as if its lease
+   * were still in doubt. A replica's view is also stale after its primary's stream resumed from a silence
+   * (streamGapAt): bytes held up in the network renew its read lease while its primary may have dropped
+   * it from the in-sync set meanwhile.
    */
-  private viewStale = false;
+  private doubtAt = 0;
+  private viewReadAt = 1;
   private refreshing = false;
 
   constructor(
@@ -139,15 +149,18 @@ export class Membership {
     const v = this.host.views;
     if (v.myShard === null) return false;
     let fenced: boolean;
-    if (this.inDoubt() && !this.quorum.agreed()) fenced = true;
-    else if (!v.isPrimary) fenced = false;
+    // A replica's reads are fenced whenever its lease or view is in doubt, agreed outage or not: its
+    // primary may have been replaced by a node that still reaches etcd, while the stream of the old one
+    // (alive, agreeing) keeps renewing its read lease. Its READONLY reads then go to its primary (MOVED).
+    if (!v.isPrimary) fenced = this.inDoubt() || this.replicaStreamGap();
+    else if (this.inDoubt() && !this.quorum.agreed()) fenced = true;
     else {
       const gate = this.host.gate();
       fenced = gate !== null && !gate.readsVouched() && gate.required().length > 0;
     }
     if (fenced !== this.readsWereFenced) {
       this.readsWereFenced = fenced;
-      if (fenced) this.host.node.log.warning(v.isPrimary ? 'Neither a lease renewed in time nor every in-sync replica following: refusing reads (fencing)' : 'Lease not renewed in time and no majority sees etcd down: refusing READONLY reads (fencing)');
+      if (fenced) this.host.node.log.warning(v.isPrimary ? 'Neither a lease renewed in time nor every in-sync replica following: refusing reads (fencing)' : 'Lease or view in doubt: refusing READONLY reads until the topology is read again (fencing)');
       else this.host.node.log.notice('Serving reads again');
     }
     return fenced;
@@ -158,6 +171,23 @@ export class Membership {
    * be unreachable for it. INFO cluster says cluster_etcd_reachable:0 then (the other nodes' outage polls
    * read it), and this node starts its own poll.
    */
+  /**
+   * INFO cluster_etcd_reachable: 1 while the lease is renewed in time, 0 while it is troubled (after this
+   * node registered once: etcd is unreachable for it), -1 when it does not know (never registered yet,
+   * stopping, or waiting to be replaced after a restart).
+   */
+  etcdReachable(): 1 | 0 | -1 {
+    if (!this.registeredOnce || this.host.session.stopped || this.unavailable) return -1;
+    return this.leaseTroubled() ? 0 : 1;
+  }
+
+  /** Stops the outage poll and the trouble check (the agent stopped). */
+  close(): void {
+    if (this.troubleTimer !== null) clearInterval(this.troubleTimer);
+    this.troubleTimer = null;
+    this.quorum.close();
+  }
+
   leaseTroubled(): boolean {
     const reg = this.reg;
     return reg === null || this.host.node.clock.now() > reg.validUntil() - (this.host.session.ttl * 1000) / 2;
@@ -172,17 +202,26 @@ export class Membership {
         this.quorum.close();
         return;
       }
-      if (this.leaseTroubled()) {
-        if (this.host.adopt !== undefined) this.viewStale = true;
-        if (this.host.views.myShard !== null) this.quorum.wake();
-      } else if (this.viewStale && !this.refreshing) void this.refreshView();
+      if (this.leaseTroubled() && this.host.views.myShard !== null) this.quorum.wake();
+      if (this.leaseMayEnd()) this.doubtAt = this.host.node.clock.now();
+      else if ((this.doubtAt >= this.viewReadAt || this.replicaStreamGap()) && !this.refreshing && this.host.adopt !== undefined) void this.refreshView();
     }, TROUBLE_CHECK_MS);
     this.troubleTimer.unref();
   }
 
-  /** The lease may end before it is renewed, or the view has not been read again since it was in trouble. */
+  /** The lease may end before it is renewed, or the view has not been read again since it was in doubt. */
   private inDoubt(): boolean {
-    return this.viewStale || this.leaseMayEnd();
+    if (this.leaseMayEnd()) {
+      this.doubtAt = this.host.node.clock.now();
+      return true;
+    }
+    return this.doubtAt >= this.viewReadAt && this.host.adopt !== undefined;
+  }
+
+  /** True while this node's replication stream resumed after a silence and no topology read started since. */
+  private replicaStreamGap(): boolean {
+    const gap = this.host.node.repl?.streamGapAt ?? 0;
+    return gap >= this.viewReadAt && this.host.adopt !== undefined;
   }
 
   /** True when this node's lease may end before it renews it (FENCE_MARGIN_MS before etcd could end it), or it holds none. */
@@ -191,15 +230,20 @@ export class Membership {
     return reg === null || this.host.node.clock.now() > reg.validUntil() - FENCE_MARGIN_MS;
   }
 
-  /** Reads the topology (linearizable) and adopts it; clears viewStale once the view is rebuilt. Never rejects. */
+  /**
+   * Reads the topology (linearizable) and adopts it; once the view is rebuilt, viewReadAt = when the read
+   * started (a doubt or stream gap after that start still counts). Never rejects.
+   */
   private async refreshView(): Promise<void> {
-    const { session } = this.host;
+    const { session, node } = this.host;
     this.refreshing = true;
     try {
+      const started = node.clock.now();
       const kv = (await session.etcd.get(session.topologyKey).exec()).kvs[0];
       if (kv !== undefined) this.host.adopt?.(kv.value.toString('utf8'), BigInt(kv.mod_revision));
       await new Promise<void>((r) => setImmediate(r)); // the view is rebuilt later in the turn
-      if (!this.leaseTroubled()) this.viewStale = false;
+      // Strictly after any doubt seen before the read started (same-millisecond ties stay stale).
+      if (started > this.doubtAt) this.viewReadAt = Math.max(this.viewReadAt, started);
     } catch (e) {
       session.failed('topology read', e);
     } finally {
@@ -243,11 +287,12 @@ export class Membership {
    * primary: its replicas would copy its empty dataset. It withdraws the dead process's registration, so
    * the coordinator promotes a replica, and waits (unavailable: key commands get CLUSTERDOWN, replicas'
    * PSYNC is refused) until it is no longer that primary or no replica that could take over is alive.
-   * Then it registers, and joins again as a replica. With in-sync replicas, one of them takes over (no
-   * acknowledged write lost). With replicas none of which is in sync, it also writes P/withdrawn/<id>: its
-   * process is gone, as a refused connection would prove, so that the coordinator promotes the live
-   * replica holding the most of the data (cluster-lost-slots keep would otherwise keep the shard for a
-   * silent primary, and this process would come back as that primary, empty). Rejects on etcd errors (the
+   * Then it registers, and joins again as a replica. It also writes P/withdrawn/<id>: its old process is
+   * gone, as a refused connection would prove, so that the coordinator replaces it at once: by a live
+   * in-sync replica when there is one (no acknowledged write lost), else by the live replica holding the
+   * most of the data (cluster-lost-slots keep would otherwise keep the shard for a silent primary, and this
+   * process would come back as that primary, empty). The marker goes once it was replaced (the
+   * coordinator also deletes markers of registered nodes). Rejects on etcd errors (the
    * caller retries).
    */
   async yieldStalePrimaryRole(): Promise<void> {
@@ -258,28 +303,27 @@ export class Membership {
     const me = t.nodes[myId];
     if (me === undefined || me.role !== 'primary' || me.shard === null || t.shards[me.shard].replicas.length === 0) return;
     const shard = me.shard;
-    const anyReplica = t.shards[shard].inSync.length === 0;
     this.unavailable = true;
     views.scheduleRebuild();
     this.host.node.log.warning(
-      `Restarted while still the primary of shard ${shard} in the topology, with no data: withdrawing so that ${anyReplica ? 'a replica (none is in sync)' : 'an in-sync replica'} takes over`,
+      `Restarted while still the primary of shard ${shard} in the topology, with no data: withdrawing so that a replica (in sync if one is alive) takes over`,
     );
     const marker = `${session.prefix}/withdrawn/${myId}`;
     try {
-      if (anyReplica) await session.etcd.put(marker).value(String(this.host.node.clock.now())).exec();
+      await session.etcd.put(marker).value(String(this.host.node.clock.now())).exec();
       await session.etcd.delete().key(session.nodesPrefix + myId).exec();
       while (!session.stopped) {
         const v = views.view.node(myId);
         if (views.view.version > 0 && (v === undefined || v.role !== 'primary')) break;
         const s = views.view.shard(shard);
-        const heirs = (anyReplica ? s?.replicas : s?.inSync)?.filter((id) => views.live.has(id)) ?? [];
+        const heirs = s?.replicas.filter((id) => views.live.has(id)) ?? [];
         if (views.view.version > 0 && heirs.length === 0) break;
         await views.nextView(500);
       }
     } finally {
       this.unavailable = false;
       views.scheduleRebuild();
-      if (anyReplica) await session.etcd.delete().key(marker).exec().catch(() => undefined);
+      await session.etcd.delete().key(marker).exec().catch(() => undefined);
     }
   }
 

@@ -6,9 +6,13 @@
 // The evidence: while this node's lease is troubled (membership.ts leaseTroubled), it asks every other
 // node of the topology, every POLL_MS, whether etcd is reachable for it (INFO cluster,
 // cluster_etcd_reachable). An outage is agreed when the nodes that answered 0, this one included, are a
-// strict majority of the topology's nodes; the agreement holds AGREEMENT_MS from the moment that round
-// started, and is renewed by every round that agrees again. Nodes that do not answer (frozen, cut off)
-// count against it, so a minority can never agree by itself.
+// strict majority of the topology's nodes and NO node answered 1 (one that reaches etcd may be, or may
+// elect, a coordinator that plans without this node); the agreement holds AGREEMENT_MS from the moment
+// that round started, and is renewed by every round that agrees again. Nodes that do not answer (frozen,
+// cut off), or answer for another node id, or do not know (-1: starting, stopping) count against it, so a
+// minority can never agree by itself. What it cannot see: a node that reaches etcd but none of the agreeing
+// nodes (a split into three); then a promoted in-sync replica stops acknowledging the old primary (sync
+// mode), but a shard without one can lose writes under cluster-lost-slots reassign or CLUSTER FORGET.
 //
 // Why AGREEMENT_MS is short enough: once etcd is back for the majority, they re-register within a retry
 // (250 ms) and answer 1 from then on; this node's agreement ends at most AGREEMENT_MS + POLL_MS later
@@ -81,7 +85,7 @@ export class OutageQuorum {
     const total = others.length + 1;
     const answers = await Promise.all(others.map((m) => this.askOne(m)));
     const down = 1 + answers.filter((a) => a === false).length;
-    const agreed = down * 2 > total;
+    const agreed = down * 2 > total && !answers.includes(true);
     if (agreed) this.agreedUntil = Math.max(this.agreedUntil, started + AGREEMENT_MS);
     if (agreed !== this.wasAgreed) {
       this.wasAgreed = agreed;
@@ -129,7 +133,9 @@ export class OutageQuorum {
       p.send(['INFO', 'cluster']).then(
         (reply) => {
           clearTimeout(timer);
-          const v = typeof reply === 'string' ? /^cluster_etcd_reachable:([01])/m.exec(reply) : null;
+          // The node at that address must be the one asked (a new process may listen on a kept-down
+          // primary's old address); -1 (does not know) is no vote.
+          const v = typeof reply === 'string' && reply.includes(`cluster_node_id:${m.id}\r\n`) ? /^cluster_etcd_reachable:([01])\r?$/m.exec(reply) : null;
           resolve(v === null ? null : v[1] === '1');
         },
         () => {

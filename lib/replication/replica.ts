@@ -18,6 +18,8 @@ export class ReplicaLink {
   state: LinkState = 'connect';
   /** ms (node clock) of the last bytes received from the primary. */
   lastIoMs = 0;
+  /** When bytes last arrived after a silence longer than three heartbeats (ms, node clock); 0: never. */
+  streamGapAt = 0;
   /**
    * A connection to the primary was refused since those bytes: no process listens on its port, so the
    * primary is gone and answers no client any more (a promotion need not wait for its reads to end).
@@ -108,7 +110,11 @@ export class ReplicaLink {
   private onData(socket: net.Socket, chunk: Buffer): void {
     if (socket !== this.socket) return;
     const repl = this.repl;
-    this.lastIoMs = repl.node.clock.now();
+    const now = repl.node.clock.now();
+    // Bytes after a silence longer than three stream heartbeats may have been held up in the network
+    // (a partition healing): they prove nothing about now (Replication.streamGapAt).
+    if (repl.heartbeatMs > 0 && this.lastIoMs > 0 && now - this.lastIoMs > 3 * repl.heartbeatMs) this.streamGapAt = now;
+    this.lastIoMs = now;
     this.refusedSinceIo = false;
     repl.inputBytes += chunk.length;
     if (this.parser === null) {

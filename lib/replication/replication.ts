@@ -104,6 +104,11 @@ export class Replication implements ReplicationPort, ReplicationState {
     return l.lastIoMs;
   }
 
+  /** ms (node clock) when this replica's stream last resumed after a silence (replica.ts); 0: never. */
+  get streamGapAt(): number {
+    return this.link?.streamGapAt ?? 0;
+  }
+
   /**
    * ms (node clock) when, before its last promotion, this node last heard the primary it followed;
    * -Infinity: never, or that primary was proven gone (a connection to it refused since).

@@ -155,14 +155,14 @@ describe('ClusterAgent (no etcd)', () => {
     const deleted: string[] = [];
     parts(agent).session.etcd = {
       get: () => ({ exec: async () => ({ kvs: [{ value: Buffer.from(withReplica(5, A)) }] }) }),
+      put: () => ({ value: () => ({ exec: async () => undefined }) }),
       delete: () => ({ key: (k: string) => ({ exec: async () => void deleted.push(k) }) }),
       close: () => undefined,
     };
     parts(agent).keeper.live.set(R, { addr: { ip: '127.0.0.1', port: 7003 }, state: 'up' });
     swap(agent, parseTopology(withReplica(5, A)));
     const waiting = parts(agent).membership.yieldStalePrimaryRole();
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
     expect(deleted).to.deep.equal(['/shardcache/spec/nodes/' + A]);
     expect(agent.unavailable).to.equal(true);
     expect(agent.isPrimary).to.equal(false);
@@ -172,6 +172,7 @@ describe('ClusterAgent (no etcd)', () => {
     swap(agent, parseTopology(withReplica(6, R)));
     await waiting;
     expect(agent.unavailable).to.equal(false);
+    expect(deleted).to.deep.equal(['/shardcache/spec/nodes/' + A, '/shardcache/spec/withdrawn/' + A]);
     n.node.repl.unfollow(); // it now follows R (nothing listens there in this spec)
   });
 

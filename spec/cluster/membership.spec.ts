@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import type { EtcdSession } from '../../lib/cluster/etcd-session';
 import { Membership, type MembershipViews } from '../../lib/cluster/membership';
-import { AGREEMENT_MS, type QuorumMember } from '../../lib/cluster/outage-quorum';
+import { AGREEMENT_MS, OutageQuorum, type QuorumMember } from '../../lib/cluster/outage-quorum';
 import { validateTopology } from '../../lib/cluster/topology';
 import { ClusterView } from '../../lib/cluster/view';
 import { ManualClock } from '../../lib/util/clock';
@@ -138,20 +138,58 @@ describe('cluster/membership fencing', () => {
   });
 
   describe('minority fencing: an etcd outage agreed by a majority (outage-quorum.ts)', () => {
-    it('after its lease was in trouble, a node serves nothing until it has read the topology again', async () => {
-      const { m } = setup({ replicas: true });
+    it('after its lease was in doubt, a node serves nothing until it has read the topology again', async () => {
+      const { m, clock, renew } = setup({ replicas: true });
       const adopted: Array<[string, bigint]> = [];
       const host = (m as unknown as { host: Record<string, unknown> }).host;
       host.adopt = (text: string, rev: bigint) => adopted.push([text, rev]);
       host.session = { ttl: 2, stopped: false, topologyKey: 'T', etcd: { get: () => ({ exec: async () => ({ kvs: [{ value: Buffer.from('{"t":1}'), mod_revision: '7' }] }) }) } };
-      // Cut off, then registered again: its watch may not have told it yet that it was deposed.
-      (m as unknown as { viewStale: boolean }).viewStale = true;
+      // Cut off: the lease may end; then registered again: its watch may not have told it yet that it
+      // was deposed.
+      clock.advance(1600);
+      expect(m.writesFenced()).to.equal(true);
+      renew();
+      clock.advance(1);
       expect(m.writesFenced()).to.equal(true);
       expect(m.readsFenced()).to.equal(true);
       await (m as unknown as { refreshView(): Promise<void> }).refreshView();
       expect(adopted).to.deep.equal([['{"t":1}', 7n]]);
       expect(m.writesFenced()).to.equal(false);
       expect(m.readsFenced()).to.equal(false);
+    });
+
+    it('a replica whose stream resumed after a silence serves no READONLY read until it has read the topology again', async () => {
+      const { m, clock, views } = setup({ replicas: true });
+      (views as { isPrimary: boolean }).isPrimary = false;
+      const repl = { streamGapAt: 0 };
+      const host = (m as unknown as { host: Record<string, unknown> }).host;
+      host.node = { ...(host.node as object), repl };
+      host.adopt = () => undefined;
+      host.session = { ttl: 2, stopped: false, topologyKey: 'T', etcd: { get: () => ({ exec: async () => ({ kvs: [] }) }) } };
+      expect(m.readsFenced()).to.equal(false);
+      clock.advance(10);
+      repl.streamGapAt = clock.now(); // old bytes held up by a partition may renew its read lease
+      expect(m.readsFenced()).to.equal(true);
+      clock.advance(5);
+      await (m as unknown as { refreshView(): Promise<void> }).refreshView();
+      expect(m.readsFenced()).to.equal(false);
+    });
+
+    it('a replica is fenced while its lease is in doubt even when an outage is agreed (its primary may have been replaced)', async () => {
+      const { m, clock, views } = setup({ replicas: true, ask: async () => false });
+      (views as { isPrimary: boolean }).isPrimary = false;
+      clock.advance(10_000);
+      expect(await m.quorum.round()).to.equal(true);
+      expect(m.readsFenced()).to.equal(true);
+    });
+
+    it('INFO cluster_etcd_reachable: -1 before the first registration, 1 while renewed, 0 once troubled', () => {
+      const { m, clock } = setup({ replicas: true });
+      expect(m.etcdReachable()).to.equal(-1);
+      (m as unknown as { registeredOnce: boolean }).registeredOnce = true;
+      expect(m.etcdReachable()).to.equal(1);
+      clock.advance(1001);
+      expect(m.etcdReachable()).to.equal(0);
     });
 
     it('the lease is troubled after half its TTL without renewal (INFO cluster_etcd_reachable:0)', () => {
@@ -176,6 +214,25 @@ describe('cluster/membership fencing', () => {
       clock.advance(AGREEMENT_MS); // no round since: the agreement lapses
       expect(m.writesFenced()).to.equal(true);
       expect(m.readsFenced()).to.equal(true);
+    });
+
+    it('a majority agrees only when no node that answers reaches etcd (it may be or elect a coordinator)', async () => {
+      const ids = ['1', '2', '3', '4', '5'].map((c) => c.repeat(40));
+      const run = async (answers: Array<boolean | null>) => {
+        const q = new OutageQuorum({
+          myId: ids[0],
+          clock: new ManualClock(),
+          log: { notice: () => undefined, warning: () => undefined },
+          members: () => ids.map((id, i) => ({ id, ip: '127.0.0.1', port: 7000 + i })),
+          troubled: () => true,
+          running: () => true,
+          ask: async (mm) => answers[ids.indexOf(mm.id) - 1],
+        });
+        return q.round();
+      };
+      expect(await run([false, false, null, null])).to.equal(true); // 3 of 5, the rest silent
+      expect(await run([false, false, true, null])).to.equal(false); // one reaches etcd: veto
+      expect(await run([false, null, null, null])).to.equal(false); // 2 of 5
     });
 
     it('a minority cannot agree: nodes that do not answer, or that reach etcd, count against it', async () => {

@@ -20,7 +20,7 @@ function clusterNode(): UnitNode {
     migrating: [],
   });
   // A stand-in agent: these fields, and the real agent's methods (route, CLUSTER replies) over them.
-  const fake = { myId: A, view: new ClusterView(t, [A]), myShard: 'sa', isPrimary: true, gate: null, writesFenced: () => false, stateOk: true, requireFullCoverage: true, migrator: null, coordinator: true, slotsReassigned: 7, etcdReachable: true, unavailable: false };
+  const fake = { myId: A, view: new ClusterView(t, [A]), myShard: 'sa', isPrimary: true, gate: null, writesFenced: () => false, stateOk: true, requireFullCoverage: true, migrator: null, coordinator: true, slotsReassigned: 7, etcdReachable: 1, unavailable: false };
   n.node.cluster = Object.setPrototypeOf(fake, ClusterAgent.prototype) as ClusterAgent;
   return n;
 }
