@@ -120,6 +120,13 @@ export class AckGate {
    * acknowledgements PROMOTION_HOLD_MS after it last heard this primary, and the coordinator promotes only
    * an in-sync replica, which is required here until its removal from the set has committed.
    */
+  /** required().length > 0, without allocating (on every read of a primary whose vouches lapsed). */
+  hasRequired(): boolean {
+    const a = this.agent;
+    if (!this.sync || !a.isPrimary || a.myShard === null) return false;
+    return (a.view.shard(a.myShard)?.inSync.length ?? 0) > 0 || this.adding.size > 0;
+  }
+
   readsVouched(): boolean {
     // On every read of a primary: no allocation (required() builds a set).
     const a = this.agent;

@@ -70,6 +70,8 @@ export interface MigratorLike {
 export interface GateLike {
   /** The replicas whose acknowledgement a write needs now (empty: none). */
   required(): string[];
+  /** required().length > 0, without allocating. */
+  hasRequired?(): boolean;
   /** True while every required replica vouched for this primary within PRIMARY_READ_VOUCH_MS (ack-gate.ts). */
   readsVouched(): boolean;
   /** Runs after every view swap. */

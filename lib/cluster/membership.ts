@@ -156,7 +156,7 @@ export class Membership {
     else if (this.inDoubt() && !this.quorum.agreed()) fenced = true;
     else {
       const gate = this.host.gate();
-      fenced = gate !== null && !gate.readsVouched() && gate.required().length > 0;
+      fenced = gate !== null && !gate.readsVouched() && (gate.hasRequired?.() ?? gate.required().length > 0);
     }
     if (fenced !== this.readsWereFenced) {
       this.readsWereFenced = fenced;

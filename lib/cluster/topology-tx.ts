@@ -7,7 +7,8 @@ import { sleep, type EtcdSession } from './etcd-session';
 import type { ClusterLog } from './host';
 import type { ForgetStatus } from '../commands/types';
 import { finalizeMigrations, forgetShard, promote, setInSync } from './planner';
-import { parseTopology, serializeTopology, type Topology } from './topology';
+import { Peer } from './peer';
+import { parseTopology, serializeTopology, type NodeAddr, type Topology } from './topology';
 
 /**
  * Least time between two migration commits of this node, ms: each commit makes every node parse the
@@ -18,10 +19,28 @@ const COMMIT_SPACING_MS = 200;
 /** What topology transactions need of the agent they serve. */
 export interface TopologyTxHost {
   readonly myId: string;
-  readonly node: { readonly log: ClusterLog; readonly clock: Clock };
+  readonly node: { readonly log: ClusterLog; readonly clock: Clock; readonly config?: { str(name: string): string } };
   readonly session: EtcdSession;
   /** Takes a topology this node just wrote, at etcd revision `rev` (view-keeper.ts adoptTopology). */
   adopt(text: string, rev: bigint): void;
+  /** True when something answers PING at `addr` within FORGET_PROBE_MS (default: a Peer). */
+  answers?(addr: NodeAddr): Promise<boolean>;
+}
+
+/** How long CLUSTER FORGET waits for the forgotten node to answer PING before it counts as lost, ms. */
+const FORGET_PROBE_MS = 500;
+
+/** True when a PING to `addr` gets any reply within FORGET_PROBE_MS. Never rejects. */
+async function pingAnswers(addr: NodeAddr, password: string): Promise<boolean> {
+  const peer = new Peer(addr.ip, addr.port, password, FORGET_PROBE_MS);
+  try {
+    const reply = await Promise.race([peer.send(['PING']), sleep(FORGET_PROBE_MS).then(() => null)]);
+    return reply !== null;
+  } catch {
+    return false;
+  } finally {
+    peer.close();
+  }
 }
 
 export class TopologyTx {
@@ -92,7 +111,7 @@ export class TopologyTx {
    * transaction that also requires `id` to have no registration, so a primary that registers again
    * meanwhile keeps its shard. Checked on the latest topology and registrations: unknown node, this node,
    * registered, not a shard's primary, a registered in-sync replica in its shard (the coordinator
-   * promotes it). Retried on conflicts; rejects on etcd errors. Logs a warning when done.
+   * promotes it), answering PING on its address (cut from etcd only). Retried on conflicts; rejects on etcd errors. Logs a warning when done.
    */
   async forget(id: string): Promise<ForgetStatus> {
     const { session, myId, node } = this.host;
@@ -108,6 +127,9 @@ export class TopologyTx {
       if (registered.has(id)) return { status: 'live' };
       if (n.role !== 'primary' || n.shard === null) return { status: 'not-primary' };
       if (t.shards[n.shard].inSync.some((r) => registered.has(r))) return { status: 'heir' };
+      // Cut from etcd but reachable (a split this node's side cannot see whole): not lost.
+      const answers = this.host.answers ?? ((a: NodeAddr) => pingAnswers(a, this.host.node.config?.str('requirepass') ?? ''));
+      if (await answers(n.addr)) return { status: 'answers' };
       const f = forgetShard(t, id);
       const { etcd, topologyKey: key } = session;
       const res = await etcd

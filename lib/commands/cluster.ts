@@ -119,6 +119,8 @@ function forgetError(id: string, r: ForgetStatus): string | null {
       return E.errForgetNotPrimary(id);
     case 'heir':
       return E.errForgetHeir(id);
+    case 'answers':
+      return E.errForgetAnswers(id);
   }
 }
 
@@ -127,7 +129,8 @@ function forgetError(id: string, r: ForgetStatus): string | null {
  * ended; the coordinator kept its slots because it may still hold the data) from the topology, so that
  * its slots go to the other shards, EMPTY. Replies once the transaction committed: OK. Errors: Unknown
  * node; this node itself (Redis's text); a registered node (not lost); not a shard's primary; a shard
- * with a live in-sync replica (it is being replaced); an etcd failure.
+ * with a live in-sync replica (it is being replaced); a node that answers PING (cut from etcd only: it may
+ * hold writes no one else has); an etcd failure.
  */
 const forget = clustered((c, argv, a) => {
   const id = argv[2];

@@ -165,11 +165,12 @@ export interface ClusterHost {
 
 /**
  * CLUSTER FORGET's outcome: done; unknown node; this node itself; registered (not lost); not a shard's
- * primary; its shard has a live in-sync replica (it is being replaced).
+ * primary; its shard has a live in-sync replica (it is being replaced); it answers PING on its address
+ * (cut from etcd, not lost).
  */
 export type ForgetStatus =
   | { readonly status: 'ok'; readonly shard: string; readonly slots: number }
-  | { readonly status: 'unknown' | 'myself' | 'live' | 'not-primary' | 'heir' };
+  | { readonly status: 'unknown' | 'myself' | 'live' | 'not-primary' | 'heir' | 'answers' };
 
 export interface KeyPositions {
   /** Index of the first key in argv; 0 for commands with no keys. */

@@ -152,6 +152,8 @@ export const errForgetLive = (id: string) =>
 export const errForgetNotPrimary = (id: string) => `ERR Node ${id} is not the primary of a shard: only a lost primary's shard can be forgotten`;
 export const errForgetHeir = (id: string) =>
   `ERR Node ${id}'s shard has a live in-sync replica: it is being replaced, not lost`;
+export const errForgetAnswers = (id: string) =>
+  `ERR Node ${id} answers on its address: it is cut from etcd, not lost; its slots stay with it (it may hold writes no one else has)`;
 export const ERR_INVALID_SLOT_OR_KEYS = 'ERR Invalid slot or number of keys';
 
 // Replication (replication.c, server.c processCommand).

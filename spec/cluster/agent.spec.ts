@@ -276,6 +276,19 @@ describe('ClusterAgent (no etcd)', () => {
       return { n, agent, etcd, warnings, forget };
     }
 
+    it('refuses a node that still answers PING on its address (cut from etcd only: it may hold writes no one else has)', async () => {
+      const { agent, etcd, forget } = forgetAgent(lost(5), [A, C]);
+      try {
+        const asked: unknown[] = [];
+        (agent as unknown as { tx: { host: { answers(a: unknown): Promise<boolean> } } }).tx.host.answers = async (a) => (asked.push(a), true);
+        expect(((await forget(B)) as Error).message).to.equal(`ERR Node ${B} answers on its address: it is cut from etcd, not lost; its slots stay with it (it may hold writes no one else has)`);
+        expect(asked).to.deep.equal([{ ip: '127.0.0.1', port: 7002 }]);
+        expect(etcd.txns).to.have.length(0);
+      } finally {
+        void agent.stop();
+      }
+    });
+
     it('removes a down primary\'s shard with its replicas in one transaction guarded by "not registered"; replies OK', async () => {
       const { agent, etcd, warnings, forget } = forgetAgent(lost(5), [A, C]);
       try {
