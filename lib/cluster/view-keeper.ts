@@ -253,7 +253,10 @@ export class ViewKeeper {
     this.host.node.log.warning(`Epoch ${next.version}: ${n} slots of removed shards were reassigned to the survivors, empty (their keys are lost)`);
   }
 
-  /** Deletes the keys of every slot this node owned or imported in `prev` and neither owns nor imports in `next`. */
+  /**
+   * Deletes the keys of every slot this node owned or imported in `prev` and neither owns nor imports in
+   * `next` as the same shard (all of them when its shard changed).
+   */
   private dropLostSlots(prev: ClusterView, prevShard: string | null, next: ClusterView, nextShard: string | null): void {
     if (prevShard === null) return;
     const db = this.host.node.dbs[0];
@@ -265,7 +268,10 @@ export class ViewKeeper {
       // Importing a slot this node owned in prev (it was removed and re-joined as the same shard id, the
       // versions between coalesced into one rebuild): what it holds is stale, the import starts empty.
       const imports = next.migratingOut(slot) === nextShard && prev.migratingOut(slot) === prevShard;
-      const has = nextShard !== null && (next.ownerOfSlot(slot) === nextShard || imports);
+      // In another shard now (released from a removed one, the versions between coalesced into one
+      // rebuild, e.g. after a partition): nothing it held is valid there (a new shard's slots start empty,
+      // a replica copies its primary), even where the new shard got the same slots.
+      const has = nextShard !== null && nextShard === prevShard && (next.ownerOfSlot(slot) === nextShard || imports);
       if (!has) dropped += db.deleteKeysInSlot(slot);
     }
     if (dropped > 0) this.host.node.log.notice(`Dropped ${dropped} keys of slots this node no longer serves (epoch ${next.version})`);

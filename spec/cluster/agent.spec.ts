@@ -76,6 +76,41 @@ describe('ClusterAgent (no etcd)', () => {
     }
   });
 
+  it('a node that is in another shard after a coalesced rebuild keeps none of what it held, even where its new shard got the same slots', () => {
+    // A was a replica of sb (lagging: sb had no in-sync replica); sb was removed (reassign, or CLUSTER
+    // FORGET) and A joined as the primary of a new shard sa that got sb's slots directly, EMPTY. The watch
+    // (or a topology read after a partition) delivered both versions at once.
+    const { n, agent } = newAgent();
+    try {
+      const asReplica = validateTopology({
+        version: 5,
+        nodes: {
+          [B]: { addr: { ip: '127.0.0.1', port: 7002 }, shard: 'sb', role: 'primary', epoch: 1 },
+          [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sb', role: 'replica', epoch: 1 },
+        },
+        shards: { sb: { primary: B, replicas: [A], inSync: [] } },
+        slots: [[0, 16383, 'sb']],
+        migrating: [],
+      });
+      swap(agent, asReplica);
+      expect(agent.myShard).to.equal('sb');
+      n.node.dbs[0].set('{t}k', stringValue('lagging'));
+      const alone = validateTopology({
+        version: 8,
+        nodes: { [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: 'primary', epoch: 8 } },
+        shards: { sa: { primary: A, replicas: [], inSync: [] } },
+        slots: [[0, 16383, 'sa']],
+        migrating: [],
+      });
+      swap(agent, alone);
+      expect(agent.myShard).to.equal('sa');
+      expect(n.node.dbs[0].countKeysInSlot(S)).to.equal(0);
+    } finally {
+      n.node.repl.unfollow();
+      void agent.stop();
+    }
+  });
+
   it('a watch that etcd cancels (e.g. its revision was compacted) is re-established', async () => {
     const { agent } = newAgent();
     let reads = 0;
