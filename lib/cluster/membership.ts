@@ -167,11 +167,6 @@ export class Membership {
   }
 
   /**
-   * True when this node's registration lease was not renewed for half its TTL (or it holds none): etcd may
-   * be unreachable for it. INFO cluster says cluster_etcd_reachable:0 then (the other nodes' outage polls
-   * read it), and this node starts its own poll.
-   */
-  /**
    * INFO cluster_etcd_reachable: 1 while the lease is renewed in time, 0 while it is troubled (after this
    * node registered once: etcd is unreachable for it), -1 when it does not know (never registered yet,
    * stopping, or waiting to be replaced after a restart).
@@ -188,6 +183,11 @@ export class Membership {
     this.quorum.close();
   }
 
+  /**
+   * True when this node's registration lease was not renewed for half its TTL (or it holds none): etcd may
+   * be unreachable for it. INFO cluster says cluster_etcd_reachable:0 then (the other nodes' outage polls
+   * read it), and this node starts its own poll.
+   */
   leaseTroubled(): boolean {
     const reg = this.reg;
     return reg === null || this.host.node.clock.now() > reg.validUntil() - (this.host.session.ttl * 1000) / 2;
@@ -308,7 +308,7 @@ export class Membership {
     this.host.node.log.warning(
       `Restarted while still the primary of shard ${shard} in the topology, with no data: withdrawing so that a replica (in sync if one is alive) takes over`,
     );
-    const marker = `${session.prefix}/withdrawn/${myId}`;
+    const marker = session.withdrawnPrefix + myId;
     try {
       await session.etcd.put(marker).value(String(this.host.node.clock.now())).exec();
       await session.etcd.delete().key(session.nodesPrefix + myId).exec();
