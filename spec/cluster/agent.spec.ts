@@ -51,6 +51,25 @@ function topo(v: number, slots: Array<[number, number, string]>, migrating: Arra
   return validateTopology({ version: v, nodes, shards, slots, migrating });
 }
 
+const R = 'c'.repeat(40);
+
+/** Version v, one shard sa of A and R with `primary` its primary; the other in sync or not; serialized. */
+function pairTopology(v: number, primary: string, inSync: boolean): string {
+  const other = primary === A ? R : A;
+  return serializeTopology(
+    validateTopology({
+      version: v,
+      nodes: {
+        [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: primary === A ? 'primary' : 'replica', epoch: 1 },
+        [R]: { addr: { ip: '127.0.0.1', port: 7003 }, shard: 'sa', role: primary === R ? 'primary' : 'replica', epoch: v },
+      },
+      shards: { sa: { primary, replicas: [other], inSync: inSync && primary === A ? [other] : [] } },
+      slots: [[0, 16383, 'sa']],
+      migrating: [],
+    }),
+  );
+}
+
 function swap(agent: ClusterAgent, t: Topology): void {
   parts(agent).keeper.topology = t;
   parts(agent).keeper.rebuild();
@@ -173,20 +192,7 @@ describe('ClusterAgent (no etcd)', () => {
   });
   it('a restarted process still named primary of a shard with in-sync replicas withdraws and stays unavailable until replaced', async () => {
     const { n, agent } = newAgent();
-    const R = 'c'.repeat(40);
-    const withReplica = (v: number, primary: string) =>
-      serializeTopology(
-        validateTopology({
-          version: v,
-          nodes: {
-            [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: primary === A ? 'primary' : 'replica', epoch: 1 },
-            [R]: { addr: { ip: '127.0.0.1', port: 7003 }, shard: 'sa', role: primary === R ? 'primary' : 'replica', epoch: v },
-          },
-          shards: { sa: { primary, replicas: [primary === A ? R : A], inSync: primary === A ? [R] : [] } },
-          slots: [[0, 16383, 'sa']],
-          migrating: [],
-        }),
-      );
+    const withReplica = (v: number, primary: string) => pairTopology(v, primary, true);
     const deleted: string[] = [];
     parts(agent).session.etcd = {
       get: () => ({ exec: async () => ({ kvs: [{ value: Buffer.from(withReplica(5, A)) }] }) }),
@@ -213,20 +219,7 @@ describe('ClusterAgent (no etcd)', () => {
 
   it('a restarted primary whose replicas are all out of sync marks its old process gone (P/withdrawn), so that one of them is promoted', async () => {
     const { agent } = newAgent();
-    const R = 'c'.repeat(40);
-    const outOfSync = (v: number, primary: string) =>
-      serializeTopology(
-        validateTopology({
-          version: v,
-          nodes: {
-            [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: primary === A ? 'primary' : 'replica', epoch: 1 },
-            [R]: { addr: { ip: '127.0.0.1', port: 7003 }, shard: 'sa', role: primary === R ? 'primary' : 'replica', epoch: v },
-          },
-          shards: { sa: { primary, replicas: [primary === A ? R : A], inSync: [] } },
-          slots: [[0, 16383, 'sa']],
-          migrating: [],
-        }),
-      );
+    const outOfSync = (v: number, primary: string) => pairTopology(v, primary, false);
     const log: string[] = [];
     parts(agent).session.etcd = {
       get: () => ({ exec: async () => ({ kvs: [{ value: Buffer.from(outOfSync(5, A)) }] }) }),

@@ -77,6 +77,22 @@ function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boo
   return { n, agent, migrator };
 }
 
+/** Version 4: sa (A, replica R in sync) owns 0-8191, sb (B) the rest. */
+const R = C;
+function withReplica(): Topology {
+  return validateTopology({
+    version: 4,
+    nodes: {
+      [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: 'primary', epoch: 1 },
+      [B]: { addr: { ip: '127.0.0.1', port: 7002 }, shard: 'sb', role: 'primary', epoch: 2 },
+      [R]: { addr: { ip: '127.0.0.1', port: 7003 }, shard: 'sa', role: 'replica', epoch: 1 },
+    },
+    shards: { sa: { primary: A, replicas: [R], inSync: [R] }, sb: { primary: B, replicas: [], inSync: [] } },
+    slots: [[0, 8191, 'sa'], [8192, 16383, 'sb']],
+    migrating: [],
+  });
+}
+
 const err = (v: unknown) => (v as Error).message;
 
 describe('cluster/router', () => {
@@ -305,20 +321,6 @@ describe('cluster/router', () => {
     });
   });
   describe('on a replica of the owning shard', () => {
-    const R = 'c'.repeat(40);
-    const withReplica = () =>
-      validateTopology({
-        version: 4,
-        nodes: {
-          [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: 'primary', epoch: 1 },
-          [B]: { addr: { ip: '127.0.0.1', port: 7002 }, shard: 'sb', role: 'primary', epoch: 2 },
-          [R]: { addr: { ip: '127.0.0.1', port: 7003 }, shard: 'sa', role: 'replica', epoch: 1 },
-        },
-        shards: { sa: { primary: A, replicas: [R], inSync: [R] }, sb: { primary: B, replicas: [], inSync: [] } },
-        slots: [[0, 8191, 'sa'], [8192, 16383, 'sb']],
-        migrating: [],
-      });
-
     it('without READONLY every key command goes to the primary (MOVED)', () => {
       const { n } = clusterNode(withReplica(), { replica: true, live: [A, B, R] });
       expect(err(n.run('GET', 'bar'))).to.equal('MOVED 5061 127.0.0.1:7001');
@@ -367,18 +369,7 @@ describe('cluster/router', () => {
     });
   });
   describe('read lease of a replica (issue 10: no READONLY read older than an acknowledged write)', () => {
-    const R = 'c'.repeat(40);
-    const t = validateTopology({
-      version: 4,
-      nodes: {
-        [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sa', role: 'primary', epoch: 1 },
-        [B]: { addr: { ip: '127.0.0.1', port: 7002 }, shard: 'sb', role: 'primary', epoch: 2 },
-        [R]: { addr: { ip: '127.0.0.1', port: 7003 }, shard: 'sa', role: 'replica', epoch: 1 },
-      },
-      shards: { sa: { primary: A, replicas: [R], inSync: [R] }, sb: { primary: B, replicas: [], inSync: [] } },
-      slots: [[0, 8191, 'sa'], [8192, 16383, 'sb']],
-      migrating: [],
-    });
+    const t = withReplica();
 
     it('an in-sync replica serves READONLY reads only until REPLICA_READ_LEASE_MS after it last heard its primary', () => {
       expect(REPLICA_READ_LEASE_MS).to.be.lessThan(LAG_MS); // it stops before the primary may drop it

@@ -266,14 +266,19 @@ describe('replication between nodes', function () {
     expect(heard).to.be.greaterThan(0);
   });
 
-  it('read leases: a promotion noticed before the link dropped still learns at once that the old primary is gone', async () => {
+  /** A primary and a replica in sync (epoch 1, one key), and when the replica last heard it. */
+  async function followedPair() {
     const a = await node();
     const b = await node();
     a.node.repl.epoch = 1;
     b.node.repl.follow('127.0.0.1', a.port, 1);
     await a.client.set('k', 'v');
     await caughtUp(a, b);
-    const heard = b.node.repl.primaryHeardAt();
+    return { a, b, heard: b.node.repl.primaryHeardAt() };
+  }
+
+  it('read leases: a promotion noticed before the link dropped still learns at once that the old primary is gone', async () => {
+    const { a, b, heard } = await followedPair();
     await a.stop();
     nodes.splice(nodes.indexOf(a), 1);
     b.node.repl.becomePrimary(); // at once: its link may not have seen the close yet
@@ -282,13 +287,7 @@ describe('replication between nodes', function () {
   });
 
   it('read leases: a replica promoted while its primary may still be alive records when it last heard it', async () => {
-    const a = await node();
-    const b = await node();
-    a.node.repl.epoch = 1;
-    b.node.repl.follow('127.0.0.1', a.port, 1);
-    await a.client.set('k', 'v');
-    await caughtUp(a, b);
-    const heard = b.node.repl.primaryHeardAt();
+    const { a, b, heard } = await followedPair();
     b.node.repl.becomePrimary(); // CLUSTER FAILOVER: the old primary is alive and serving
     expect(b.node.repl.oldPrimaryHeardAt).to.equal(heard);
   });
