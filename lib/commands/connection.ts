@@ -4,7 +4,7 @@ import * as crypto from 'crypto';
 import * as E from '../protocol/errors';
 import { PONG } from '../protocol/reply';
 import type { Session as Client } from './types';
-import { REDIS_VERSION } from '../server/version';
+import { REDIS_VERSION } from '../util/version';
 import { clientCommand, validClientName } from './client-command';
 import { is, parseInt64 } from './args';
 import { NO_KEYS, type CommandSpec } from './types';

@@ -10,7 +10,7 @@ import type { Node } from '../server/node';
 
 /** The node INFO reads: the server with its replication plug-in (lib/create-node.ts). */
 export type InfoNode = Node<Replication, ClusterAgent>;
-import { REDIS_VERSION, SHARDCACHE_VERSION } from '../server/version';
+import { REDIS_VERSION, SHARDCACHE_VERSION } from '../util/version';
 
 export type InfoValue = string | number;
 export type InfoFields = Array<[string, InfoValue]>;

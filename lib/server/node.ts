@@ -19,7 +19,7 @@ import { Logger, type LogLevel } from './log';
 import { formatMonitorLine } from './monitor';
 import { IdleReclaimer } from './reclaim';
 
-export { REDIS_VERSION, SHARDCACHE_VERSION } from './version';
+export { REDIS_VERSION, SHARDCACHE_VERSION } from '../util/version';
 
 /** Share of V8's heap limit (heap_size_limit) above which writes are refused. */
 export const HEAP_TIGHT_SHARE = 0.9;
