@@ -152,6 +152,11 @@ export class ClusterAgent {
     return this.membership.etcdReachable();
   }
 
+  /** INFO cluster_etcd_lease_age_ms: ms since this node's lease was last renewed; -1 not known (membership.ts). */
+  get etcdLeaseAgeMs(): number {
+    return this.membership.leaseAgeMs();
+  }
+
   /** Read fencing: true when this node must refuse reads (membership.ts readsFenced). */
   readsFenced(): boolean {
     return this.membership.readsFenced();

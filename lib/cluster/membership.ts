@@ -72,12 +72,14 @@ export class Membership {
    * it from the in-sync set meanwhile.
    */
   private doubtAt = 0;
+  /** When the lease was last renewed, as far as this node saw (leaseAgeMs), ms on the node clock. */
+  private renewedAt = 0;
   private viewReadAt = 1;
   private refreshing = false;
 
   constructor(
     private readonly host: MembershipHost,
-    ask?: (m: QuorumMember) => Promise<boolean | null>,
+    ask?: (m: QuorumMember) => Promise<number | null>,
   ) {
     this.quorum = new OutageQuorum(
       {
@@ -95,6 +97,8 @@ export class Membership {
         },
         troubled: () => this.leaseTroubled(),
         running: () => !host.session.stopped,
+        leaseAgeMs: () => this.leaseAgeMs(),
+        renewMs: (host.session.ttl * 1000) / 3,
         ask,
       },
       () => host.node.config?.str('requirepass') ?? '',
@@ -176,6 +180,19 @@ export class Membership {
     return this.leaseTroubled() ? 0 : 1;
   }
 
+  /**
+   * INFO cluster_etcd_lease_age_ms: ms since this node's lease was last renewed (the send time of the last
+   * keepalive etcd confirmed), also after the registration was lost; -1 when it does not know (as
+   * etcdReachable). Other nodes' outage polls compare it with their own (outage-quorum.ts).
+   */
+  leaseAgeMs(): number {
+    if (this.etcdReachable() === -1) return -1;
+    const reg = this.reg;
+    const until = reg === null ? 0 : reg.validUntil();
+    if (until > 0) this.renewedAt = Math.max(this.renewedAt, until - this.host.session.ttl * 1000);
+    return Math.max(0, Math.round(this.host.node.clock.now() - this.renewedAt));
+  }
+
   /** Stops the outage poll and the trouble check (the agent stopped). */
   close(): void {
     if (this.troubleTimer !== null) clearInterval(this.troubleTimer);
@@ -202,6 +219,7 @@ export class Membership {
         this.quorum.close();
         return;
       }
+      this.leaseAgeMs(); // notes the last renewal while the registration still holds it
       if (this.leaseTroubled() && this.host.views.myShard !== null) this.quorum.wake();
       if (this.leaseMayEnd()) this.doubtAt = this.host.node.clock.now();
       else if ((this.doubtAt >= this.viewReadAt || this.replicaStreamGap()) && !this.refreshing && this.host.adopt !== undefined) void this.refreshView();

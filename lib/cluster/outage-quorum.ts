@@ -4,20 +4,25 @@
 // serving, since then no one can take anything (the coordinator needs etcd to plan).
 //
 // The evidence: while this node's lease is troubled (membership.ts leaseTroubled), it asks every other
-// node of the topology, every POLL_MS, whether etcd is reachable for it (INFO cluster,
-// cluster_etcd_reachable). An outage is agreed when the nodes that answered 0, this one included, are a
-// strict majority of the topology's nodes and NO node answered 1 (one that reaches etcd may be, or may
-// elect, a coordinator that plans without this node); the agreement holds AGREEMENT_MS from the moment
-// that round started, and is renewed by every round that agrees again. Nodes that do not answer (frozen,
-// cut off), or answer for another node id, or do not know (-1: starting, stopping) count against it, so a
-// minority can never agree by itself. What it cannot see: a node that reaches etcd but none of the agreeing
-// nodes (a split into three); then a promoted in-sync replica stops acknowledging the old primary (sync
-// mode), but a shard without one can lose writes under cluster-lost-slots reassign or CLUSTER FORGET.
+// node of the topology, every POLL_MS, how long ago its own lease was last renewed (INFO cluster,
+// cluster_etcd_lease_age_ms; a duration, so no clocks are compared). A node whose renewal is overdue
+// (older than one keepalive period, renewMs, plus SLACK_MS) votes that etcd is down. A node that renewed
+// more than renewMs + SLACK_MS after this node last did VETOES: etcd is reachable for it, and it may be or
+// may elect a coordinator that plans without this node. (Nodes that lost etcd together renewed last
+// within one keepalive period of each other, so they never veto each other.) An outage is agreed when the
+// down votes, this node's included, are a strict majority of the topology's nodes and nobody vetoed; the
+// agreement holds AGREEMENT_MS from the moment that round started, and is renewed by every round that
+// agrees again. Nodes that do not answer (frozen, cut off), answer for another node id, do not know (-1:
+// starting, stopping) or renewed recently without vetoing count against it, so a minority can never agree
+// by itself. What it cannot see: a node that reaches etcd but none of the agreeing nodes (a split into
+// three); then a promoted in-sync replica stops acknowledging the old primary (sync mode), but a shard
+// without one can lose writes under cluster-lost-slots reassign or CLUSTER FORGET.
 //
-// Why AGREEMENT_MS is short enough: once etcd is back for the majority, they re-register within a retry
-// (250 ms) and answer 1 from then on; this node's agreement ends at most AGREEMENT_MS + POLL_MS later
-// (< 1 s), while the coordinator gives every node a whole node timeout (at least 1 s) after etcd came
-// back before it treats one without registration as dead (coordinator.ts reconcile).
+// Why AGREEMENT_MS is short enough: once etcd is back for the majority, they renew within a keepalive
+// period or re-register within a retry and veto from then on; this node's agreement ends at most
+// AGREEMENT_MS + POLL_MS after their vetoes begin, while the coordinator gives every node a whole node
+// timeout after etcd came back before it treats one without registration as dead (coordinator.ts
+// reconcile).
 import type { Clock } from '../util/clock';
 import type { ClusterLog } from './host';
 import { Peer } from './peer';
@@ -28,6 +33,8 @@ export const POLL_MS = 150;
 export const ASK_TIMEOUT_MS = 300;
 /** An agreed outage holds this long after the round that found it started, ms. */
 export const AGREEMENT_MS = 600;
+/** Tolerance on a keepalive period when judging renewal ages (scheduling, round trips), ms. */
+export const SLACK_MS = 200;
 
 export interface QuorumMember {
   readonly id: string;
@@ -45,11 +52,15 @@ export interface OutageQuorumHost {
   troubled(): boolean;
   /** False once the agent stopped. */
   running(): boolean;
+  /** ms since this node's lease was last renewed (membership.ts leaseAgeMs). */
+  leaseAgeMs(): number;
+  /** The keepalive period of a lease, ms (TTL / 3, as etcd3 renews). */
+  readonly renewMs: number;
   /**
-   * Asks one node whether etcd is reachable for it: true / false, or null for no answer within
-   * ASK_TIMEOUT_MS. Default: INFO cluster over a Peer (askByInfo).
+   * Asks one node how long ago its lease was last renewed, ms: -1 when it does not know, null for no
+   * answer within ASK_TIMEOUT_MS. Default: INFO cluster over a Peer.
    */
-  ask?(m: QuorumMember): Promise<boolean | null>;
+  ask?(m: QuorumMember): Promise<number | null>;
 }
 
 export class OutageQuorum {
@@ -84,8 +95,16 @@ export class OutageQuorum {
     const others = members.filter((m) => m.id !== host.myId);
     const total = others.length + 1;
     const answers = await Promise.all(others.map((m) => this.askOne(m)));
-    const down = 1 + answers.filter((a) => a === false).length;
-    const agreed = down * 2 > total && !answers.includes(true);
+    const overdue = host.renewMs + SLACK_MS;
+    const myAge = host.leaseAgeMs();
+    let down = 1;
+    let veto = false;
+    for (const age of answers) {
+      if (age === null || age < 0) continue;
+      if (myAge - age > overdue) veto = true; // renewed well after this node last did: etcd is reachable
+      else if (age > overdue) down++;
+    }
+    const agreed = down * 2 > total && !veto;
     if (agreed) this.agreedUntil = Math.max(this.agreedUntil, started + AGREEMENT_MS);
     if (agreed !== this.wasAgreed) {
       this.wasAgreed = agreed;
@@ -113,7 +132,7 @@ export class OutageQuorum {
     }
   }
 
-  private askOne(m: QuorumMember): Promise<boolean | null> {
+  private askOne(m: QuorumMember): Promise<number | null> {
     if (this.host.ask !== undefined) return this.host.ask(m);
     let peer = this.peers.get(m.id);
     if (peer === undefined || peer.host !== m.ip || peer.port !== m.port) {
@@ -122,7 +141,7 @@ export class OutageQuorum {
       this.peers.set(m.id, peer);
     }
     const p = peer;
-    return new Promise<boolean | null>((resolve) => {
+    return new Promise<number | null>((resolve) => {
       const timer = setTimeout(() => {
         // A node that does not answer in time: drop the connection (its replies would come out of order).
         p.close();
@@ -135,8 +154,8 @@ export class OutageQuorum {
           clearTimeout(timer);
           // The node at that address must be the one asked (a new process may listen on a kept-down
           // primary's old address); -1 (does not know) is no vote.
-          const v = typeof reply === 'string' && reply.includes(`cluster_node_id:${m.id}\r\n`) ? /^cluster_etcd_reachable:([01])\r?$/m.exec(reply) : null;
-          resolve(v === null ? null : v[1] === '1');
+          const v = typeof reply === 'string' && reply.includes(`cluster_node_id:${m.id}\r\n`) ? /^cluster_etcd_lease_age_ms:(-1|\d+)\r?$/m.exec(reply) : null;
+          resolve(v === null ? null : Number(v[1]));
         },
         () => {
           clearTimeout(timer);

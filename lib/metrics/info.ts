@@ -260,6 +260,7 @@ function cluster(node: InfoNode): InfoFields {
     ['cluster_current_epoch', a.view.version],
     ['cluster_coordinator', a.coordinator ? 1 : 0],
     ['cluster_etcd_reachable', a.etcdReachable],
+    ['cluster_etcd_lease_age_ms', a.etcdLeaseAgeMs],
     ['cluster_slots_reassigned', a.slotsReassigned],
     ['cluster_keys_migrated', a.migrator?.stats.keysMoved ?? 0],
     ['cluster_slots_migrated', a.migrator?.stats.slotsCommitted ?? 0],

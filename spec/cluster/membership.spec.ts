@@ -10,7 +10,7 @@ import { ManualClock } from '../../lib/util/clock';
 const P = 'a'.repeat(40);
 const R = 'b'.repeat(40);
 
-function setup(opts: { replicas: boolean; required?: string[]; vouched?: () => boolean; ask?: (m: QuorumMember) => Promise<boolean | null> }) {
+function setup(opts: { replicas: boolean; required?: string[]; vouched?: () => boolean; ask?: (m: QuorumMember) => Promise<number | null> }) {
   const topology = validateTopology({
     version: 3,
     nodes: {
@@ -176,7 +176,7 @@ describe('cluster/membership fencing', () => {
     });
 
     it('a replica is fenced while its lease is in doubt even when an outage is agreed (its primary may have been replaced)', async () => {
-      const { m, clock, views } = setup({ replicas: true, ask: async () => false });
+      const { m, clock, views } = setup({ replicas: true, ask: async () => 10_000 });
       (views as { isPrimary: boolean }).isPrimary = false;
       clock.advance(10_000);
       expect(await m.quorum.round()).to.equal(true);
@@ -204,7 +204,7 @@ describe('cluster/membership fencing', () => {
 
     it('etcd down for every node: a round finds the majority, writes and reads go on while it is renewed', async () => {
       const asked: string[] = [];
-      const { m, clock } = setup({ replicas: true, required: [R], ask: async (mm) => (asked.push(mm.id), false) });
+      const { m, clock } = setup({ replicas: true, required: [R], ask: async (mm) => (asked.push(mm.id), 10_000) });
       clock.advance(10_000);
       expect(m.writesFenced()).to.equal(true);
       expect(await m.quorum.round()).to.equal(true);
@@ -216,9 +216,10 @@ describe('cluster/membership fencing', () => {
       expect(m.readsFenced()).to.equal(true);
     });
 
-    it('a majority agrees only when no node that answers reaches etcd (it may be or elect a coordinator)', async () => {
+    it('down votes are renewals overdue; a renewal well after this node\'s last one vetoes (etcd reachable there)', async () => {
       const ids = ['1', '2', '3', '4', '5'].map((c) => c.repeat(40));
-      const run = async (answers: Array<boolean | null>) => {
+      // TTL 2 s: keepalives every 667 ms; overdue past 667 + SLACK_MS. This node last renewed 1,500 ms ago.
+      const run = async (ages: Array<number | null>) => {
         const q = new OutageQuorum({
           myId: ids[0],
           clock: new ManualClock(),
@@ -226,17 +227,21 @@ describe('cluster/membership fencing', () => {
           members: () => ids.map((id, i) => ({ id, ip: '127.0.0.1', port: 7000 + i })),
           troubled: () => true,
           running: () => true,
-          ask: async (mm) => answers[ids.indexOf(mm.id) - 1],
+          leaseAgeMs: () => 1500,
+          renewMs: 2000 / 3,
+          ask: async (mm) => ages[ids.indexOf(mm.id) - 1],
         });
         return q.round();
       };
-      expect(await run([false, false, null, null])).to.equal(true); // 3 of 5, the rest silent
-      expect(await run([false, false, true, null])).to.equal(false); // one reaches etcd: veto
-      expect(await run([false, null, null, null])).to.equal(false); // 2 of 5
+      expect(await run([1000, 1200, null, null])).to.equal(true); // 3 of 5 overdue, the rest silent
+      // etcd lost by everyone at once: the others renewed up to one keepalive period after this node.
+      expect(await run([900, 1000, 1100, 1500])).to.equal(true);
+      expect(await run([1000, 1200, 100, null])).to.equal(false); // one renewed 100 ms ago: veto
+      expect(await run([1000, -1, 500, null])).to.equal(false); // 2 of 5 (-1: does not know; 500: not overdue)
     });
 
     it('a minority cannot agree: nodes that do not answer, or that reach etcd, count against it', async () => {
-      for (const answer of [null, true]) {
+      for (const answer of [null, 0]) {
         const { m, clock } = setup({ replicas: true, ask: async () => answer });
         clock.advance(10_000);
         expect(await m.quorum.round()).to.equal(false);

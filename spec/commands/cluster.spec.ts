@@ -20,7 +20,7 @@ function clusterNode(): UnitNode {
     migrating: [],
   });
   // A stand-in agent: these fields, and the real agent's methods (route, CLUSTER replies) over them.
-  const fake = { myId: A, view: new ClusterView(t, [A]), myShard: 'sa', isPrimary: true, gate: null, writesFenced: () => false, stateOk: true, requireFullCoverage: true, migrator: null, coordinator: true, slotsReassigned: 7, etcdReachable: 1, unavailable: false };
+  const fake = { myId: A, view: new ClusterView(t, [A]), myShard: 'sa', isPrimary: true, gate: null, writesFenced: () => false, stateOk: true, requireFullCoverage: true, migrator: null, coordinator: true, slotsReassigned: 7, etcdReachable: 1, etcdLeaseAgeMs: 120, unavailable: false };
   n.node.cluster = Object.setPrototypeOf(fake, ClusterAgent.prototype) as ClusterAgent;
   return n;
 }
@@ -75,6 +75,7 @@ describe('commands/cluster', () => {
       expect(info).to.include('cluster_slots_reassigned:7\r\n');
       expect(info).to.include('cluster_coordinator:1\r\n');
       expect(info).to.include('cluster_etcd_reachable:1\r\n');
+      expect(info).to.include('cluster_etcd_lease_age_ms:120\r\n');
     });
 
     it('READONLY / READWRITE set and clear the connection flag', () => {
