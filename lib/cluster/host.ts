@@ -24,6 +24,8 @@ export interface ReplicationRole {
   becomePrimary(freshHistory?: boolean): void;
   /** Stops replicating, without taking over a stream. */
   unfollow(): void;
+  /** The dataset no longer matches the stream (keys dropped outside it): the next sync either way is a full one. */
+  forgetHistory(): void;
   /**
    * ms (node clock) when this node, before its last promotion, last received bytes from the primary it
    * followed; -Infinity when it was never promoted from a link, or a connection to that primary was

@@ -270,6 +270,24 @@ export class Replication implements ReplicationPort, ReplicationState {
     this.updateFlags();
   }
 
+  /**
+   * This node's dataset stopped matching its replication stream: keys were dropped outside the stream (it
+   * left its shard, cluster/view-keeper.ts dropLostSlots). A new replid with no second history, offset 0
+   * and no backlog, attached replicas dropped: every later sync with this node, either way, is a full one,
+   * and a failover ranks it below any replica that still holds data. A replica kept its offset here and
+   * later continued a stream with PSYNC over a dataset emptied in between; promoted, it lost the shard's
+   * data (issue 10, a whole shard cut from etcd).
+   */
+  forgetHistory(): void {
+    if (this.role === 'master') this.primary.dropAll();
+    this.replid = newReplid();
+    this.replid2 = NO_REPLID;
+    this.secondOffset = -1;
+    this.backlog = null;
+    this.baseOffset = 0;
+    this.updateFlags();
+  }
+
   /** Full resync from a primary: its replid, no second history, `offset`. */
   adoptHistory(replid: string, offset: number): void {
     this.replid = replid;

@@ -9,6 +9,7 @@ import type { MigratorLike } from '../../lib/cluster/host';
 import type { ClusterView } from '../../lib/cluster/view';
 import { validateTopology, type Topology } from '../../lib/cluster/topology';
 import { keySlot } from '../../lib/util/slots';
+import { stringValue } from '../../lib/store/value';
 import { UnitNode } from '../helpers/unit-node';
 
 const A = 'a'.repeat(40); // the node under test
@@ -142,6 +143,51 @@ describe('Cluster role from the topology (view keeper)', () => {
     swap(agent, aPrimaryOfNewShard(9));
     expect(n.node.repl.replid).to.not.equal(old);
     expect(n.node.repl.replid2).to.not.equal(old);
+  });
+
+  it('a replica dropped from the topology forgets its stream with the keys it drops: rejoining, it cannot PSYNC on', () => {
+    // Issue 10, a whole shard cut from etcd: the replicas, removed while cut off, dropped their keys on
+    // the heal but kept replid and offset; re-added to the same shard they continued with a partial
+    // resync over an empty dataset, one was promoted, and the shard's data was lost.
+    const { n, agent } = setup();
+    swap(agent, aReplicaOfB(5));
+    n.node.dbs[0].set(KEY, stringValue('v')); // as if applied from B's stream
+    n.node.repl.appendApplied('*1\r\n$4\r\nPING\r\n');
+    const old = n.node.repl.replid;
+    expect(n.node.repl.offset).to.be.greaterThan(0);
+    swap(agent, aDropped(6));
+    expect(n.node.dbs[0].exists(KEY)).to.equal(false);
+    expect(n.node.repl.replid).to.not.equal(old);
+    expect(n.node.repl.replid2).to.not.equal(old);
+    expect(n.node.repl.offset).to.equal(0);
+    expect(n.node.repl.hasWholeDataset()).to.equal(false);
+  });
+
+  it('a replica keeps its stream when only slots migrated away are dropped (it stays in its shard)', () => {
+    const { n, agent } = setup();
+    swap(agent, aReplicaOfB(5));
+    n.node.repl.appendApplied('*1\r\n$4\r\nPING\r\n');
+    const old = n.node.repl.replid;
+    const offset = n.node.repl.offset;
+    n.node.dbs[0].set(KEY, stringValue('v'));
+    // S moved to a new shard sc (primary C); A stays B's replica and drops S's keys, as B does.
+    const slots: Array<[number, number, string]> = [];
+    if (S > 0) slots.push([0, S - 1, 'sb']);
+    slots.push([S, S, 'sc']);
+    if (S < 16383) slots.push([S + 1, 16383, 'sb']);
+    const t = aReplicaOfB(6);
+    swap(
+      agent,
+      validateTopology({
+        ...t,
+        nodes: { ...t.nodes, [C]: { addr: DEAD, shard: 'sc', role: 'primary', epoch: 6 } },
+        shards: { ...t.shards, sc: { primary: C, replicas: [], inSync: [] } },
+        slots,
+      }),
+    );
+    expect(n.node.dbs[0].exists(KEY)).to.equal(false);
+    expect(n.node.repl.replid).to.equal(old);
+    expect(n.node.repl.offset).to.equal(offset);
   });
 
   it('a replica promoted in its own shard keeps the old history as its second one (its replicas PSYNC on)', () => {
