@@ -2,14 +2,12 @@
 // Runs redis-benchmark against a real redis-server and a shardcache node in turn (A B A B ...), so both
 // see the same machine, and prints shardcache/redis ratios. Writes the same figures as JSON under
 // bench/results/. Without redis-server on PATH it says so and reports shardcache alone.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { freePort } from '../spec/helpers/server-process';
+import { dbsize, median, onPath, preload, RESULTS, ROOT, rssBytes, startServer, stopServer, type Server } from './servers';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const RESULTS = path.join(ROOT, 'bench', 'results');
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 interface Row {
@@ -66,88 +64,11 @@ const ROWS: Row[] = [
 const MEMORY_KEYS = 1000000 / scale;
 const MEMORY_VALUE_BYTES = 100;
 
-function onPath(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-}
-
-interface Server {
-  name: 'redis' | 'shardcache';
-  port: number;
-  proc: ChildProcess;
-}
-
-async function waitPing(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const r = spawnSync('redis-cli', ['-p', String(port), 'ping']);
-    if (r.stdout?.toString().trim() === 'PONG') return;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error(`server on ${port} did not answer PING`);
-}
-
-const SERVER_BIN = path.join(ROOT, 'bin', 'shardcache-server');
-/** The node flags on bin/shardcache-server's `#!/usr/bin/env -S node ...` line. */
-const SHEBANG_FLAGS = fs.readFileSync(SERVER_BIN, 'utf8').split('\n')[0].split(/\s+/).filter((w) => w.startsWith('--'));
-
-/** Starts a server; `nodeFlags` (shardcache only) run the node under extra flags, e.g. --cpu-prof. */
-async function startServer(name: Server['name'], nodeFlags: string[] = []): Promise<Server> {
-  const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1'];
-  const proc =
-    name === 'redis'
-      ? spawn('redis-server', [...args, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-      : nodeFlags.length === 0
-        ? spawn(SERVER_BIN, args, { stdio: 'ignore' })
-        : spawn(process.execPath, [...SHEBANG_FLAGS, ...nodeFlags, SERVER_BIN, ...args], { stdio: 'ignore' });
-  await waitPing(port);
-  return { name, port, proc };
-}
-
-async function stopServer(s: Server): Promise<void> {
-  if (s.proc.exitCode !== null) return;
-  await new Promise<void>((res) => {
-    s.proc.once('exit', () => res());
-    s.proc.kill('SIGTERM');
-  });
-}
-
 /** utime+stime of a process, in microseconds. */
 function cpuMicros(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK;
-}
-
-function rssBytes(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-
-/**
- * Loads `keys` keys key:%012d with values of valueBytes bytes through redis-cli --pipe; with hashFields,
- * hashes h:%012d of fields f0..f<hashFields-1> (the keys redis-benchmark's __rand_int__ names).
- */
-function preload(port: number, keys: number, valueBytes: number, hashFields = 0): void {
-  const value = 'x'.repeat(valueBytes);
-  const bulk = (w: string) => `$${w.length}\r\n${w}\r\n`;
-  const chunks: string[] = [];
-  for (let i = 0; i < keys; i++) {
-    if (hashFields > 0) {
-      let cmd = `*${2 + 2 * hashFields}\r\n$4\r\nHSET\r\n` + bulk('h:' + String(i).padStart(12, '0'));
-      for (let f = 0; f < hashFields; f++) cmd += bulk('f' + f) + bulk(value);
-      chunks.push(cmd);
-      continue;
-    }
-    const key = 'key:' + String(i).padStart(12, '0');
-    chunks.push(`*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$${value.length}\r\n${value}\r\n`);
-  }
-  const r = spawnSync('redis-cli', ['-p', String(port), '--pipe'], { input: chunks.join(''), maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`preload failed: ${r.stderr?.toString()}`);
-}
-
-function dbsize(port: number): number {
-  return Number(spawnSync('redis-cli', ['-p', String(port), 'dbsize']).stdout.toString().trim());
 }
 
 interface Measure {
@@ -170,12 +91,6 @@ function runTest(s: Server, test: string, row: Row): Measure {
   const values = lines[lines.length - 1].split(',').map((v) => v.replace(/"/g, ''));
   const col = (name: string) => Number(values[header.indexOf(name)]);
   return { rps: col('rps'), p50: col('p50_latency_ms'), p99: col('p99_latency_ms'), cpuUsPerReq: (after - before) / row.requests };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** "row.test" -> server -> one Measure per round. */
