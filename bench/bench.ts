@@ -1,12 +1,14 @@
-// npm run bench [-- --rounds N] [--rows 1,2,5] [--profile] [--quick]
+// npm run bench [-- --rounds N] [--rows 1,2,5,7,8] [--profile] [--quick]
 // Runs redis-benchmark against a real redis-server and a shardcache node in turn (A B A B ...), so both
-// see the same machine, and prints shardcache/redis ratios. Writes the same figures as JSON under
+// see the same machine, and prints shardcache/redis ratios. Rows 5, 7 and 8 (memory, latency while the
+// keyspace grows, RSS after FLUSHALL) are in memory-rows.ts. Writes the same figures as JSON under
 // bench/results/. Without redis-server on PATH it says so and reports shardcache alone.
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { dbsize, median, onPath, preload, RESULTS, ROOT, rssBytes, startServer, stopServer, type Server } from './servers';
+import { reportMemoryRows, runMemoryRows, type MemoryRowsResults } from './memory-rows';
+import { median, onPath, preload, RESULTS, ROOT, startServer, stopServer, type Server } from './servers';
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
@@ -61,9 +63,6 @@ const ROWS: Row[] = [
     preload: { keys: 100000 / scale, valueBytes: 3, hashFields: 10 },
   },
 ];
-const MEMORY_KEYS = 1000000 / scale;
-const MEMORY_VALUE_BYTES = 100;
-
 /** utime+stime of a process, in microseconds. */
 function cpuMicros(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -124,32 +123,15 @@ async function main(): Promise<void> {
       }
     }
   }
-  const memory: Record<string, number[]> = {};
-  for (let round = 0; round < (wanted('5') ? ROUNDS : 0); round++) {
-    for (const name of names) {
-      const s = await startServer(name);
-      try {
-        await new Promise((r) => setTimeout(r, 300));
-        const before = rssBytes(s.proc.pid as number);
-        preload(s.port, MEMORY_KEYS, MEMORY_VALUE_BYTES);
-        await new Promise((r) => setTimeout(r, 1000));
-        const after = rssBytes(s.proc.pid as number);
-        const perKey = (after - before) / dbsize(s.port);
-        (memory[name] ??= []).push(perKey);
-        console.log(`row 5 round ${round + 1} ${name.padEnd(10)} ${perKey.toFixed(1)} bytes/key`);
-      } finally {
-        await stopServer(s);
-      }
-    }
-  }
+  const memory = await runMemoryRows({ names, rounds: ROUNDS, quick: QUICK, wanted });
   report(results, memory, haveRedis);
 }
 
-function report(results: Results, memory: Record<string, number[]>, haveRedis: boolean): void {
+function report(results: Results, memory: MemoryRowsResults, haveRedis: boolean): void {
   const table: Record<string, unknown>[] = [];
   const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   console.log('\nMedians of ' + ROUNDS + ' rounds' + (haveRedis ? ', shardcache/redis ratios' : ''));
-  console.log('row  test  server       req/s   p50 ms  p99 ms  cpu us/req | ratio req/s  ratio cpu');
+  if (Object.keys(results).length > 0) console.log('row  test  server       req/s   p50 ms  p99 ms  cpu us/req | ratio req/s  ratio cpu');
   for (const [key, byServer] of Object.entries(results)) {
     const med = (name: string, f: keyof Measure) => median((byServer[name] ?? []).map((m) => m[f]));
     for (const name of Object.keys(byServer)) {
@@ -165,14 +147,11 @@ function report(results: Results, memory: Record<string, number[]>, haveRedis: b
       );
     }
   }
-  const mem: Record<string, unknown> = {};
-  for (const name of Object.keys(memory)) mem[name] = median(memory[name]);
-  if (haveRedis) mem.ratio = (mem.shardcache as number) / (mem.redis as number);
-  console.log(`5    memory bytes/key (${MEMORY_KEYS} keys, ${MEMORY_VALUE_BYTES}-byte values): ` + Object.entries(mem).map(([k, v]) => `${k} ${fmt(v as number, k === 'ratio' ? 2 : 1)}`).join(', '));
+  const memoryRows = reportMemoryRows(memory, haveRedis);
   const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, redis: haveRedis ? execFileSync('redis-server', ['--version']).toString().trim() : null };
   console.log(`machine: ${machine.cpus} x ${machine.model}, ${machine.memGiB} GiB, node ${machine.node}`);
   const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, quick: QUICK, machine, rows: table, memory: mem }, null, 2));
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, quick: QUICK, machine, rows: table, ...memoryRows }, null, 2));
   console.log(`written ${path.relative(ROOT, file)}`);
 }
 
