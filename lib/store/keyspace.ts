@@ -1,11 +1,15 @@
 // One database: keys, values, expiry times and LRU/LFU fields. Store functions return values or small
 // statuses and never touch sockets.
 //
-// Layout (struct of arrays, so a key costs no object of its own): a BigMap from key to slot number, and
-// per slot its key, its value, its absolute expiry in ms (0 = none), its LRU seconds or LFU field, and
-// its place in the dense list of volatile slots (for sampling keys with a TTL in O(1)). A key keeps its
-// slot for as long as it exists, which is what SCAN's cursor walks: a key present for a whole scan is
-// returned exactly once. Freed slots are reused.
+// Layout (struct of arrays, so a key costs no object of its own, and off the V8 heap): per slot the
+// address of its entry in a slab arena (store/arena.ts: u32 key length, the key's bytes, then a string
+// value's bytes in RESP bulk form; a collection stays a JS object, in `colls`), its absolute expiry in
+// ms (0 = none), its LRU seconds or LFU field, and its place in the dense list of volatile slots (for
+// sampling keys with a TTL in O(1)). A typed-array hash index (store/hash-index.ts, seeded per process
+// against hash flooding, grown and shrunk a few buckets per operation) maps a key to its slot; keys are
+// compared as bytes in the arena. A key keeps its slot for as long as it exists, which is what SCAN's
+// cursor walks: a key present for a whole scan is returned exactly once, also while the index grows.
+// Freed slots are reused. Keys and values cross the API as latin1 strings (one char per byte).
 //
 // Hash-slot index (cluster mode only, off by default so a standalone key costs nothing more): per Redis
 // Cluster hash slot (0..16383) the head of an intrusive doubly-linked list threaded through per-entry
@@ -13,10 +17,12 @@
 // of this keyspace's arrays; "hash slot" is a cluster slot (keySlot).
 import { keySlot, SLOTS } from '../util/slots';
 import type { Clock } from '../util/clock';
-import { BigMap } from './bigmap';
+import { Arena } from './arena';
+import { HashIndex } from './hash-index';
+import { hashBytes, hashString, randomSeed } from './key-hash';
 import { Effects } from './effects';
 import { lfuNew, lfuTouch, type LfuParams } from './lfu';
-import { typeName, type TypeName, type Value } from './value';
+import type { Collection, TypeName, Value } from './value';
 
 /** Bytes charged per key on top of its key and value bytes: map entry, slot arrays, string headers. */
 export const KEY_OVERHEAD_BYTES = 64;
@@ -80,11 +86,6 @@ export function newStoreEnv(clock: Clock): StoreEnv {
 /** lookupTyped(): the key holds another type (the caller answers WRONGTYPE). */
 export const WRONG_TYPE = -2;
 
-/** Bytes the keyspace has charged for a value (a collection may have grown since: Keyspace.written). */
-function chargedBytes(v: Value): number {
-  return typeof v === 'string' ? v.length : v.charged;
-}
-
 /** Charges a value as it is now: a collection's `charged` becomes its `bytes`. Returns the bytes. */
 function settle(v: Value): number {
   if (typeof v === 'string') return v.length;
@@ -97,10 +98,28 @@ export const KEEP_TTL = -1;
 
 const INITIAL_SLOTS = 1024;
 
+/** The index's hash seed, random per process: keys that collide cannot be chosen from outside. */
+const SEED = randomSeed();
+
+/** Bytes of an entry's key length field (u32) before the key. */
+const KLEN = 4;
+
+/**
+ * Which keyspace the arena's and the index's callbacks serve: SWAPDB exchanges arenas and indexes
+ * between two keyspaces, and their callbacks must follow.
+ */
+interface Home {
+  db: Keyspace;
+}
+
 export class Keyspace {
-  private index: BigMap;
-  private keys: (string | undefined)[] = [];
-  private vals: (Value | undefined)[] = [];
+  private home: Home;
+  private index: HashIndex;
+  private arena: Arena;
+  /** Per slot: the address of its arena entry, -1 when the slot is free. */
+  private addr = new Float64Array(INITIAL_SLOTS).fill(-1);
+  /** Per slot: its collection (hash, list, ...); undefined for a string or a free slot. */
+  private colls: (Collection | undefined)[] = [];
   private expAt = new Float64Array(INITIAL_SLOTS);
   private lru = new Uint32Array(INITIAL_SLOTS);
   private volPos = new Int32Array(INITIAL_SLOTS).fill(-1);
@@ -113,6 +132,8 @@ export class Keyspace {
   private hwm = 0;
   /** Bytes this database holds (its share of env.memory.used). */
   usedBytes = 0;
+  /** Bytes of arenas and tables dropped by flushes (see releasedBytes). */
+  private dropped = 0;
   // Hash-slot index, null while disabled: head entry per hash slot (-1 none), keys per hash slot, and
   // per entry its hash slot and its next/prev entry in that hash slot's list (-1 none).
   private hsHead: Int32Array | null = null;
@@ -124,9 +145,20 @@ export class Keyspace {
   constructor(
     readonly id: number,
     readonly env: StoreEnv,
-    mapLimit?: number,
   ) {
-    this.index = new BigMap(mapLimit);
+    this.home = { db: this };
+    this.index = Keyspace.newIndex(this.home);
+    this.arena = Keyspace.newArena(this.home);
+  }
+
+  private static newIndex(home: Home): HashIndex {
+    return new HashIndex((slot, key) => home.db.keyEquals(slot, key));
+  }
+
+  private static newArena(home: Home): Arena {
+    return new Arena((slot, a) => {
+      home.db.addr[slot] = a;
+    });
   }
 
   /** Number of keys, including expired keys not yet collected (as Redis's DBSIZE). */
@@ -148,8 +180,7 @@ export class Keyspace {
 
   /** The slot of key, expired or not; -1 when absent. Does not touch. */
   peek(key: string): number {
-    const s = this.index.get(key);
-    return s === undefined ? -1 : s;
+    return this.index.find(key, hashString(key, SEED));
   }
 
   /**
@@ -157,8 +188,8 @@ export class Keyspace {
    * leaves it). Updates the LRU/LFU field unless noTouch.
    */
   lookup(key: string, noTouch = false): number {
-    const s = this.index.get(key);
-    if (s === undefined) return -1;
+    const s = this.index.find(key, hashString(key, SEED));
+    if (s < 0) return -1;
     const exp = this.expAt[s];
     if (exp !== 0 && exp <= this.env.clock.now() && !this.env.fromPrimary) {
       this.expireSlot(s);
@@ -175,7 +206,7 @@ export class Keyspace {
   lookupTyped(key: string, type: TypeName, read: boolean): number {
     const s = read ? this.lookupRead(key) : this.lookup(key);
     if (s < 0) return -1;
-    return typeName(this.vals[s] as Value) === type ? s : WRONG_TYPE;
+    return this.typeAt(s) === type ? s : WRONG_TYPE;
   }
 
   /** lookup() that also counts a keyspace hit or miss (read commands). */
@@ -192,11 +223,37 @@ export class Keyspace {
   }
 
   keyAt(slot: number): string {
-    return this.keys[slot] as string;
+    const a = this.addr[slot];
+    const b = this.arena.buf(a);
+    const o = this.arena.off(a);
+    return b.latin1Slice(o + KLEN, o + KLEN + b.readUInt32LE(o));
   }
 
   valueAt(slot: number): Value {
-    return this.vals[slot] as Value;
+    const c = this.colls[slot];
+    if (c !== undefined) return c;
+    const a = this.addr[slot];
+    const b = this.arena.buf(a);
+    const o = this.arena.off(a);
+    return b.latin1Slice(o + KLEN + b.readUInt32LE(o), o + this.arena.sizeOf(a));
+  }
+
+  /** The type of the value in slot (without reading a string value). */
+  typeAt(slot: number): TypeName {
+    const c = this.colls[slot];
+    return c === undefined ? 'string' : c.type;
+  }
+
+  /** True when the key in slot is `key` (the index's equality). */
+  private keyEquals(slot: number, key: string): boolean {
+    const a = this.addr[slot];
+    const b = this.arena.buf(a);
+    let o = this.arena.off(a);
+    const n = key.length;
+    if (b.readUInt32LE(o) !== n) return false;
+    o += KLEN;
+    for (let i = 0; i < n; i++) if (b[o + i] !== key.charCodeAt(i)) return false;
+    return true;
   }
 
   /** Absolute expiry of the key in slot, ms since the epoch; 0 when it has none. */
@@ -229,7 +286,9 @@ export class Keyspace {
    * Returns the slot.
    */
   set(key: string, value: Value, expireAtMs = 0): number {
-    let s = this.index.get(key);
+    const h = hashString(key, SEED);
+    const found = this.index.find(key, h);
+    let s = found < 0 ? undefined : found;
     if (s !== undefined && this.expAt[s] !== 0 && this.isExpired(s) && !this.env.fromPrimary) {
       // An expired key is gone before the write (as Redis's lookupKeyWrite): KEEPTTL keeps nothing. A
       // replica (written only by its primary) replaces it without counting an expiry.
@@ -238,7 +297,7 @@ export class Keyspace {
       s = undefined;
     }
     if (s === undefined) {
-      s = this.add(key, value);
+      s = this.insert(key, h, value);
     } else {
       this.replaceValue(s, value);
       this.touch(s);
@@ -249,30 +308,67 @@ export class Keyspace {
 
   /** Inserts a key known to be absent (not even expired). Returns its slot. */
   add(key: string, value: Value): number {
+    return this.insert(key, hashString(key, SEED), value);
+  }
+
+  private insert(key: string, h: number, value: Value): number {
     let s: number;
     if (this.free.length > 0) s = this.free.pop() as number;
     else {
       s = this.hwm++;
       if (s >= this.expAt.length) this.grow();
     }
-    this.keys[s] = key;
-    this.vals[s] = value;
+    const str = typeof value === 'string';
+    const a = this.arena.alloc(KLEN + key.length + (str ? value.length : 0), s);
+    const b = this.arena.buf(a);
+    const o = this.arena.off(a);
+    b.writeUInt32LE(key.length, o);
+    b.latin1Write(key, o + KLEN);
+    if (str) b.latin1Write(value, o + KLEN + key.length);
+    else this.colls[s] = value;
+    this.addr[s] = a;
     this.expAt[s] = 0;
     this.lru[s] = this.env.lfu ? lfuNew(this.env.clock.now()) : this.lruNow();
-    this.index.insert(key, s);
+    this.index.insert(h, s);
     if (this.hsHead !== null) this.linkHashSlot(s, key);
     this.charge(key.length + settle(value) + KEY_OVERHEAD_BYTES);
-    if (typeof value !== 'string' && value.nextExpire) this.partTtl.add(s);
+    if (!str && value.nextExpire) this.partTtl.add(s);
+    this.maintain(KLEN + key.length);
     return s;
   }
 
   /** Replaces the value in slot, keeping its key, TTL and access field. */
   replaceValue(slot: number, value: Value): void {
-    const old = this.vals[slot] as Value;
-    this.vals[slot] = value;
-    this.charge(settle(value) - chargedBytes(old));
-    if (typeof value !== 'string' && value.nextExpire) this.partTtl.add(slot);
+    const a = this.addr[slot];
+    const b = this.arena.buf(a);
+    const o = this.arena.off(a);
+    const klen = b.readUInt32LE(o);
+    const size = this.arena.sizeOf(a);
+    const oldColl = this.colls[slot];
+    const oldBytes = oldColl === undefined ? size - KLEN - klen : oldColl.charged;
+    const str = typeof value === 'string';
+    const vlen = str ? value.length : 0;
+    if (KLEN + klen + vlen === size) {
+      if (str) b.latin1Write(value, o + KLEN + klen); // same size: in place
+    } else {
+      const na = this.arena.alloc(KLEN + klen + vlen, slot);
+      const nb = this.arena.buf(na);
+      const no = this.arena.off(na);
+      b.copy(nb, no, o, o + KLEN + klen);
+      if (str) nb.latin1Write(value, no + KLEN + klen);
+      this.arena.free(a);
+      this.addr[slot] = na;
+    }
+    this.colls[slot] = str ? undefined : value;
+    this.charge(settle(value) - oldBytes);
+    if (!str && value.nextExpire) this.partTtl.add(slot);
     else this.partTtl.delete(slot);
+    this.maintain(vlen);
+  }
+
+  /** After a write: compacts about twice what was written from sparse slabs (store/arena.ts). */
+  private maintain(written: number): void {
+    if (this.arena.needsCompaction) this.arena.compact(2 * written + 64);
   }
 
   /**
@@ -281,8 +377,8 @@ export class Keyspace {
    * Returns false when the key was deleted.
    */
   written(slot: number): boolean {
-    const v = this.vals[slot] as Value;
-    if (typeof v === 'string') return true;
+    const v = this.colls[slot];
+    if (v === undefined) return true;
     if (v.size === 0) {
       this.deleteSlot(slot);
       return false;
@@ -312,8 +408,8 @@ export class Keyspace {
 
   /** Deletes key. Returns false when it did not exist (an expired key counts as absent but is removed). */
   delete(key: string): boolean {
-    const s = this.index.get(key);
-    if (s === undefined) return false;
+    const s = this.index.find(key, hashString(key, SEED));
+    if (s < 0) return false;
     if (this.isExpired(s) && !this.env.fromPrimary) {
       // Counted and propagated as an expiry, not a deletion; a replica (its primary's DEL) just removes it.
       if (this.env.replica) this.deleteSlot(s);
@@ -326,15 +422,22 @@ export class Keyspace {
 
   /** Removes the key in slot. */
   deleteSlot(slot: number): void {
-    const key = this.keys[slot] as string;
-    this.index.delete(key);
-    const v = this.vals[slot] as Value;
-    this.charge(-(key.length + chargedBytes(v) + KEY_OVERHEAD_BYTES));
-    if (typeof v !== 'string') this.partTtl.delete(slot);
+    const a = this.addr[slot];
+    const b = this.arena.buf(a);
+    const o = this.arena.off(a);
+    const klen = b.readUInt32LE(o);
+    this.index.remove(hashBytes(b, o + KLEN, klen, SEED), slot);
+    const c = this.colls[slot];
+    const vbytes = c === undefined ? this.arena.sizeOf(a) - KLEN - klen : c.charged;
+    this.charge(-(klen + vbytes + KEY_OVERHEAD_BYTES));
+    if (c !== undefined) {
+      this.partTtl.delete(slot);
+      this.colls[slot] = undefined;
+    }
     if (this.expAt[slot] !== 0) this.unlistVolatile(slot);
     if (this.hsHead !== null) this.unlinkHashSlot(slot);
-    this.keys[slot] = undefined;
-    this.vals[slot] = undefined;
+    this.arena.free(a);
+    this.addr[slot] = -1;
     this.expAt[slot] = 0;
     this.free.push(slot);
   }
@@ -342,7 +445,7 @@ export class Keyspace {
   /** Removes an expired key: counts it and tells the replication hook. A no-op on a replica. */
   expireSlot(slot: number): void {
     if (this.env.replica) return;
-    const key = this.keys[slot] as string;
+    const key = this.keyAt(slot);
     this.deleteSlot(slot);
     this.env.stats.expired++;
     this.env.onRemoved?.(this, key, 'expired');
@@ -351,7 +454,7 @@ export class Keyspace {
   /** Removes a key chosen by eviction. A no-op on a replica. */
   evictSlot(slot: number): void {
     if (this.env.replica) return;
-    const key = this.keys[slot] as string;
+    const key = this.keyAt(slot);
     this.deleteSlot(slot);
     this.env.stats.evicted++;
     this.env.onRemoved?.(this, key, 'evicted');
@@ -361,9 +464,13 @@ export class Keyspace {
   flush(): number {
     const n = this.index.size;
     this.charge(-this.usedBytes);
-    this.index.clear();
-    this.keys = [];
-    this.vals = [];
+    // New ones: the old slabs and tables go back to the system at the next garbage collection.
+    const f = this.memoryFigures();
+    this.dropped += this.arena.released + f.active;
+    this.index = Keyspace.newIndex(this.home);
+    this.arena = Keyspace.newArena(this.home);
+    this.addr = new Float64Array(INITIAL_SLOTS).fill(-1);
+    this.colls = [];
     this.expAt = new Float64Array(INITIAL_SLOTS);
     this.lru = new Uint32Array(INITIAL_SLOTS);
     this.volPos = new Int32Array(INITIAL_SLOTS).fill(-1);
@@ -380,14 +487,55 @@ export class Keyspace {
   swapWith(other: Keyspace): void {
     // The hash-slot index travels with the data (enabled or not).
     const fields = [
-      'index', 'keys', 'vals', 'expAt', 'lru', 'volPos', 'volList', 'volCount', 'partTtl', 'free', 'hwm', 'usedBytes',
-      'hsHead', 'hsCount', 'hsOf', 'hsNext', 'hsPrev',
+      'home', 'index', 'arena', 'addr', 'colls', 'expAt', 'lru', 'volPos', 'volList', 'volCount', 'partTtl', 'free', 'hwm',
+      'usedBytes', 'hsHead', 'hsCount', 'hsOf', 'hsNext', 'hsPrev',
     ] as const;
     for (const f of fields) {
       const mine = this[f as keyof this];
       (this as Record<string, unknown>)[f] = other[f as keyof Keyspace];
       (other as unknown as Record<string, unknown>)[f] = mine;
     }
+    // The arenas' and indexes' callbacks follow their data.
+    this.home.db = this;
+    other.home.db = other;
+  }
+
+  // ---- memory upkeep ----
+
+  /**
+   * Background upkeep (the node's cron): moves up to about `budget` bytes out of sparse slabs (so memory
+   * freed by deletes goes back to the system) and takes a few steps of an index resize under way.
+   */
+  housekeep(budget: number): void {
+    if (this.arena.needsCompaction) this.arena.compact(budget);
+    this.index.step(64);
+  }
+
+  /**
+   * Bytes of slabs and tables this keyspace let go of so far, ever growing: they go back to the system
+   * when the garbage collector frees them, which the node's idle reclaimer makes happen (server/reclaim.ts).
+   */
+  get releasedBytes(): number {
+    return this.dropped + this.arena.released;
+  }
+
+  /** MEMORY PURGE: compacts every sparse slab now. */
+  compactAll(): void {
+    this.arena.compactAll();
+  }
+
+  /**
+   * Bytes this keyspace holds off the V8 heap: `allocated` = live arena entries + index and per-slot
+   * tables, `active` = arena slabs held + the same tables (INFO's allocator_* figures).
+   */
+  memoryFigures(): { allocated: number; active: number } {
+    let tables = this.index.bytes + this.addr.byteLength + this.expAt.byteLength + this.lru.byteLength;
+    tables += this.volPos.byteLength + this.volList.byteLength + 8 * this.colls.length;
+    if (this.hsHead !== null) {
+      tables += this.hsHead.byteLength + (this.hsCount as Int32Array).byteLength + (this.hsOf as Uint16Array).byteLength;
+      tables += (this.hsNext as Int32Array).byteLength + (this.hsPrev as Int32Array).byteLength;
+    }
+    return { allocated: this.arena.allocated + tables, active: this.arena.active + tables };
   }
 
   // ---- hash-slot index (cluster mode) ----
@@ -401,10 +549,7 @@ export class Keyspace {
   enableSlotIndex(): void {
     if (this.hsHead !== null) return;
     this.allocHashSlotIndex(this.expAt.length);
-    for (let s = 0; s < this.hwm; s++) {
-      const key = this.keys[s];
-      if (key !== undefined) this.linkHashSlot(s, key);
-    }
+    for (let s = 0; s < this.hwm; s++) if (this.addr[s] >= 0) this.linkHashSlot(s, this.keyAt(s));
   }
 
   /** Keys in hash slot `hs`, expired-not-yet-collected included (CLUSTER COUNTKEYSINSLOT); 0 when the index is off. */
@@ -417,7 +562,7 @@ export class Keyspace {
     const out: string[] = [];
     if (this.hsHead === null) return out;
     const next = this.hsNext as Int32Array;
-    for (let s = this.hsHead[hs]; s >= 0 && out.length < count; s = next[s]) out.push(this.keys[s] as string);
+    for (let s = this.hsHead[hs]; s >= 0 && out.length < count; s = next[s]) out.push(this.keyAt(s));
     return out;
   }
 
@@ -436,7 +581,7 @@ export class Keyspace {
 
   /** True when slot holds a key (expired or not). */
   occupied(slot: number): boolean {
-    return slot < this.hwm && this.keys[slot] !== undefined;
+    return slot < this.hwm && this.addr[slot] >= 0;
   }
 
   /**
@@ -448,7 +593,7 @@ export class Keyspace {
     const maxSteps = Math.max(count * 10, 100);
     let s = cursor;
     for (let steps = 0; s < this.hwm && seen < count && steps < maxSteps; s++, steps++) {
-      if (this.keys[s] !== undefined) {
+      if (this.addr[s] >= 0) {
         visit(s);
         seen++;
       }
@@ -461,7 +606,7 @@ export class Keyspace {
     if (this.index.size === 0) return -1;
     for (;;) {
       const s = Math.floor(Math.random() * this.hwm);
-      if (this.keys[s] !== undefined) return s;
+      if (this.addr[s] >= 0) return s;
     }
   }
 
@@ -475,7 +620,7 @@ export class Keyspace {
   forEachLive(visit: (slot: number) => void): void {
     const now = this.env.clock.now();
     for (let s = 0; s < this.hwm; s++) {
-      if (this.keys[s] === undefined) continue;
+      if (this.addr[s] < 0) continue;
       if (this.isExpired(s, now)) this.expireSlot(s);
       else visit(s);
     }
@@ -559,6 +704,9 @@ export class Keyspace {
       prev.set(this.hsPrev as Int32Array);
       this.hsPrev = prev;
     }
+    const addr = new Float64Array(cap).fill(-1);
+    addr.set(this.addr);
+    this.addr = addr;
     const expAt = new Float64Array(cap);
     expAt.set(this.expAt);
     this.expAt = expAt;

@@ -13,10 +13,10 @@ export class UnitNode {
   readonly node: Node;
   readonly client: Client;
 
-  constructor(settings: Record<string, string> = {}, mapLimit?: number) {
+  constructor(settings: Record<string, string> = {}) {
     this.config = new Config();
     for (const [k, v] of Object.entries(settings)) this.config.set(k, v);
-    this.node = createNode(this.config, { clock: this.clock, mapLimit });
+    this.node = createNode(this.config, { clock: this.clock });
     this.client = this.node.detachedClient();
   }
 

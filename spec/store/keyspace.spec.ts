@@ -1,16 +1,15 @@
 import { expect } from 'chai';
-import { BigMap } from '../../lib/store/bigmap';
 import { KEEP_TTL, KEY_OVERHEAD_BYTES, Keyspace, newStoreEnv } from '../../lib/store/keyspace';
 import { stringValue } from '../../lib/store/value';
 import { ManualClock } from '../../lib/util/clock';
 import { UnitNode } from '../helpers/unit-node';
 
-function newDb(mapLimit?: number) {
+function newDb() {
   const clock = new ManualClock();
   const env = newStoreEnv(clock);
   const removed: string[] = [];
   env.onRemoved = (_db, key, why) => removed.push(`${why}:${key}`);
-  return { clock, env, removed, db: new Keyspace(0, env, mapLimit) };
+  return { clock, env, removed, db: new Keyspace(0, env) };
 }
 
 /** Every key a full SCAN walk returns, in order (duplicates kept). */
@@ -21,39 +20,6 @@ function scanAll(db: Keyspace, count: number): string[] {
   while (cursor !== 0);
   return out;
 }
-
-describe('BigMap', () => {
-  it('keeps working past its per-map limit (a stand-in for V8\'s 2^24 Map entries)', () => {
-    const m = new BigMap(4);
-    for (let i = 0; i < 10; i++) m.insert(`k${i}`, i);
-    expect(m.size).to.equal(10);
-    expect(m.chainLength).to.equal(3);
-    for (let i = 0; i < 10; i++) expect(m.get(`k${i}`)).to.equal(i);
-    expect(m.get('absent')).to.equal(undefined);
-    m.set('k9', 90);
-    m.set('k10', 10);
-    expect(m.get('k9')).to.equal(90);
-    expect(m.size).to.equal(11);
-  });
-
-  it('reuses room that deletions left before growing, and drops emptied maps', () => {
-    const m = new BigMap(2);
-    for (let i = 0; i < 6; i++) m.insert(`k${i}`, i);
-    expect(m.chainLength).to.equal(3);
-    expect(m.delete('k0')).to.equal(true);
-    expect(m.delete('k0')).to.equal(false);
-    m.insert('new', 7); // goes into the first map's free room
-    expect(m.chainLength).to.equal(3);
-    expect(m.get('new')).to.equal(7);
-    m.delete('k2');
-    m.delete('k3');
-    expect(m.chainLength).to.equal(2);
-    expect(m.size).to.equal(4);
-    for (const k of ['k1', 'new', 'k4', 'k5']) expect(m.get(k), k).to.not.equal(undefined);
-    m.clear();
-    expect([m.size, m.chainLength, m.get('k1')]).to.deep.equal([0, 1, undefined]);
-  });
-});
 
 describe('Keyspace', () => {
   it('sets, looks up and deletes keys, charging their bytes to the shared memory count', () => {
@@ -196,15 +162,20 @@ describe('Keyspace', () => {
     expect([a.size, a.usedBytes, env.memory.used]).to.deep.equal([0, 0, b.usedBytes]);
   });
 
-  it('with a tiny per-map limit, a node keeps answering commands for keys in every map', () => {
-    const n = new UnitNode({}, 8);
-    for (let i = 0; i < 50; i++) n.run('SET', `k${i}`, `v${i}`);
-    expect(n.run('DBSIZE')).to.equal(50);
-    for (let i = 0; i < 50; i++) expect(n.run('GET', `k${i}`)).to.equal(`v${i}`);
-    expect(n.run('DEL', 'k3', 'k40', 'nope')).to.equal(2);
-    expect(n.run('RENAME', 'k45', 'k3')).to.equal('OK');
-    expect(n.run('EXISTS', 'k3', 'k40', 'k45')).to.equal(1);
-    expect((n.run('KEYS', '*') as string[]).length).to.equal(48);
+  it('a node keeps answering commands for keys across many index growths (binary keys too)', () => {
+    const n = new UnitNode();
+    const key = (i: number): string => `k\x00\xff\r\n${i}`;
+    for (let i = 0; i < 3000; i++) n.run('SET', key(i), `v${i}`);
+    expect(n.run('DBSIZE')).to.equal(3000);
+    for (let i = 0; i < 3000; i++) expect(n.run('GET', key(i))).to.equal(`v${i}`);
+    expect(n.run('DEL', key(3), key(40), 'nope')).to.equal(2);
+    expect(n.run('RENAME', key(45), key(3))).to.equal('OK');
+    expect(n.run('EXISTS', key(3), key(40), key(45))).to.equal(1);
+    expect((n.run('KEYS', '*') as string[]).length).to.equal(2998);
+    for (let i = 100; i < 3000; i++) n.run('DEL', key(i));
+    expect(n.run('DBSIZE')).to.equal(98);
+    expect(n.run('GET', key(3))).to.equal('v45');
+    expect(n.run('GET', key(99))).to.equal('v99');
   });
 
   describe('writes over an expired key', () => {
