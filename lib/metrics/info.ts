@@ -96,9 +96,24 @@ function memory(node: InfoNode): InfoFields {
   const used = node.env.memory.used;
   node.stats.notePeak(used);
   const peak = node.stats.memoryPeak;
-  const rss = process.memoryUsage.rss();
+  const mu = process.memoryUsage();
+  const rss = mu.rss;
   const total = os.totalmem();
   const max = node.config.num('maxmemory');
+  // Redis's allocator figures, for this process: allocated = what is in use (V8's live heap, the
+  // keyspaces' live arena entries and tables), active = what holds it (V8's heap pages, the arenas'
+  // slabs, the tables), resident = V8's heap pages + every buffer outside it (slabs, tables, sockets').
+  let offAllocated = 0;
+  let offActive = 0;
+  for (const db of node.dbs) {
+    const f = db.memoryFigures();
+    offAllocated += f.allocated;
+    offActive += f.active;
+  }
+  const allocated = mu.heapUsed + offAllocated;
+  const active = mu.heapTotal + offActive;
+  const resident = Math.max(active, mu.heapTotal + mu.external);
+  const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '0.00');
   return [
     ['used_memory', used],
     ['used_memory_human', bytesToHuman(used)],
@@ -113,7 +128,18 @@ function memory(node: InfoNode): InfoFields {
     ['maxmemory', max],
     ['maxmemory_human', bytesToHuman(max)],
     ['maxmemory_policy', node.config.str('maxmemory-policy')],
-    ['mem_allocator', 'v8'],
+    ['allocator_allocated', allocated],
+    ['allocator_active', active],
+    ['allocator_resident', resident],
+    ['allocator_frag_ratio', ratio(active, allocated)],
+    ['allocator_frag_bytes', active - allocated],
+    ['allocator_rss_ratio', ratio(resident, active)],
+    ['allocator_rss_bytes', resident - active],
+    ['rss_overhead_ratio', ratio(rss, resident)],
+    ['rss_overhead_bytes', rss - resident],
+    ['mem_fragmentation_ratio', ratio(rss, used)],
+    ['mem_fragmentation_bytes', rss - used],
+    ['mem_allocator', 'v8+slabs'],
     ['shardcache_full_gcs', node.reclaimer.runs],
     ['shardcache_heap_tight', node.heapTight ? 1 : 0],
     ['lazyfree_pending_objects', 0],

@@ -11,6 +11,8 @@ import * as vm from 'vm';
 export interface ReclaimHost {
   readonly stats: { readonly totalCommands: number };
   readonly env: { readonly memory: { readonly used: number } };
+  /** Bytes of off-heap slabs and tables let go of so far (store/keyspace.ts releasedBytes, summed). */
+  releasedBytes(): number;
   readonly log: { verbose(msg: string): void };
 }
 
@@ -41,6 +43,7 @@ const IDLE_MS = 200;
 /** Decides, from the node's cron, when a full collection is worth its pause. */
 export class IdleReclaimer {
   private usedAtLastGc = 0;
+  private releasedAtLastGc = 0;
   private commandsSeen = -1;
   private quietSince = 0;
   /** Full collections run so far (INFO memory: shardcache_reclaims). */
@@ -60,6 +63,9 @@ export class IdleReclaimer {
       return false;
     }
     if (nowMs - this.quietSince < IDLE_MS) return false;
+    // Slabs dropped (FLUSHALL, deletes compacted away) are only returned once their Buffers are collected;
+    // a flush right after start leaves used_memory where the last collection saw it, so count them too.
+    if (this.node.releasedBytes() - this.releasedAtLastGc >= MIN_CHANGE_BYTES) return this.run();
     const used = this.node.env.memory.used;
     const change = Math.abs(used - this.usedAtLastGc);
     if (change < MIN_CHANGE_BYTES || change < GROWTH_SHARE * this.usedAtLastGc) return false;
@@ -69,6 +75,7 @@ export class IdleReclaimer {
   /** Runs a full collection now (MEMORY PURGE). */
   run(): boolean {
     this.usedAtLastGc = this.node.env.memory.used;
+    this.releasedAtLastGc = this.node.releasedBytes();
     if (!fullGc()) return false;
     this.runs++;
     this.node.log.verbose(`Full garbage collection: used_memory ${this.usedAtLastGc} bytes`);
