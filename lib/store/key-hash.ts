@@ -11,7 +11,7 @@
 // by 5 keeps a bit-31 difference as it is, so the next block can cancel it), so anyone can build
 // thousands of keys with the same hash under every seed (spec/store/hash-index.spec.ts builds them). A
 // per-process random seed is only a defence with a keyed function; HalfSipHash is one (Redis uses SipHash
-// for the same reason), for a few tens of ns more per key than Murmur3 (bench/index-micro.ts).
+// for the same reason), for 10-20 ns more per 16-40 byte key than Murmur3 (bench/index-micro.ts).
 //
 // The key is 64 bits (k0, k1); the keyspace's seed is 32 random bits, spread into k1 by seedKey1().
 // Output: an unsigned 32-bit integer with good avalanche in every bit (the index uses the low bits).
