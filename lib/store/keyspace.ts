@@ -15,14 +15,17 @@
 // Cluster hash slot (0..16383) the head of an intrusive doubly-linked list threaded through per-entry
 // next/prev arrays, plus a count per hash slot. Add and delete stay O(1). Naming: "slot" alone is an entry
 // of this keyspace's arrays; "hash slot" is a cluster slot (keySlot).
-import { keySlot, SLOTS } from '../util/slots';
+import { keySlot } from '../util/slots';
 import type { Clock } from '../util/clock';
 import { Arena } from './arena';
+import { F64Column, SEGMENT, U32Column } from './columns';
 import { HashIndex } from './hash-index';
 import { hashBytes, hashString, randomSeed } from './key-hash';
 import { Effects } from './effects';
 import { lfuNew, lfuTouch, type LfuParams } from './lfu';
+import { HashSlotLists } from './slot-lists';
 import type { Collection, TypeName, Value } from './value';
+import { VolatileSet } from './volatile-set';
 
 /** Bytes charged per key on top of its key and value bytes: map entry, slot arrays, string headers. */
 export const KEY_OVERHEAD_BYTES = 64;
@@ -96,7 +99,6 @@ function settle(v: Value): number {
 /** `ttl` argument of set(): keep the key's current expiry (SET ... KEEPTTL). */
 export const KEEP_TTL = -1;
 
-const INITIAL_SLOTS = 1024;
 
 /** The index's hash seed, random per process: keys that collide cannot be chosen from outside. */
 const SEED = randomSeed();
@@ -116,31 +118,26 @@ export class Keyspace {
   private home: Home;
   private index: HashIndex;
   private arena: Arena;
-  /** Per slot: the address of its arena entry, -1 when the slot is free. */
-  private addr = new Float64Array(INITIAL_SLOTS).fill(-1);
+  /** Per slot: the address of its arena entry (never 0: it follows a header), 0 when the slot is free. */
+  private addr = new F64Column();
   /** Per slot: its collection (hash, list, ...); undefined for a string or a free slot. */
   private colls: (Collection | undefined)[] = [];
-  private expAt = new Float64Array(INITIAL_SLOTS);
-  private lru = new Uint32Array(INITIAL_SLOTS);
-  private volPos = new Int32Array(INITIAL_SLOTS).fill(-1);
-  private volList = new Int32Array(INITIAL_SLOTS);
-  private volCount = 0;
+  private expAt = new F64Column();
+  private lru = new U32Column();
+  /** The slots with a TTL. */
+  private vol = new VolatileSet();
   /** Slots whose collection has parts with their own expiry (hash fields): the field collector's list. */
   private partTtl = new Set<number>();
   private free: number[] = [];
-  /** Slots ever used: [0, hwm). */
+  /** Slots ever used: [0, hwm); the columns have room for [0, cap). */
   private hwm = 0;
+  private cap = 0;
   /** Bytes this database holds (its share of env.memory.used). */
   usedBytes = 0;
   /** Bytes of arenas and tables dropped by flushes (see releasedBytes). */
   private dropped = 0;
-  // Hash-slot index, null while disabled: head entry per hash slot (-1 none), keys per hash slot, and
-  // per entry its hash slot and its next/prev entry in that hash slot's list (-1 none).
-  private hsHead: Int32Array | null = null;
-  private hsCount: Int32Array | null = null;
-  private hsOf: Uint16Array | null = null;
-  private hsNext: Int32Array | null = null;
-  private hsPrev: Int32Array | null = null;
+  /** The hash-slot index (cluster mode), null while disabled. */
+  private hs: HashSlotLists | null = null;
 
   constructor(
     readonly id: number,
@@ -157,7 +154,7 @@ export class Keyspace {
 
   private static newArena(home: Home): Arena {
     return new Arena((slot, a) => {
-      home.db.addr[slot] = a;
+      home.db.addr.set(slot, a);
     });
   }
 
@@ -168,7 +165,7 @@ export class Keyspace {
 
   /** Number of keys with a TTL. */
   get volatileCount(): number {
-    return this.volCount;
+    return this.vol.count;
   }
 
   /** Upper bound of slot numbers (SCAN cursors and sampling range). */
@@ -190,7 +187,7 @@ export class Keyspace {
   lookup(key: string, noTouch = false): number {
     const s = this.index.find(key, hashString(key, SEED));
     if (s < 0) return -1;
-    const exp = this.expAt[s];
+    const exp = this.expAt.get(s);
     if (exp !== 0 && exp <= this.env.clock.now() && !this.env.fromPrimary) {
       this.expireSlot(s);
       return -1;
@@ -223,7 +220,7 @@ export class Keyspace {
   }
 
   keyAt(slot: number): string {
-    const a = this.addr[slot];
+    const a = this.addr.get(slot);
     const b = this.arena.buf(a);
     const o = this.arena.off(a);
     return b.latin1Slice(o + KLEN, o + KLEN + b.readUInt32LE(o));
@@ -232,7 +229,7 @@ export class Keyspace {
   valueAt(slot: number): Value {
     const c = this.colls[slot];
     if (c !== undefined) return c;
-    const a = this.addr[slot];
+    const a = this.addr.get(slot);
     const b = this.arena.buf(a);
     const o = this.arena.off(a);
     return b.latin1Slice(o + KLEN + b.readUInt32LE(o), o + this.arena.sizeOf(a));
@@ -246,7 +243,7 @@ export class Keyspace {
 
   /** True when the key in slot is `key` (the index's equality). */
   private keyEquals(slot: number, key: string): boolean {
-    const a = this.addr[slot];
+    const a = this.addr.get(slot);
     const b = this.arena.buf(a);
     let o = this.arena.off(a);
     const n = key.length;
@@ -258,16 +255,16 @@ export class Keyspace {
 
   /** Absolute expiry of the key in slot, ms since the epoch; 0 when it has none. */
   expireAt(slot: number): number {
-    return this.expAt[slot];
+    return this.expAt.get(slot);
   }
 
   /** The raw LRU seconds or LFU field of the slot. */
   accessField(slot: number): number {
-    return this.lru[slot];
+    return this.lru.get(slot);
   }
 
   setAccessField(slot: number, field: number): void {
-    this.lru[slot] = field;
+    this.lru.set(slot, field);
   }
 
   /**
@@ -275,7 +272,7 @@ export class Keyspace {
    * millisecond itself, `now > when`; here it is gone 1 ms earlier. Known, harmless, left as is.)
    */
   isExpired(slot: number, now = this.env.clock.now()): boolean {
-    const exp = this.expAt[slot];
+    const exp = this.expAt.get(slot);
     return exp !== 0 && exp <= now;
   }
 
@@ -289,7 +286,7 @@ export class Keyspace {
     const h = hashString(key, SEED);
     const found = this.index.find(key, h);
     let s = found < 0 ? undefined : found;
-    if (s !== undefined && this.expAt[s] !== 0 && this.isExpired(s) && !this.env.fromPrimary) {
+    if (s !== undefined && this.expAt.get(s) !== 0 && this.isExpired(s) && !this.env.fromPrimary) {
       // An expired key is gone before the write (as Redis's lookupKeyWrite): KEEPTTL keeps nothing. A
       // replica (written only by its primary) replaces it without counting an expiry.
       if (this.env.replica) this.deleteSlot(s);
@@ -316,7 +313,7 @@ export class Keyspace {
     if (this.free.length > 0) s = this.free.pop() as number;
     else {
       s = this.hwm++;
-      if (s >= this.expAt.length) this.grow();
+      if (s >= this.cap) this.grow();
     }
     const str = typeof value === 'string';
     const a = this.arena.alloc(KLEN + key.length + (str ? value.length : 0), s);
@@ -326,11 +323,11 @@ export class Keyspace {
     b.latin1Write(key, o + KLEN);
     if (str) b.latin1Write(value, o + KLEN + key.length);
     else this.colls[s] = value;
-    this.addr[s] = a;
-    this.expAt[s] = 0;
-    this.lru[s] = this.env.lfu ? lfuNew(this.env.clock.now()) : this.lruNow();
+    this.addr.set(s, a);
+    this.expAt.set(s, 0);
+    this.lru.set(s, this.env.lfu ? lfuNew(this.env.clock.now()) : this.lruNow());
     this.index.insert(h, s);
-    if (this.hsHead !== null) this.linkHashSlot(s, key);
+    if (this.hs !== null) this.hs.link(s, keySlot(key));
     this.charge(key.length + settle(value) + KEY_OVERHEAD_BYTES);
     if (!str && value.nextExpire) this.partTtl.add(s);
     this.maintain(KLEN + key.length);
@@ -339,7 +336,7 @@ export class Keyspace {
 
   /** Replaces the value in slot, keeping its key, TTL and access field. */
   replaceValue(slot: number, value: Value): void {
-    const a = this.addr[slot];
+    const a = this.addr.get(slot);
     const b = this.arena.buf(a);
     const o = this.arena.off(a);
     const klen = b.readUInt32LE(o);
@@ -357,9 +354,11 @@ export class Keyspace {
       b.copy(nb, no, o, o + KLEN + klen);
       if (str) nb.latin1Write(value, no + KLEN + klen);
       this.arena.free(a);
-      this.addr[slot] = na;
+      this.addr.set(slot, na);
     }
-    this.colls[slot] = str ? undefined : value;
+    // (A string over a string leaves colls alone: writing undefined at a high slot would grow the array.)
+    if (!str) this.colls[slot] = value;
+    else if (oldColl !== undefined) this.colls[slot] = undefined;
     this.charge(settle(value) - oldBytes);
     if (!str && value.nextExpire) this.partTtl.add(slot);
     else this.partTtl.delete(slot);
@@ -398,12 +397,12 @@ export class Keyspace {
   /** Sets or clears (0) the absolute expiry of the key in slot. */
   setExpireAt(slot: number, ms: number): void {
     if (ms === 0) {
-      if (this.expAt[slot] !== 0) this.unlistVolatile(slot);
-      this.expAt[slot] = 0;
+      if (this.expAt.get(slot) !== 0) this.vol.remove(slot);
+      this.expAt.set(slot, 0);
       return;
     }
-    if (this.expAt[slot] === 0) this.listVolatile(slot);
-    this.expAt[slot] = ms;
+    if (this.expAt.get(slot) === 0) this.vol.add(slot);
+    this.expAt.set(slot, ms);
   }
 
   /** Deletes key. Returns false when it did not exist (an expired key counts as absent but is removed). */
@@ -422,7 +421,7 @@ export class Keyspace {
 
   /** Removes the key in slot. */
   deleteSlot(slot: number): void {
-    const a = this.addr[slot];
+    const a = this.addr.get(slot);
     const b = this.arena.buf(a);
     const o = this.arena.off(a);
     const klen = b.readUInt32LE(o);
@@ -434,11 +433,11 @@ export class Keyspace {
       this.partTtl.delete(slot);
       this.colls[slot] = undefined;
     }
-    if (this.expAt[slot] !== 0) this.unlistVolatile(slot);
-    if (this.hsHead !== null) this.unlinkHashSlot(slot);
+    if (this.expAt.get(slot) !== 0) this.vol.remove(slot);
+    if (this.hs !== null) this.hs.unlink(slot);
     this.arena.free(a);
-    this.addr[slot] = -1;
-    this.expAt[slot] = 0;
+    this.addr.set(slot, 0);
+    this.expAt.set(slot, 0);
     this.free.push(slot);
   }
 
@@ -469,17 +468,16 @@ export class Keyspace {
     this.dropped += this.arena.released + f.active;
     this.index = Keyspace.newIndex(this.home);
     this.arena = Keyspace.newArena(this.home);
-    this.addr = new Float64Array(INITIAL_SLOTS).fill(-1);
+    this.addr = new F64Column();
     this.colls = [];
-    this.expAt = new Float64Array(INITIAL_SLOTS);
-    this.lru = new Uint32Array(INITIAL_SLOTS);
-    this.volPos = new Int32Array(INITIAL_SLOTS).fill(-1);
-    this.volList = new Int32Array(INITIAL_SLOTS);
-    this.volCount = 0;
+    this.expAt = new F64Column();
+    this.lru = new U32Column();
+    this.vol = new VolatileSet();
     this.partTtl = new Set();
     this.free = [];
     this.hwm = 0;
-    if (this.hsHead !== null) this.allocHashSlotIndex(INITIAL_SLOTS);
+    this.cap = 0;
+    if (this.hs !== null) this.hs = new HashSlotLists();
     return n;
   }
 
@@ -487,8 +485,7 @@ export class Keyspace {
   swapWith(other: Keyspace): void {
     // The hash-slot index travels with the data (enabled or not).
     const fields = [
-      'home', 'index', 'arena', 'addr', 'colls', 'expAt', 'lru', 'volPos', 'volList', 'volCount', 'partTtl', 'free', 'hwm',
-      'usedBytes', 'hsHead', 'hsCount', 'hsOf', 'hsNext', 'hsPrev',
+      'home', 'index', 'arena', 'addr', 'colls', 'expAt', 'lru', 'vol', 'partTtl', 'free', 'hwm', 'cap', 'usedBytes', 'hs',
     ] as const;
     for (const f of fields) {
       const mine = this[f as keyof this];
@@ -530,11 +527,7 @@ export class Keyspace {
    */
   memoryFigures(): { allocated: number; active: number } {
     let tables = this.index.bytes + this.addr.byteLength + this.expAt.byteLength + this.lru.byteLength;
-    tables += this.volPos.byteLength + this.volList.byteLength + 8 * this.colls.length;
-    if (this.hsHead !== null) {
-      tables += this.hsHead.byteLength + (this.hsCount as Int32Array).byteLength + (this.hsOf as Uint16Array).byteLength;
-      tables += (this.hsNext as Int32Array).byteLength + (this.hsPrev as Int32Array).byteLength;
-    }
+    tables += this.vol.byteLength + 8 * this.colls.length + (this.hs === null ? 0 : this.hs.byteLength);
     return { allocated: this.arena.allocated + tables, active: this.arena.active + tables };
   }
 
@@ -542,35 +535,38 @@ export class Keyspace {
 
   /** True once enableSlotIndex() ran (and after a flush, which keeps it). */
   get slotIndexEnabled(): boolean {
-    return this.hsHead !== null;
+    return this.hs !== null;
   }
 
   /** Turns the hash-slot index on, indexing the keys already present (O(keys)). No-op when on. */
   enableSlotIndex(): void {
-    if (this.hsHead !== null) return;
-    this.allocHashSlotIndex(this.expAt.length);
-    for (let s = 0; s < this.hwm; s++) if (this.addr[s] >= 0) this.linkHashSlot(s, this.keyAt(s));
+    if (this.hs !== null) return;
+    const lists = new HashSlotLists();
+    lists.ensure(this.cap);
+    for (let s = 0; s < this.hwm; s++) if (this.addr.get(s) !== 0) lists.link(s, keySlot(this.keyAt(s)));
+    this.hs = lists;
   }
 
   /** Keys in hash slot `hs`, expired-not-yet-collected included (CLUSTER COUNTKEYSINSLOT); 0 when the index is off. */
   countKeysInSlot(hs: number): number {
-    return this.hsCount === null ? 0 : this.hsCount[hs];
+    return this.hs === null ? 0 : this.hs.count(hs);
   }
 
   /** Up to `count` keys of hash slot `hs`, expired ones included, most recently added first (CLUSTER GETKEYSINSLOT). */
   keysInSlot(hs: number, count: number): string[] {
     const out: string[] = [];
-    if (this.hsHead === null) return out;
-    const next = this.hsNext as Int32Array;
-    for (let s = this.hsHead[hs]; s >= 0 && out.length < count; s = next[s]) out.push(this.keyAt(s));
+    const lists = this.hs;
+    if (lists === null) return out;
+    for (let s = lists.first(hs); s >= 0 && out.length < count; s = lists.after(s)) out.push(this.keyAt(s));
     return out;
   }
 
   /** Removes every key of hash slot `hs` (no expired/evicted counting, no onRemoved). Returns how many. */
   deleteKeysInSlot(hs: number): number {
-    if (this.hsHead === null) return 0;
+    const lists = this.hs;
+    if (lists === null) return 0;
     let n = 0;
-    for (let s = this.hsHead[hs]; s >= 0; s = this.hsHead[hs]) {
+    for (let s = lists.first(hs); s >= 0; s = lists.first(hs)) {
       this.deleteSlot(s);
       n++;
     }
@@ -581,7 +577,7 @@ export class Keyspace {
 
   /** True when slot holds a key (expired or not). */
   occupied(slot: number): boolean {
-    return slot < this.hwm && this.addr[slot] >= 0;
+    return slot < this.hwm && this.addr.get(slot) !== 0;
   }
 
   /**
@@ -593,7 +589,7 @@ export class Keyspace {
     const maxSteps = Math.max(count * 10, 100);
     let s = cursor;
     for (let steps = 0; s < this.hwm && seen < count && steps < maxSteps; s++, steps++) {
-      if (this.addr[s] >= 0) {
+      if (this.addr.get(s) !== 0) {
         visit(s);
         seen++;
       }
@@ -606,21 +602,20 @@ export class Keyspace {
     if (this.index.size === 0) return -1;
     for (;;) {
       const s = Math.floor(Math.random() * this.hwm);
-      if (this.addr[s] >= 0) return s;
+      if (this.addr.get(s) !== 0) return s;
     }
   }
 
   /** A random slot among keys with a TTL, -1 when none. */
   randomVolatileSlot(): number {
-    if (this.volCount === 0) return -1;
-    return this.volList[Math.floor(Math.random() * this.volCount)];
+    return this.vol.random();
   }
 
   /** Every live key, in slot order (KEYS). Expired keys met on the way are collected (not on a replica). */
   forEachLive(visit: (slot: number) => void): void {
     const now = this.env.clock.now();
     for (let s = 0; s < this.hwm; s++) {
-      if (this.addr[s] < 0) continue;
+      if (this.addr.get(s) === 0) continue;
       if (this.isExpired(s, now)) this.expireSlot(s);
       else visit(s);
     }
@@ -630,7 +625,7 @@ export class Keyspace {
 
   /** Marks an access for LRU/LFU. */
   touch(slot: number): void {
-    this.lru[slot] = this.env.lfu ? lfuTouch(this.lru[slot], this.env.clock.now(), this.env.lfuParams) : this.lruNow();
+    this.lru.set(slot, this.env.lfu ? lfuTouch(this.lru.get(slot), this.env.clock.now(), this.env.lfuParams) : this.lruNow());
   }
 
   /** The LRU clock: seconds since the epoch. */
@@ -643,81 +638,13 @@ export class Keyspace {
     this.env.memory.used += bytes;
   }
 
-  private listVolatile(slot: number): void {
-    this.volPos[slot] = this.volCount;
-    this.volList[this.volCount++] = slot;
-  }
-
-  private unlistVolatile(slot: number): void {
-    const pos = this.volPos[slot];
-    const last = this.volList[--this.volCount];
-    this.volList[pos] = last;
-    this.volPos[last] = pos;
-    this.volPos[slot] = -1;
-  }
-
-  private allocHashSlotIndex(cap: number): void {
-    this.hsHead = new Int32Array(SLOTS).fill(-1);
-    this.hsCount = new Int32Array(SLOTS);
-    this.hsOf = new Uint16Array(cap);
-    this.hsNext = new Int32Array(cap);
-    this.hsPrev = new Int32Array(cap);
-  }
-
-  /** Puts entry s (holding key) at the head of its hash slot's list. */
-  private linkHashSlot(s: number, key: string): void {
-    const head = this.hsHead as Int32Array;
-    const next = this.hsNext as Int32Array;
-    const hs = keySlot(key);
-    const h = head[hs];
-    (this.hsOf as Uint16Array)[s] = hs;
-    next[s] = h;
-    (this.hsPrev as Int32Array)[s] = -1;
-    if (h >= 0) (this.hsPrev as Int32Array)[h] = s;
-    head[hs] = s;
-    (this.hsCount as Int32Array)[hs]++;
-  }
-
-  /** Takes entry s out of its hash slot's list. */
-  private unlinkHashSlot(s: number): void {
-    const next = this.hsNext as Int32Array;
-    const prev = this.hsPrev as Int32Array;
-    const hs = (this.hsOf as Uint16Array)[s];
-    const n = next[s];
-    const p = prev[s];
-    if (p >= 0) next[p] = n;
-    else (this.hsHead as Int32Array)[hs] = n;
-    if (n >= 0) prev[n] = p;
-    (this.hsCount as Int32Array)[hs]--;
-  }
-
+  /** Room for SEGMENT more slots in every column (a new segment each: nothing is copied). */
   private grow(): void {
-    const cap = this.expAt.length * 2;
-    if (this.hsHead !== null) {
-      const of = new Uint16Array(cap);
-      of.set(this.hsOf as Uint16Array);
-      this.hsOf = of;
-      const next = new Int32Array(cap);
-      next.set(this.hsNext as Int32Array);
-      this.hsNext = next;
-      const prev = new Int32Array(cap);
-      prev.set(this.hsPrev as Int32Array);
-      this.hsPrev = prev;
-    }
-    const addr = new Float64Array(cap).fill(-1);
-    addr.set(this.addr);
-    this.addr = addr;
-    const expAt = new Float64Array(cap);
-    expAt.set(this.expAt);
-    this.expAt = expAt;
-    const lru = new Uint32Array(cap);
-    lru.set(this.lru);
-    this.lru = lru;
-    const volPos = new Int32Array(cap).fill(-1);
-    volPos.set(this.volPos);
-    this.volPos = volPos;
-    const volList = new Int32Array(cap);
-    volList.set(this.volList);
-    this.volList = volList;
+    this.cap += SEGMENT;
+    this.addr.ensure(this.cap);
+    this.expAt.ensure(this.cap);
+    this.lru.ensure(this.cap);
+    this.vol.ensure(this.cap);
+    this.hs?.ensure(this.cap);
   }
 }
