@@ -27,6 +27,8 @@ export interface NodeCore extends ServerHost {
   execute(c: Session, argv: string[]): void;
   /** Writes c's replies at the end of this event-loop turn. */
   flushLater(c: Session): void;
+  /** Counts event-loop turns in which commands ran (a client's fair share is per turn). */
+  readonly turn: number;
   /** Forgets a closed client. */
   forget(c: Session): void;
   /** Sends a command to every MONITOR client. */

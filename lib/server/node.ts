@@ -147,10 +147,13 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
     if (this.pendingFlushTimer === null) this.pendingFlushTimer = setImmediate(this.flushPending);
   }
 
+  /** Event-loop turns in which clients ran commands (each ends with flushPending); clients' fairness counts per turn. */
+  turn = 0;
   private pendingFlush: Client[] = [];
   private pendingFlushTimer: NodeJS.Immediate | null = null;
   /** Writes every client's replies queued by flushLater now (the end of the event-loop turn; specs). */
   readonly flushPending = (): void => {
+    this.turn++;
     if (this.pendingFlushTimer !== null) clearImmediate(this.pendingFlushTimer);
     this.pendingFlushTimer = null;
     const list = this.pendingFlush;

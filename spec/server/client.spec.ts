@@ -213,6 +213,54 @@ describe('Client', () => {
     expect(sock.paused).to.equal(false);
   });
 
+  it('a client past 500 commands in one event-loop turn yields: the rest waits in its parser until the next turn', async () => {
+    const n = new UnitNode();
+    const sock = new FakeSocket();
+    const c = new Client(n.node, sock as unknown as net.Socket);
+    n.node.clients.set(c.id, c);
+    c.onData(Buffer.from(cmd('INCR', 'k').repeat(1200)));
+    expect(sock.paused, 'yielded').to.equal(true);
+    expect(n.node.dbs[0].size).to.equal(1);
+    expect(n.run('GET', 'k'), 'only its share ran').to.equal('500');
+    n.node.flushPending(); // the turn ends
+    await new Promise((r) => setImmediate(r));
+    expect(n.run('GET', 'k')).to.equal('1000');
+    n.node.flushPending();
+    await new Promise((r) => setImmediate(r));
+    expect(n.run('GET', 'k')).to.equal('1200');
+    expect(sock.paused, 'read again once its input is done').to.equal(false);
+    n.node.flushPending();
+    expect(sock.replies()).to.deep.equal(Array.from({ length: 1200 }, (_, i) => i + 1));
+  });
+
+  it('a client sending a few commands per turn never yields', () => {
+    const n = new UnitNode();
+    const { c, sock } = connect(n); // connect() ends the turn after each read
+    for (let i = 0; i < 100; i++) c.onData(Buffer.from(cmd('INCR', 'k').repeat(16)));
+    expect(sock.paused).to.equal(false);
+    expect(n.run('GET', 'k')).to.equal('1600');
+  });
+
+  it('a client that yields its turn while its output is paused goes on only once the output drains', async () => {
+    const n = new UnitNode();
+    const { c, sock } = connect(n);
+    sock.writableLength = 17 * 1024 * 1024;
+    c.onData(Buffer.from(cmd('PING').repeat(5000))); // yields too
+    expect(sock.paused).to.equal(true);
+    await new Promise((r) => setImmediate(r));
+    expect(sock.paused, 'still waiting for its output to drain').to.equal(true);
+    expect(sock.replies().length, 'nothing more ran').to.equal(500);
+    sock.writableLength = 0;
+    sock.emit('drain');
+    for (let i = 0; i < 20 && sock.paused; i++) {
+      n.node.flushPending();
+      await new Promise((r) => setImmediate(r));
+    }
+    n.node.flushPending();
+    expect(sock.paused).to.equal(false);
+    expect(sock.replies().length).to.equal(5000);
+  });
+
   it('describe() gives a CLIENT LIST line with the addresses, db, qbuf and the last command', () => {
     const n = new UnitNode();
     const { c } = connect(n);
