@@ -88,7 +88,7 @@ function get(c: Client, argv: string[]): void {
   const s = readTyped(c, argv[1], 'string');
   if (s === WRONG_TYPE) return;
   if (s < 0) return c.out.nil();
-  c.out.raw(c.db.valueAt(s) as string);
+  c.db.writeStringValue(s, c.out); // its stored bulk form, copied as bytes
 }
 
 /**

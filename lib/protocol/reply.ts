@@ -1,7 +1,8 @@
 // Reply writer: handlers call these methods and never look at the protocol version; the writer emits
-// RESP2 or RESP3 itself. Replies accumulate in one latin1 string per read batch, which the connection
-// sends with a single socket write (see server/client.ts). Large payloads are kept as separate Buffers
-// so they are not copied into the string.
+// RESP2 or RESP3 itself. Replies are written as bytes into one Buffer per connection, which the
+// connection sends with a single socket write per read batch (see server/client.ts): no reply string is
+// built and converted, and a stored value's bytes are copied straight from the keyspace (rawBytes).
+// Large payloads are kept as separate Buffers so they are not copied.
 import { ERR_INTERNAL } from './errors';
 
 export const OK = '+OK\r\n';
@@ -34,7 +35,13 @@ const CRLF_RE = /[\r\n]/g;
  * Pending text beyond this many chars moves into the list of chunks, so that one reply (KEYS on millions
  * of keys) or one batch never builds a string near V8's 2^29-char limit.
  */
-const SPILL_CHARS = 64 * 1024 * 1024;
+/** A new output buffer holds at least this much. */
+const CHUNK_BYTES = 16 * 1024;
+/** Output past this is sealed into a chunk of its own and a new buffer begins (no giant copies). */
+const SEAL_BYTES = 1024 * 1024;
+/** Strings up to this long are copied by a JS loop, longer ones by Buffer#latin1Write (a native call). */
+const SHORT = 24;
+const EMPTY = Buffer.alloc(0);
 
 export class Reply {
   /** Protocol version of the connection: 2 or 3 (HELLO changes it). */
@@ -43,25 +50,72 @@ export class Reply {
   errors = 0;
   /** The last error message written (INFO errorstats counts its code). */
   lastError = '';
-  /** Pending output: text, then (when a large Buffer was added) a list of chunks. */
-  private s = '';
-  private parts: (string | Buffer)[] | null = null;
-  // checkpoint(): what was pending when the running command started.
-  private markChars = 0;
+  /** Pending output: bytes [start, pos) of buf, after the sealed chunks in parts (null: none). */
+  private buf: Buffer = EMPTY;
+  private start = 0;
+  private pos = 0;
+  private parts: Buffer[] | null = null;
+  /** Buffers added whole by bulkBuffer (take() hands them back as they are). */
+  private externals: WeakSet<Buffer> | null = null;
+  // checkpoint(): what was pending when the running command started (bytes of the open region, chunks).
+  private markBytes = 0;
   private markParts = 0;
+
+  /** Appends a latin1 string's bytes. */
+  private w(str: string): void {
+    const n = str.length;
+    if (this.pos + n > this.buf.length) this.room(n);
+    const b = this.buf;
+    const p = this.pos;
+    if (n <= SHORT) for (let i = 0; i < n; i++) b[p + i] = str.charCodeAt(i);
+    else b.latin1Write(str, p);
+    this.pos = p + n;
+  }
+
+  /** Appends bytes [from, to) of src (a stored value, as it is). */
+  rawBytes(src: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    if (this.pos + n > this.buf.length) this.room(n);
+    const b = this.buf;
+    const p = this.pos;
+    if (n <= SHORT) for (let i = 0; i < n; i++) b[p + i] = src[from + i];
+    else b.set(src.subarray(from, to), p);
+    this.pos = p + n;
+  }
+
+  /** Makes room for n more bytes: a new buffer holding the open region (sealed first when large). */
+  private room(n: number): void {
+    let used = this.pos - this.start;
+    if (used > 0 && used + n > SEAL_BYTES) {
+      this.seal();
+      used = 0;
+    }
+    const nb = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, 2 * used + n));
+    if (used > 0) this.buf.copy(nb, 0, this.start, this.pos);
+    this.buf = nb;
+    this.start = 0;
+    this.pos = used;
+  }
+
+  /** Moves the open region into parts. */
+  private seal(): void {
+    if (this.pos === this.start) return;
+    if (this.parts === null) this.parts = [];
+    this.parts.push(this.buf.subarray(this.start, this.pos));
+    this.start = this.pos;
+  }
 
   /** A preformatted RESP fragment (a constant such as OK, or a stored value in bulk form). */
   raw(frag: string): void {
-    this.s += frag;
-    if (this.s.length > SPILL_CHARS) this.spill();
+    this.w(frag);
   }
 
   ok(): void {
-    this.s += OK;
+    this.w(OK);
   }
 
   simple(text: string): void {
-    this.s += '+' + text + '\r\n';
+    this.w('+' + text + '\r\n');
   }
 
   /** An error reply. `msg` starts with its code (`ERR ...`, `WRONGTYPE ...`); newlines become spaces, as Redis. */
@@ -69,22 +123,23 @@ export class Reply {
     this.errors++;
     this.lastError = msg;
     if (msg.indexOf('\r') >= 0 || msg.indexOf('\n') >= 0) msg = msg.replace(CRLF_RE, ' ');
-    this.s += '-' + msg + '\r\n';
+    this.w('-' + msg + '\r\n');
   }
 
   int(n: number): void {
-    this.s += n >= 0 && n < INT_CACHE && Number.isInteger(n) ? INTS[n] : ':' + n + '\r\n';
+    this.w(n >= 0 && n < INT_CACHE && Number.isInteger(n) ? INTS[n] : ':' + n + '\r\n');
   }
 
   /** A 64-bit integer reply held as a bigint (INCRBY and friends near the edges). */
   bigint(n: bigint): void {
-    this.s += ':' + n.toString() + '\r\n';
+    this.w(':' + n.toString() + '\r\n');
   }
 
   bulk(str: string): void {
     const n = str.length;
-    this.s += (n < HDR_CACHE ? BULK_HDRS[n] : '$' + n + '\r\n') + str + '\r\n';
-    if (this.s.length > SPILL_CHARS) this.spill();
+    this.w(n < HDR_CACHE ? BULK_HDRS[n] : '$' + n + '\r\n');
+    this.w(str);
+    this.w('\r\n');
   }
 
   /** A bulk string whose bytes are in a Buffer (not copied when large). */
@@ -93,28 +148,31 @@ export class Reply {
       this.bulk(b.latin1Slice(0, b.length));
       return;
     }
-    this.s += '$' + b.length + '\r\n';
-    this.pushPart(b);
-    this.s += '\r\n';
+    this.w('$' + b.length + '\r\n');
+    this.seal();
+    if (this.parts === null) this.parts = [];
+    this.parts.push(b);
+    (this.externals ??= new WeakSet()).add(b);
+    this.w('\r\n');
   }
 
   /** Null bulk string: `$-1` in RESP2, `_` in RESP3. */
   nil(): void {
-    this.s += this.resp === 3 ? NULL_3 : NULL_BULK_2;
+    this.w(this.resp === 3 ? NULL_3 : NULL_BULK_2);
   }
 
   /** Null array: `*-1` in RESP2, `_` in RESP3. */
   nilArray(): void {
-    this.s += this.resp === 3 ? NULL_3 : NULL_ARRAY_2;
+    this.w(this.resp === 3 ? NULL_3 : NULL_ARRAY_2);
   }
 
   array(n: number): void {
-    this.s += n < HDR_CACHE ? ARRAY_HDRS[n] : '*' + n + '\r\n';
+    this.w(n < HDR_CACHE ? ARRAY_HDRS[n] : '*' + n + '\r\n');
   }
 
   /** A map of n pairs: `%n` in RESP3, an array of 2n elements in RESP2. */
   map(n: number): void {
-    if (this.resp === 3) this.s += '%' + n + '\r\n';
+    if (this.resp === 3) this.w('%' + n + '\r\n');
     else this.array(2 * n);
   }
 
@@ -128,35 +186,35 @@ export class Reply {
 
   /** Opens one pair of a pairs() list: `*2` in RESP3, nothing in RESP2. */
   pair(): void {
-    if (this.resp === 3) this.s += ARRAY_HDRS[2];
+    if (this.resp === 3) this.w(ARRAY_HDRS[2]);
   }
 
   /** A set of n elements: `~n` in RESP3, an array in RESP2. */
   set(n: number): void {
-    if (this.resp === 3) this.s += '~' + n + '\r\n';
+    if (this.resp === 3) this.w('~' + n + '\r\n');
     else this.array(n);
   }
 
   /** A push message (MONITOR output is plain status lines; pub/sub will use this). */
   push(n: number): void {
-    if (this.resp === 3) this.s += '>' + n + '\r\n';
+    if (this.resp === 3) this.w('>' + n + '\r\n');
     else this.array(n);
   }
 
   /** A double: `,` in RESP3, a bulk string in RESP2. `text` is its Redis formatting. */
   double(text: string): void {
-    if (this.resp === 3) this.s += ',' + text + '\r\n';
+    if (this.resp === 3) this.w(',' + text + '\r\n');
     else this.bulk(text);
   }
 
   bool(b: boolean): void {
-    if (this.resp === 3) this.s += b ? '#t\r\n' : '#f\r\n';
-    else this.s += b ? ONE : ZERO;
+    if (this.resp === 3) this.w(b ? '#t\r\n' : '#f\r\n');
+    else this.w(b ? ONE : ZERO);
   }
 
   /** A verbatim string (INFO, CLIENT INFO): `=len\r\ntxt:...` in RESP3, a bulk string in RESP2. */
   verbatim(text: string, format = 'txt'): void {
-    if (this.resp === 3) this.s += '=' + (text.length + 4) + '\r\n' + format + ':' + text + '\r\n';
+    if (this.resp === 3) this.w('=' + (text.length + 4) + '\r\n' + format + ':' + text + '\r\n');
     else this.bulk(text);
   }
 
@@ -170,67 +228,74 @@ export class Reply {
     this.error(ERR_INTERNAL);
   }
 
-  /** Bytes pending (approximate: chars of the text plus Buffer lengths). */
+  /** Bytes pending. */
   get pendingBytes(): number {
-    let n = this.s.length;
+    let n = this.pos - this.start;
     if (this.parts) for (const p of this.parts) n += p.length;
     return n;
   }
 
   /** True when something is waiting to be written. */
   get pending(): boolean {
-    return this.s.length > 0 || this.parts !== null;
+    return this.pos > this.start || this.parts !== null;
   }
 
   /**
-   * Takes everything written so far: one latin1 string (the common case), or a list of chunks when a
-   * large Buffer was added. Resets the writer.
+   * Takes everything written so far as bytes: one Buffer (the common case), or a list of chunks when
+   * the output was large or a large Buffer was added. Resets the writer; the bytes taken are never
+   * written over (the socket may hold them until sent).
    */
-  take(): string | (string | Buffer)[] {
-    const s = this.s;
-    this.s = '';
-    if (this.parts === null) return s;
+  takeBytes(): Buffer | Buffer[] {
+    const region = this.buf.subarray(this.start, this.pos);
+    this.start = this.pos;
+    if (this.buf.length - this.pos < 1024) {
+      this.buf = EMPTY;
+      this.start = this.pos = 0;
+    }
+    if (this.parts === null) return region;
     const parts = this.parts;
-    if (s.length) parts.push(s);
+    if (region.length > 0) parts.push(region);
     this.parts = null;
     return parts;
   }
 
+  /**
+   * takeBytes() as latin1 text (specs and tools): one string, or a list of chunks where a large Buffer
+   * added by bulkBuffer stays the same Buffer.
+   */
+  take(): string | (string | Buffer)[] {
+    const t = this.takeBytes();
+    if (!Array.isArray(t)) return t.latin1Slice(0, t.length);
+    return t.map((p) => (this.externals?.has(p) ? p : p.latin1Slice(0, p.length)));
+  }
+
   /** Remembers what is pending now: rollback() returns to it (a command that failed half-way). */
   checkpoint(): void {
-    this.markChars = this.s.length;
+    this.markBytes = this.pos - this.start;
     this.markParts = this.parts === null ? 0 : this.parts.length;
   }
 
   /** Drops what was written since checkpoint(), so that a failed command leaves no partial reply. */
   rollback(): void {
     if (this.parts === null || this.parts.length === this.markParts) {
-      this.s = this.s.slice(0, this.markChars);
+      this.pos = this.start + this.markBytes;
       return;
     }
-    // Spilled since: the text pending at the checkpoint is the start of the first chunk added after it.
+    // Sealed since: the bytes pending at the checkpoint are the start of the first chunk added after it.
     const first = this.parts[this.markParts];
-    this.s = this.markChars > 0 && typeof first === 'string' ? first.slice(0, this.markChars) : '';
+    const keep = Math.min(this.markBytes, first.length);
     this.parts.length = this.markParts;
     if (this.markParts === 0) this.parts = null;
+    this.buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, keep));
+    first.copy(this.buf, 0, 0, keep);
+    this.start = 0;
+    this.pos = keep;
   }
 
   /** Drops pending output (CLIENT REPLY OFF style; also used when a connection dies). */
   discard(): void {
-    this.s = '';
+    this.start = this.pos;
     this.parts = null;
   }
 
-  private spill(): void {
-    if (this.parts === null) this.parts = [];
-    this.parts.push(this.s);
-    this.s = '';
-  }
-
-  private pushPart(b: Buffer): void {
-    if (this.parts === null) this.parts = [];
-    if (this.s.length) this.parts.push(this.s);
-    this.s = '';
-    this.parts.push(b);
-  }
 }

@@ -236,16 +236,15 @@ export class Client implements Session {
       this.waitOffset = 0;
     }
     if (this.out.pending) {
-      const data = this.out.take();
-      if (typeof data === 'string') {
+      const data = this.out.takeBytes();
+      if (!Array.isArray(data)) {
         this.node.stats.netOutputBytes += data.length;
-        socket.write(data, 'latin1');
+        socket.write(data);
       } else {
         socket.cork();
         for (const part of data) {
           this.node.stats.netOutputBytes += part.length;
-          if (typeof part === 'string') socket.write(part, 'latin1');
-          else socket.write(part);
+          socket.write(part);
         }
         socket.uncork();
       }

@@ -235,6 +235,17 @@ export class Keyspace {
     return b.latin1Slice(o + KLEN + b.readUInt32LE(o), o + this.arena.sizeOf(a));
   }
 
+  /**
+   * Hands the string value in slot, in its stored bulk form, to `sink` as bytes (GET: no string is
+   * built; the reply writer copies them).
+   */
+  writeStringValue(slot: number, sink: { rawBytes(src: Uint8Array, from: number, to: number): void }): void {
+    const a = this.addr.get(slot);
+    const b = this.arena.buf(a);
+    const o = this.arena.off(a);
+    sink.rawBytes(b, o + KLEN + b.readUInt32LE(o), o + this.arena.sizeOf(a));
+  }
+
   /** The type of the value in slot (without reading a string value). */
   typeAt(slot: number): TypeName {
     const c = this.colls[slot];
