@@ -73,4 +73,21 @@ describe('memory reclaim (MEMORY PURGE, idle full GC)', () => {
     expect(field('allocator_frag_ratio')).to.be.at.least(1);
     expect(field('mem_fragmentation_ratio')).to.be.above(0);
   });
+
+  it('after a mass delete, the cron compacts the sparse slabs: slowly while commands run, at once when idle', () => {
+    const n = new UnitNode();
+    const v = 'x'.repeat(100);
+    for (let i = 0; i < 50000; i++) n.run('SET', `k${i}`, v);
+    for (let i = 0; i < 50000; i++) if (i % 10 !== 0) n.run('DEL', `k${i}`);
+    const db = n.node.dbs[0];
+    const before = db.memoryFigures().active;
+    n.node.cron(); // commands ran since the last tick: a small budget
+    const busy = db.memoryFigures().active;
+    expect(busy).to.be.above(before - 2 * 1024 * 1024);
+    n.node.cron(); // idle
+    const idle = db.memoryFigures().active;
+    expect(idle).to.be.below(before - 3 * 1024 * 1024);
+    expect(db.memoryFigures().allocated).to.be.above(0);
+    for (let i = 0; i < 50000; i += 10) expect(n.run('GET', `k${i}`)).to.equal(v);
+  });
 });
