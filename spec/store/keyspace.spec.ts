@@ -116,6 +116,29 @@ describe('Keyspace', () => {
     expect(round).to.be.greaterThan(10);
   });
 
+  it('scan returns each key present for the whole scan exactly once while the index grows and shrinks under it', () => {
+    const { db } = newDb();
+    for (let i = 0; i < 3000; i++) db.set(`stable:${i}`, stringValue('v'));
+    const seen: string[] = [];
+    let cursor = 0;
+    let round = 0;
+    let added = 0;
+    let resized = 0;
+    const index = (db as unknown as { index: { resizing: boolean } }).index;
+    do {
+      cursor = db.scan(cursor, 50, (s) => seen.push(db.keyAt(s)));
+      if (round < 40) for (let j = 0; j < 2000; j++) db.set(`grow:${added++}`, stringValue('v')); // 80k more: growths
+      else for (let j = 0; j < 4000 && added > 0; j++) db.delete(`grow:${--added}`); // then shrinks
+      if (index.resizing) resized++;
+      round++;
+    } while (cursor !== 0 && round < 100000);
+    expect(cursor).to.equal(0);
+    expect(resized, 'the index was resizing between calls').to.be.greaterThan(0);
+    const stable = seen.filter((k) => k.startsWith('stable:'));
+    expect(stable.length, 'no stable key twice').to.equal(3000);
+    expect(new Set(stable).size).to.equal(3000);
+  });
+
   it('forEachLive visits live keys and collects expired ones', () => {
     const { db, clock, env } = newDb();
     db.set('a', stringValue('1'));
