@@ -20,7 +20,10 @@ function memoryUsage(c: Client, argv: string[]): void {
   c.out.int(argv[2].length + valueBytes(c.db.valueAt(s)) + KEY_OVERHEAD_BYTES);
 }
 
-/** MEMORY PURGE: OK after a full garbage collection (Redis purges jemalloc's dirty pages). */
+/**
+ * MEMORY PURGE: OK after the keyspaces' sparse slabs were compacted and a full garbage collection freed
+ * what was let go of (Redis purges jemalloc's dirty pages).
+ */
 function memoryPurge(c: Client): void {
   c.node.purgeMemory();
   c.out.ok();
@@ -29,7 +32,7 @@ function memoryPurge(c: Client): void {
 function memoryHelp(c: Client): void {
   replyHelp(c, 'MEMORY', [
     'PURGE',
-    '    Run a full garbage collection, returning freed heap pages to the operating system.',
+    '    Compact the keyspace\'s sparse slabs and run a full garbage collection, returning freed memory to the operating system.',
     'USAGE <key> [SAMPLES <count>]',
     '    Return the memory in bytes charged to <key> in used_memory.',
   ]);
