@@ -105,6 +105,60 @@ export class RequestParser {
     this.need = 0;
   }
 
+  /**
+   * Looks ahead, without parsing, over up to `max` complete multibulk commands buffered from where next()
+   * will start: for the i-th, the offset and length in peekBuffer of its second argument (the key of
+   * most commands), or -1 when it has fewer than two arguments. Returns how many it saw; stops at
+   * anything else (an inline or incomplete command, a malformed header, more than 64 arguments), which
+   * next() then handles as usual. The i-th command next() returns is the i-th seen here.
+   */
+  peekKeys(max: number, offs: Int32Array, lens: Int32Array): number {
+    if (this.remaining !== 0 || this.pendingBytes !== 0) return 0;
+    const b = this.buf;
+    const end = b.length;
+    let p = this.pos;
+    let n = 0;
+    while (n < max && p < end && b[p] === 42 /* '*' */) {
+      let q = p + 1;
+      let count = 0;
+      for (; q < end && b[q] !== CR; q++) {
+        const d = b[q] - 48;
+        if (d < 0 || d > 9 || count > 64) return n;
+        count = count * 10 + d;
+      }
+      q += 2;
+      if (q > end || count < 1 || count > 64) return n;
+      let keyOff = -1;
+      let keyLen = -1;
+      for (let a = 0; a < count; a++) {
+        if (q >= end || b[q] !== 36 /* '$' */) return n;
+        let len = 0;
+        for (q++; q < end && b[q] !== CR; q++) {
+          const d = b[q] - 48;
+          if (d < 0 || d > 9 || len > 1e9) return n;
+          len = len * 10 + d;
+        }
+        q += 2;
+        if (a === 1) {
+          keyOff = q;
+          keyLen = len;
+        }
+        q += len + 2;
+        if (q > end) return n;
+      }
+      offs[n] = keyOff;
+      lens[n] = keyLen;
+      n++;
+      p = q;
+    }
+    return n;
+  }
+
+  /** The buffer peekKeys() offsets point into (valid until the next feed()). */
+  get peekBuffer(): Buffer {
+    return this.buf;
+  }
+
   /** The next complete command, or null when more bytes are needed. Throws ProtocolError. */
   next(): string[] | null {
     for (;;) {

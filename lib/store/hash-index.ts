@@ -110,6 +110,22 @@ export class HashIndex {
     return this.old === null ? -1 : this.findOld(key, h);
   }
 
+  /**
+   * The slot of the first entry of the live table with this hash (its key unchecked), -1 when none:
+   * the keyspace touches what a lookup will read next, for a batch of keys at once (prefetch). Reads
+   * only; never moves a resize along.
+   */
+  candidate(hash: number): number {
+    const t = this.t;
+    const mask = this.mask;
+    const h = hash | 0;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const s = t[2 * i + 1];
+      if (s === 0) return -1;
+      if (t[2 * i] === h) return s - 1;
+    }
+  }
+
   /** Inserts a key known to be absent, with its hash and slot. */
   insert(hash: number, slot: number): void {
     if (this.old !== null) {

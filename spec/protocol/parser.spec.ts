@@ -189,6 +189,19 @@ describe('RequestParser', () => {
         expect(whole.error).to.equal(f.error ?? null);
       });
 
+      it('peekKeys() sees, in order, the second argument of the commands next() then returns', () => {
+        const p = new RequestParser({ maxBulkBytes: () => f.maxBulkBytes ?? DEFAULT_MAX_BULK, unauthenticated: () => f.unauthenticated === true });
+        p.feed(input);
+        const offs = new Int32Array(64);
+        const lens = new Int32Array(64);
+        const n = p.peekKeys(64, offs, lens);
+        const b = p.peekBuffer;
+        const m = Math.min(n, whole.commands.length);
+        const seen: (string | null)[] = [];
+        for (let i = 0; i < m; i++) seen.push(offs[i] < 0 ? null : b.latin1Slice(offs[i], offs[i] + lens[i]));
+        expect(seen).to.deep.equal(whole.commands.slice(0, m).map((c) => (c.length > 1 ? c[1] : null)));
+      });
+
       it('bulkForm(i) is the exact $len\\r\\n...\\r\\n text of every argument', () => {
         whole.bulkForms.forEach((forms, n) => expect(forms).to.deep.equal(whole.commands[n].map(bulkString)));
       });
@@ -269,6 +282,34 @@ describe('RequestParser', () => {
     const args = Array.from({ length: 11 }, (_, i) => String(i));
     p.feed(Buffer.from(mb('MSET', ...args, 'x'.repeat(20000))));
     expect(p.next()).to.deep.equal(['MSET', ...args, 'x'.repeat(20000)]);
+  });
+});
+
+describe('RequestParser.peekKeys', () => {
+  it('sees as many commands as are complete, stops at an inline command, and next() returns them in that order', () => {
+    const p = new RequestParser({ maxBulkBytes: () => DEFAULT_MAX_BULK });
+    const cmds = [['SET', 'k\x00\xff1', 'v'], ['PING'], ['GET', ''], ['MSET', 'a', '1', 'b', '2']];
+    const text = cmds.map((c) => mb(...c)).join('') + 'PING\r\n' + mb('GET', 'after');
+    p.feed(Buffer.from(text, 'latin1'));
+    const offs = new Int32Array(16);
+    const lens = new Int32Array(16);
+    expect(p.peekKeys(16, offs, lens)).to.equal(4);
+    expect(p.peekKeys(2, offs, lens), 'at most max').to.equal(2);
+    p.peekKeys(16, offs, lens);
+    expect(offs[1]).to.equal(-1);
+    const b = p.peekBuffer;
+    expect([0, 2, 3].map((i) => b.latin1Slice(offs[i], offs[i] + lens[i]))).to.deep.equal(['k\x00\xff1', '', 'a']);
+    for (const c of cmds) expect(p.next()).to.deep.equal(c);
+    expect(p.peekKeys(16, offs, lens), 'an inline command next').to.equal(0);
+  });
+
+  it('an incomplete last command is not seen', () => {
+    const p = new RequestParser({ maxBulkBytes: () => DEFAULT_MAX_BULK });
+    const whole = mb('GET', 'a') + mb('GET', 'bb');
+    p.feed(Buffer.from(whole.slice(0, whole.length - 3), 'latin1'));
+    const offs = new Int32Array(16);
+    const lens = new Int32Array(16);
+    expect(p.peekKeys(16, offs, lens)).to.equal(1);
   });
 });
 

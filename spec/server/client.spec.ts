@@ -261,6 +261,22 @@ describe('Client', () => {
     expect(sock.replies().length).to.equal(5000);
   });
 
+  it('a pipelined batch (keys hashed and prefetched ahead) answers as one command at a time, across SELECT', () => {
+    const n = new UnitNode();
+    const { c, sock } = connect(n);
+    const batch: string[][] = [];
+    for (let i = 0; i < 20; i++) batch.push(['SET', `k\xff${i % 7}`, `v${i}`]);
+    batch.push(['SELECT', '1'], ['GET', 'k\xff3'], ['SET', 'k\xff3', 'one'], ['GET', 'k\xff3'], ['SELECT', '0']);
+    for (let i = 0; i < 7; i++) batch.push(['GET', `k\xff${i}`]);
+    batch.push(['DEL', 'k\xff0', 'k\xff1'], ['EXISTS', 'k\xff0'], ['GET', 'k\xff2']);
+    c.onData(Buffer.from(batch.map((a) => cmd(...a)).join(''), 'latin1'));
+    const want: unknown[] = Array(20).fill('OK');
+    want.push('OK', null, 'OK', 'one', 'OK');
+    for (let i = 0; i < 7; i++) want.push(`v${i + 14 < 20 ? i + 14 : i + 7}`);
+    want.push(2, 0, 'v16');
+    expect(sock.replies()).to.deep.equal(want);
+  });
+
   it('describe() gives a CLIENT LIST line with the addresses, db, qbuf and the last command', () => {
     const n = new UnitNode();
     const { c } = connect(n);
