@@ -36,7 +36,9 @@ const CRLF_RE = /[\r\n]/g;
  * of keys) or one batch never builds a string near V8's 2^29-char limit.
  */
 /** A new output buffer holds at least this much. */
-const CHUNK_BYTES = 16 * 1024;
+const CHUNK_BYTES = 4 * 1024;
+/** recycle() keeps a buffer up to this size for the next replies (a larger one was for a large reply). */
+const KEEP_BYTES = 64 * 1024;
 /** Output past this is sealed into a chunk of its own and a new buffer begins (no giant copies). */
 const SEAL_BYTES = 1024 * 1024;
 /** Strings up to this long are copied by a JS loop, longer ones by Buffer#latin1Write (a native call). */
@@ -248,10 +250,6 @@ export class Reply {
   takeBytes(): Buffer | Buffer[] {
     const region = this.buf.subarray(this.start, this.pos);
     this.start = this.pos;
-    if (this.buf.length - this.pos < 1024) {
-      this.buf = EMPTY;
-      this.start = this.pos = 0;
-    }
     if (this.parts === null) return region;
     const parts = this.parts;
     if (region.length > 0) parts.push(region);
@@ -267,6 +265,16 @@ export class Reply {
     const t = this.takeBytes();
     if (!Array.isArray(t)) return t.latin1Slice(0, t.length);
     return t.map((p) => (this.externals?.has(p) ? p : p.latin1Slice(0, p.length)));
+  }
+
+  /**
+   * Everything taken was sent (the socket holds none of it): the next replies reuse the buffer from its
+   * start, so a connection does not allocate (and the allocator does not fragment) one per reply batch.
+   */
+  recycle(): void {
+    if (this.parts !== null || this.start !== this.pos) return;
+    if (this.buf.length > KEEP_BYTES) this.buf = EMPTY;
+    this.start = this.pos = 0;
   }
 
   /** Remembers what is pending now: rollback() returns to it (a command that failed half-way). */

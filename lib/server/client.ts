@@ -293,6 +293,8 @@ export class Client implements Session {
         }
         socket.uncork();
       }
+      // Written through at once (the usual case): the reply buffer is free again.
+      if (socket.writableLength === 0) this.out.recycle();
     }
     if (this.closeAfterReply) {
       this.closed = true;

@@ -1,13 +1,14 @@
-// Per-slot columns of the keyspace (expiry, LRU, arena address, ...) in fixed segments of 4096 entries.
+// Per-slot columns of the keyspace (expiry, LRU, arena address, ...) in fixed segments of 32Ki entries.
 // A column grows by adding a segment, never by copying: one flat typed array per column, doubled when
 // full, copied ~450 MB and stalled every client for 1.1 s when the keyspace passed 8M keys (issue 11,
 // item 2). A read costs one more indexed load (the segment, almost always cached).
 //
 // One class per element type, on purpose: a single generic class would make every element access site
-// see several typed-array kinds (polymorphic), on the keyspace's hottest path. Segments are small so
-// that an almost empty database (there are 16) costs a few tens of KB.
+// see several typed-array kinds (polymorphic), on the keyspace's hottest path. A segment is 64-256 KB:
+// large enough that the allocator maps it on its own (returned to the system when freed, not left in
+// its heap), and untouched pages of an almost empty database's segments cost no memory.
 
-const SEG_BITS = 12;
+const SEG_BITS = 15;
 /** Entries per segment. */
 export const SEGMENT = 1 << SEG_BITS;
 const SEG_MASK = SEGMENT - 1;

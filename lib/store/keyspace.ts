@@ -283,7 +283,7 @@ export class Keyspace {
    * bucket, the key's column entry, its arena entry, one pass each, so that the cache misses of the
    * whole batch overlap instead of coming one after another as the commands run.
    */
-  prefetch(hashes: Int32Array | Float64Array, n: number): void {
+  prefetch(hashes: Int32Array, n: number): void {
     const index = this.index;
     const slots = this.prefetchSlots;
     let sink = 0;
@@ -387,7 +387,7 @@ export class Keyspace {
     if (this.hs !== null) this.hs.link(s, keySlot(key));
     this.charge(key.length + settle(value) + KEY_OVERHEAD_BYTES);
     if (!str && value.nextExpire) this.partTtl.add(s);
-    this.maintain(KLEN + key.length);
+    this.maintain(KLEN + key.length + (str ? value.length : 0));
     return s;
   }
 

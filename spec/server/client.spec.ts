@@ -21,7 +21,8 @@ class FakeSocket extends EventEmitter {
   destroyed = false;
   paused = false;
   write(data: string | Buffer, enc?: BufferEncoding): boolean {
-    this.writes.push(typeof data === 'string' ? Buffer.from(data, enc ?? 'utf8') : data);
+    // Copied: with writableLength 0 the "kernel" took the bytes, and the client may reuse its buffer.
+    this.writes.push(typeof data === 'string' ? Buffer.from(data, enc ?? 'utf8') : Buffer.from(data));
     return true;
   }
   cork(): void {}
