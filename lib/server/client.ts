@@ -80,6 +80,8 @@ export class Client implements Session {
   private hints: Int32Array | null = null;
   private hintAt = 0;
   private hintEnd = 0;
+  /** The client closed its sending side (end of stream): close once what it sent was answered. */
+  private inputEnded = false;
   /** Commands run in event-loop turn `turnSeen` (Node.turn) (FAIR_TURN_COMMANDS). */
   private turnCommands = 0;
   private turnSeen = -1;
@@ -155,6 +157,13 @@ export class Client implements Session {
     node.stats.netInputBytes += chunk.length;
     this.lastInteraction = node.clock.now();
     this.parser.feed(chunk);
+    this.processInput();
+  }
+
+  /** End of the client's stream (it half-closed): runs what is left, answers, then closes. */
+  onEnd(): void {
+    if (this.closed) return;
+    this.inputEnded = true;
     this.processInput();
   }
 
@@ -254,6 +263,9 @@ export class Client implements Session {
     }
     this.parser.release();
     if (this.socket === null) return;
+    // The client half-closed and everything it sent has run: answer, then close (as Redis, which reads
+    // the end of stream only after the data before it).
+    if (this.inputEnded && !this.yielding && !this.blocked && !this.outputPaused) this.closeAfterReply = true;
     if (this.closeAfterReply) this.flush();
     else this.node.flushLater(this);
   }

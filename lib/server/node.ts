@@ -197,7 +197,8 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
     const addrs = this.config.str('bind').split(/\s+/).filter((a) => a !== '');
     let port = this.config.num('port');
     for (const addr of addrs) {
-      const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      // Half-open: a client's end of stream does not end the socket before its replies are written.
+      const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
       await new Promise<void>((resolve, reject) => {
         server.once('error', (e: NodeJS.ErrnoException) => {
           const why = e.code === 'EADDRINUSE' ? 'Address already in use' : e.code === 'EADDRNOTAVAIL' ? 'Cannot assign requested address' : e.message;
@@ -228,6 +229,7 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
     const c = new Client(this, socket);
     this.clients.set(c.id, c);
     socket.on('data', (chunk: Buffer) => c.onData(chunk));
+    socket.on('end', () => c.onEnd());
     socket.on('error', () => c.close());
     socket.on('close', () => {
       c.closed = true;

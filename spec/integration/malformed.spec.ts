@@ -140,6 +140,20 @@ describe('integration: malformed input and client limits', function () {
     });
   });
 
+  it('a client that pipelines past its fair share per turn and half-closes gets every reply (nc -N style)', async () => {
+    for (const n of [1000, 1700, 5000]) {
+      const got = await new Promise<string>((resolve) => {
+        const sock = net.connect(server.port, '127.0.0.1');
+        let data = '';
+        sock.on('data', (d) => (data += d.toString('latin1')));
+        sock.on('close', () => resolve(data));
+        sock.on('error', () => undefined);
+        sock.end(cmd('PING').repeat(n)); // the commands, then FIN
+      });
+      expect(decodeResp2(got).length, `${n} PINGs`).to.equal(n);
+    }
+  });
+
   it('a client that sends half a bulk and disconnects leaves the node serving', async () => {
     const c = new Conn(server.port);
     c.sock.write('*3\r\n$3\r\nSET\r\n$4\r\nmf:h\r\n$100000\r\n' + 'x'.repeat(40000));
