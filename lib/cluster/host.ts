@@ -78,4 +78,6 @@ export interface GateLike {
   readsVouched(): boolean;
   /** Runs after every view swap. */
   onView(): void;
+  /** Closes the clients whose replies wait for acknowledgements: their writes will never be acknowledged. */
+  abandon(): void;
 }

@@ -259,8 +259,12 @@ export class ViewKeeper {
    */
   private dropLostSlots(prev: ClusterView, prevShard: string | null, next: ClusterView, nextShard: string | null): void {
     if (prevShard === null) return;
-    // Left its shard: what it holds (dropped now) no longer matches the stream it followed or fed.
-    if (nextShard !== prevShard) this.host.node.repl.forgetHistory();
+    // Left its shard: what it holds (dropped now) no longer matches the stream it followed or fed, and
+    // replies held for acknowledgements of writes it dropped must never say OK.
+    if (nextShard !== prevShard) {
+      this.host.gate()?.abandon();
+      this.host.node.repl.forgetHistory();
+    }
     const db = this.host.node.dbs[0];
     if (db.size === 0) return;
     let dropped = 0;

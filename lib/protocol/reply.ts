@@ -250,6 +250,9 @@ export class Reply {
   takeBytes(): Buffer | Buffer[] {
     const region = this.buf.subarray(this.start, this.pos);
     this.start = this.pos;
+    // What was pending at the checkpoint has left: a rollback now only drops what came after.
+    this.markBytes = 0;
+    this.markParts = 0;
     if (this.parts === null) return region;
     const parts = this.parts;
     if (region.length > 0) parts.push(region);
@@ -304,6 +307,8 @@ export class Reply {
   discard(): void {
     this.start = this.pos;
     this.parts = null;
+    this.markBytes = 0;
+    this.markParts = 0;
   }
 
 }

@@ -37,7 +37,7 @@ function setup(opts: { replicas: boolean; required?: string[]; vouched?: () => b
     session: { ttl: 2, stopped: false } as EtcdSession,
     views,
     announce: () => ({ ip: '127.0.0.1', port: 7001 }),
-    gate: () => (opts.required === undefined ? null : { required: () => opts.required!, readsVouched: opts.vouched ?? (() => opts.required!.length > 0), onView: () => undefined }),
+    gate: () => (opts.required === undefined ? null : { required: () => opts.required!, readsVouched: opts.vouched ?? (() => opts.required!.length > 0), onView: () => undefined, abandon: () => undefined }),
     poke: () => undefined,
   }, opts.ask ?? (async () => null));
   let validUntil = clock.now() + 2000;
