@@ -149,6 +149,19 @@ describe('Reply', () => {
     });
   });
 
+  it('a rollback after the command flushed its own output drops only what came after the flush', () => {
+    const r = new Reply();
+    r.simple('PREV');
+    r.checkpoint();
+    r.simple('X');
+    expect(r.takeBytes().toString('latin1')).to.equal('+PREV\r\n+X\r\n');
+    r.recycle();
+    r.simple('Y');
+    r.rollback();
+    r.internalError();
+    expect(r.take()).to.equal('-ERR internal error\r\n');
+  });
+
   describe('bulkBuffer and take()', () => {
     it('a small Buffer is copied into the text', () => {
       const r = writer(2);
