@@ -306,6 +306,13 @@ export class Primary {
     return out;
   }
 
+  /** The ack offset of the last attached link announced as `id` (what infos() lists last for it); 0: none. */
+  ackOffsetOf(id: string): number {
+    let off = 0;
+    for (const l of this.links.values()) if (l.id === id) off = l.ackOffset;
+    return off;
+  }
+
   /** INFO slaveN fields: state as Redis (wait_bgsave, send_bulk, online). */
   states(): { ip: string; port: number; state: LinkState; offset: number; lag: number }[] {
     const now = this.repl.node.clock.now();

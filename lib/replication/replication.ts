@@ -203,6 +203,11 @@ export class Replication implements ReplicationPort, ReplicationState {
     return this.primary.infos();
   }
 
+  /** The offset replica `id` acknowledged over its current link; 0 when it has none (cluster/ack-gate.ts). */
+  ackOffsetOf(id: string): number {
+    return this.primary.ackOffsetOf(id);
+  }
+
   /** Calls cb(id, offset) on every REPLCONF ACK from a replica. */
   onAck(cb: (id: string, offset: number) => void): void {
     this.ackListeners.push(cb);
