@@ -309,9 +309,9 @@ export class Replication implements ReplicationPort, ReplicationState {
     this.replid = replid;
   }
 
-  /** Bytes of stream applied by a replica: kept in its own backlog with the same offsets. */
-  appendApplied(bytes: string): void {
-    this.ensureBacklog().append(bytes);
+  /** Bytes of stream applied by a replica (as received): kept in its own backlog with the same offsets. */
+  appendApplied(bytes: Buffer): void {
+    this.ensureBacklog().appendBytes(bytes);
   }
 
   /** The link to a primary (replica role), null when none. */
