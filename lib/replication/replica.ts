@@ -30,6 +30,9 @@ export class ReplicaLink {
   downSinceMs = 0;
   /** Bytes of snapshot entries applied in the current full sync (INFO master_sync_read_bytes). */
   snapKeys = 0;
+  /** REPLCONF ACKs sent, and reads of stream bytes handled (specs count batching). */
+  acksSent = 0;
+  reads = 0;
   private socket: net.Socket | null = null;
   private stopped = false;
   private backoff = BACKOFF_MIN_MS;
@@ -124,6 +127,7 @@ export class ReplicaLink {
     if (repl.heartbeatMs > 0 && this.lastIoMs > 0 && now - this.lastIoMs > 3 * repl.heartbeatMs) this.streamGapAt = now;
     this.lastIoMs = now;
     this.refusedSinceIo = false;
+    this.reads++;
     repl.inputBytes += chunk.length;
     if (this.parser === null) {
       this.pendingText += chunk.toString('latin1');
@@ -168,7 +172,7 @@ export class ReplicaLink {
     }
     this.keep(applied);
     parser.release();
-    // One ack per read, once everything complete in it is applied (the primary sends the next batch then).
+    // One ack per read, once every complete command in it is applied: the writes it carried share it.
     if (this.state === 'connected') this.ack();
   }
 
@@ -264,6 +268,7 @@ export class ReplicaLink {
   ack(): void {
     const s = this.socket;
     if (s === null || this.state !== 'connected') return;
+    this.acksSent++;
     s.write(encodeCommand(['REPLCONF', 'ACK', String(this.repl.offset)]), 'latin1');
   }
 
