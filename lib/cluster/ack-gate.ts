@@ -34,6 +34,7 @@ export const PROMOTION_HOLD_MS = PRIMARY_READ_VOUCH_MS + 100;
 const MAX_SAMPLES = 40;
 /** How often the gate looks for laggards and caught-up replicas, ms. */
 const TICK_MS = 50;
+const NONE: readonly string[] = [];
 
 /** What the gate needs of the replication layer (lib/replication). */
 export interface AckSource {
@@ -41,6 +42,11 @@ export interface AckSource {
   readonly offset: number;
   /** The connected replicas, by node id, with the offset each has acknowledged. */
   replicas(): ReadonlyArray<{ id: string; ackOffset: number; online: boolean }>;
+  /**
+   * The offset the replica `id` has acknowledged over its current link (the last one attached, as in
+   * replicas()); 0 when it has no link. Without allocating: read for every held reply.
+   */
+  ackOffsetOf(id: string): number;
 }
 
 /** What the gate needs of the cluster agent (agent.ts ClusterAgent has these). */
@@ -84,6 +90,9 @@ export class AckGate {
   private vouchedAt = new Map<string, number>();
   /** replication-ack: 'sync' holds replies, 'async' does not (kept current by the node). */
   sync = true;
+  /** Passes of release() that let replies go, and the clients whose replies they let go (specs count batching). */
+  releases = 0;
+  released = 0;
 
   constructor(
     private readonly agent: GateAgent,
@@ -114,19 +123,19 @@ export class AckGate {
     }
   }
 
-  /**
-   * True while every required replica (none: false) vouched for this primary within PRIMARY_READ_VOUCH_MS.
-   * Then none of them can have been promoted and acknowledged a write: a promoted replica holds its
-   * acknowledgements PROMOTION_HOLD_MS after it last heard this primary, and the coordinator promotes only
-   * an in-sync replica, which is required here until its removal from the set has committed.
-   */
-  /** required().length > 0, without allocating (on every read of a primary whose vouches lapsed). */
+  /** required().length > 0, without allocating (on every write, and every read of a primary whose vouches lapsed). */
   hasRequired(): boolean {
     const a = this.agent;
     if (!this.sync || !a.isPrimary || a.myShard === null) return false;
     return (a.view.shard(a.myShard)?.inSync.length ?? 0) > 0 || this.adding.size > 0;
   }
 
+  /**
+   * True while every required replica (none: false) vouched for this primary within PRIMARY_READ_VOUCH_MS.
+   * Then none of them can have been promoted and acknowledged a write: a promoted replica holds its
+   * acknowledgements PROMOTION_HOLD_MS after it last heard this primary, and the coordinator promotes only
+   * an in-sync replica, which is required here until its removal from the set has committed.
+   */
   readsVouched(): boolean {
     // On every read of a primary: no allocation (required() builds a set).
     const a = this.agent;
@@ -154,12 +163,16 @@ export class AckGate {
    * set was emptied must not be acknowledged, its shard may be removed or taken over meanwhile).
    */
   ackedOffset(): number {
+    // Read for every held reply and on every ack: the same answer as from required(), without allocating.
     if (this.promotionHold()) return 0;
-    const req = this.required();
-    if (req.length === 0) return this.agent.writesFenced() ? 0 : Infinity;
-    const acks = new Map(this.source.replicas().map((r) => [r.id, r.ackOffset] as const));
+    const a = this.agent;
+    const inSync = this.sync && a.isPrimary && a.myShard !== null ? (a.view.shard(a.myShard)?.inSync ?? NONE) : NONE;
+    const adding = this.sync && a.isPrimary && a.myShard !== null ? this.adding.size : 0;
+    if (inSync.length === 0 && adding === 0) return a.writesFenced() ? 0 : Infinity;
+    const src = this.source;
     let min = Infinity;
-    for (const id of req) min = Math.min(min, acks.get(id) ?? 0);
+    for (let i = 0; i < inSync.length; i++) min = Math.min(min, src.ackOffsetOf(inSync[i]));
+    if (adding > 0) for (const id of this.adding) min = Math.min(min, src.ackOffsetOf(id));
     return min;
   }
 
@@ -170,26 +183,32 @@ export class AckGate {
 
   /** After a write by c: its replies wait for the current offset (no-op when nothing is required). */
   hold(c: HeldClient): void {
-    if (this.required().length === 0 && !this.promotionHold()) return;
+    if (!this.hasRequired() && !this.promotionHold()) return;
     c.waitOffset = this.source.offset;
     if (this.waiting.size === 0) this.oldestHeldAt = this.agent.node.clock.now();
     this.waiting.add(c);
     this.arm();
   }
 
-  /** Writes the replies of every client whose writes are now acknowledged (acks, view changes). */
+  /**
+   * Writes the replies of every client whose writes are now acknowledged (acks, view changes): one pass
+   * over the held clients, the acknowledged offset computed once.
+   */
   release(): void {
     if (this.waiting.size === 0) return;
     const acked = this.ackedOffset();
     let oldest = Infinity;
+    const before = this.released;
     for (const c of this.waiting) {
       if (c.closed) this.waiting.delete(c);
       else if (c.waitOffset <= acked) {
         this.waiting.delete(c);
         c.waitOffset = 0;
+        this.released++;
         c.flush();
       } else oldest = Math.min(oldest, c.waitOffset);
     }
+    if (this.released !== before) this.releases++;
     if (this.waiting.size === 0) this.oldestHeldAt = 0;
     else if (oldest === Infinity) this.oldestHeldAt = 0;
   }

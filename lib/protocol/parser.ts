@@ -60,6 +60,9 @@ export class RequestParser {
   private hdrAt: number[] = [];
   private dataAt: number[] = [];
   private hdrBuf: Buffer[] = [];
+  /** Bytes fed so far, and how many of them the commands returned so far took (with any skipped before). */
+  private fed = 0;
+  private done = 0;
 
   constructor(private readonly limits: ParserLimits) {}
 
@@ -69,6 +72,14 @@ export class RequestParser {
    */
   get buffered(): number {
     return this.buf.length - this.pos + this.pendingBytes + this.argBytes;
+  }
+
+  /**
+   * Bytes fed so far up to the end of the command next() last returned (empty commands skipped before it
+   * included): the bytes of that command are those from the previous value on. Never goes back.
+   */
+  get consumed(): number {
+    return this.done;
   }
 
   /**
@@ -88,6 +99,7 @@ export class RequestParser {
   }
 
   feed(chunk: Buffer): void {
+    this.fed += chunk.length;
     if (this.need > 0 && this.buf.length - this.pos + this.pendingBytes + chunk.length < this.need) {
       this.pending.push(chunk);
       this.pendingBytes += chunk.length;
@@ -168,6 +180,7 @@ export class RequestParser {
           const inline = this.parseInline();
           if (inline === null) return null;
           if (inline.length === 0) continue;
+          this.done = this.fed - (this.buf.length - this.pos) - this.pendingBytes;
           return inline;
         }
         const count = this.readHeader(E.PROTO_TOO_BIG_MBULK_COUNT);
@@ -222,6 +235,7 @@ export class RequestParser {
         this.remaining--;
       }
       this.argBytes = 0;
+      this.done = this.fed - (this.buf.length - this.pos) - this.pendingBytes;
       return this.argv;
     }
   }

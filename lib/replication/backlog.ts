@@ -42,6 +42,23 @@ export class Backlog {
     if (this.pending.length >= COMMIT_BYTES) this.commit();
   }
 
+  /** Appends stream bytes as received (a replica's); advances offset by their length. */
+  appendBytes(b: Buffer): void {
+    this.commit();
+    const size = this.buf.length;
+    const src = b.length > size ? b.subarray(b.length - size) : b;
+    this.offset += b.length;
+    let pos = (this.offset - src.length) % size; // where src's first byte goes (offsets start at 1)
+    let done = 0;
+    while (done < src.length) {
+      const n = Math.min(size - pos, src.length - done);
+      src.copy(this.buf, pos, done, done + n);
+      done += n;
+      pos = 0;
+    }
+    this.held = Math.min(this.held + src.length, size);
+  }
+
   /** Forgets the history; the next byte appended gets offset + 1 (a full resync at `offset`). */
   reset(offset: number): void {
     this.pending = '';

@@ -1,7 +1,7 @@
 // A replica's link to its primary: connect, handshake ((AUTH) REPLCONF listening-port / node-id / epoch,
 // PSYNC), then apply the stream through a master client (Client.master: no auth, routing, OOM, replies),
-// keep the applied bytes in this node's own backlog with the primary's offsets, ack after every read batch
-// and every second, and reconnect with backoff when the link drops.
+// keep the applied bytes (as received) in this node's own backlog with the primary's offsets, ack after
+// every read and every second, and reconnect with backoff when the link drops.
 import * as net from 'net';
 import { RequestParser } from '../protocol/parser';
 import { Client } from '../server/client';
@@ -11,6 +11,7 @@ import { encodeCommand } from './stream';
 /** Redis's repl state names (ROLE): connect, connecting, handshake, sync, connected. */
 export type LinkState = 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected';
 
+const EMPTY = Buffer.alloc(0);
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 1000;
 
@@ -29,6 +30,9 @@ export class ReplicaLink {
   downSinceMs = 0;
   /** Bytes of snapshot entries applied in the current full sync (INFO master_sync_read_bytes). */
   snapKeys = 0;
+  /** REPLCONF ACKs sent, and reads of stream bytes handled (specs count batching). */
+  acksSent = 0;
+  reads = 0;
   private socket: net.Socket | null = null;
   private stopped = false;
   private backoff = BACKOFF_MIN_MS;
@@ -38,6 +42,13 @@ export class ReplicaLink {
   private pendingText = '';
   private expected = 0;
   private parser: RequestParser | null = null;
+  /**
+   * Stream bytes received and not yet in the backlog, in chunks: from stream position rxAt (counted as
+   * the parser's `consumed`), the end of the last command applied, on. Applied commands reach the backlog
+   * as the bytes the primary sent, a read's worth at a time, not re-encoded one by one.
+   */
+  private rx: Buffer[] = [];
+  private rxAt = 0;
   private readonly master: Client;
 
   constructor(
@@ -116,6 +127,7 @@ export class ReplicaLink {
     if (repl.heartbeatMs > 0 && this.lastIoMs > 0 && now - this.lastIoMs > 3 * repl.heartbeatMs) this.streamGapAt = now;
     this.lastIoMs = now;
     this.refusedSinceIo = false;
+    this.reads++;
     repl.inputBytes += chunk.length;
     if (this.parser === null) {
       this.pendingText += chunk.toString('latin1');
@@ -128,29 +140,76 @@ export class ReplicaLink {
     }
     const parser = this.parser as RequestParser;
     parser.feed(chunk);
+    this.rx.push(chunk);
     const node = repl.node;
     const master = this.master;
+    // Stream commands applied since rxAt end here; their bytes go to the backlog together.
+    let applied = this.rxAt;
     try {
       for (;;) {
         const argv = parser.next();
         if (argv === null) break;
         const name = argv[0];
         if (name === 'REPLSNAP' || name === 'REPLSNAP-END') {
+          // Snapshot entries are not stream bytes (no offset): what was applied before them is kept first
+          // (REPLSNAP-END acks the offset).
+          this.keep(applied);
+          this.take(parser.consumed);
+          applied = parser.consumed;
           node.execute(master, argv);
           if (name === 'REPLSNAP') this.snapKeys++;
           else this.synced();
           continue;
         }
         node.execute(master, argv);
-        repl.appendApplied(encodeCommand(argv));
+        applied = parser.consumed;
       }
     } catch (e) {
+      this.keep(applied);
       node.log.warning(`Replication stream from ${this.host}:${this.port} unreadable: ${e instanceof Error ? e.message : String(e)}`);
       socket.destroy();
       return;
     }
+    this.keep(applied);
     parser.release();
+    // One ack per read, once every complete command in it is applied: the writes it carried share it.
     if (this.state === 'connected') this.ack();
+  }
+
+  /** Appends the received bytes up to stream position `upTo` (applied commands) to the backlog. */
+  private keep(upTo: number): void {
+    const b = this.take(upTo);
+    if (b.length > 0) this.repl.appendApplied(b);
+  }
+
+  /** Removes and returns the received bytes from rxAt up to stream position `upTo`. */
+  private take(upTo: number): Buffer {
+    let n = upTo - this.rxAt;
+    if (n <= 0) return EMPTY;
+    this.rxAt = upTo;
+    const first = this.rx[0];
+    if (first.length > n) {
+      this.rx[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    if (first.length === n) {
+      this.rx.shift();
+      return first;
+    }
+    const parts: Buffer[] = [];
+    while (n > 0) {
+      const c = this.rx[0];
+      if (c.length <= n) {
+        parts.push(c);
+        this.rx.shift();
+        n -= c.length;
+      } else {
+        parts.push(c.subarray(0, n));
+        this.rx[0] = c.subarray(n);
+        n = 0;
+      }
+    }
+    return Buffer.concat(parts);
   }
 
   /** Reads handshake replies; returns false when the link was dropped. On PSYNC's reply, sets up streaming. */
@@ -190,6 +249,8 @@ export class ReplicaLink {
       }
       this.backoff = BACKOFF_MIN_MS;
       this.parser = new RequestParser({ maxBulkBytes: () => 2 ** 40, unauthenticated: () => false });
+      this.rx = [];
+      this.rxAt = 0;
       if (this.state === 'connected') this.ack();
     }
     return true;
@@ -207,6 +268,7 @@ export class ReplicaLink {
   ack(): void {
     const s = this.socket;
     if (s === null || this.state !== 'connected') return;
+    this.acksSent++;
     s.write(encodeCommand(['REPLCONF', 'ACK', String(this.repl.offset)]), 'latin1');
   }
 
@@ -242,6 +304,7 @@ export class ReplicaLink {
     if (socket !== this.socket) return;
     this.socket = null;
     this.parser = null;
+    this.rx = [];
     const wasStreaming = this.state === 'connected';
     if (wasStreaming) this.downSinceMs = this.repl.node.clock.now();
     if (this.stopped) return;

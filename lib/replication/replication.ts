@@ -203,6 +203,11 @@ export class Replication implements ReplicationPort, ReplicationState {
     return this.primary.infos();
   }
 
+  /** The offset replica `id` acknowledged over its current link; 0 when it has none (cluster/ack-gate.ts). */
+  ackOffsetOf(id: string): number {
+    return this.primary.ackOffsetOf(id);
+  }
+
   /** Calls cb(id, offset) on every REPLCONF ACK from a replica. */
   onAck(cb: (id: string, offset: number) => void): void {
     this.ackListeners.push(cb);
@@ -304,9 +309,9 @@ export class Replication implements ReplicationPort, ReplicationState {
     this.replid = replid;
   }
 
-  /** Bytes of stream applied by a replica: kept in its own backlog with the same offsets. */
-  appendApplied(bytes: string): void {
-    this.ensureBacklog().append(bytes);
+  /** Bytes of stream applied by a replica (as received): kept in its own backlog with the same offsets. */
+  appendApplied(bytes: Buffer): void {
+    this.ensureBacklog().appendBytes(bytes);
   }
 
   /** The link to a primary (replica role), null when none. */

@@ -50,6 +50,6 @@ export interface ReplicationState {
   adoptHistory(replid: string, offset: number): void;
   /** +CONTINUE with another replid. */
   switchReplid(replid: string): void;
-  /** Bytes of stream applied by a replica. */
-  appendApplied(bytes: string): void;
+  /** Bytes of stream applied by a replica, as received. */
+  appendApplied(bytes: Buffer): void;
 }

@@ -31,7 +31,7 @@ function setup(inSync: string[]) {
   const n = new UnitNode();
   n.node.log.level = 'nothing';
   const acks = new Map<string, number>([[R1, 0], [R2, 0]]);
-  const source = { offset: 0, replicas: () => [...acks].map(([id, ackOffset]) => ({ id, ackOffset, online: true })) };
+  const source = { offset: 0, replicas: () => [...acks].map(([id, ackOffset]) => ({ id, ackOffset, online: true })), ackOffsetOf: (id: string) => acks.get(id) ?? 0 };
   const changes: Array<readonly string[]> = [];
   let commit: (ok: boolean) => void = () => undefined;
   const agent = {

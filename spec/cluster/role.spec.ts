@@ -152,7 +152,7 @@ describe('Cluster role from the topology (view keeper)', () => {
     const { n, agent } = setup();
     swap(agent, aReplicaOfB(5));
     n.node.dbs[0].set(KEY, stringValue('v')); // as if applied from B's stream
-    n.node.repl.appendApplied('*1\r\n$4\r\nPING\r\n');
+    n.node.repl.appendApplied(Buffer.from('*1\r\n$4\r\nPING\r\n', 'latin1'));
     const old = n.node.repl.replid;
     expect(n.node.repl.offset).to.be.greaterThan(0);
     swap(agent, aDropped(6));
@@ -166,7 +166,7 @@ describe('Cluster role from the topology (view keeper)', () => {
   it('a replica keeps its stream when only slots migrated away are dropped (it stays in its shard)', () => {
     const { n, agent } = setup();
     swap(agent, aReplicaOfB(5));
-    n.node.repl.appendApplied('*1\r\n$4\r\nPING\r\n');
+    n.node.repl.appendApplied(Buffer.from('*1\r\n$4\r\nPING\r\n', 'latin1'));
     const old = n.node.repl.replid;
     const offset = n.node.repl.offset;
     n.node.dbs[0].set(KEY, stringValue('v'));

@@ -22,6 +22,8 @@ interface Outcome {
   commands: string[][];
   bulkForms: string[][];
   error: string | null;
+  /** consumed after each command: where it ended in the bytes fed (the same however they were split). */
+  ends: number[];
 }
 
 const DEFAULT_MAX_BULK = 512 * 1024 * 1024;
@@ -32,13 +34,14 @@ function parse(f: Fixture, chunks: Buffer[]): Outcome {
     maxBulkBytes: () => f.maxBulkBytes ?? DEFAULT_MAX_BULK,
     unauthenticated: () => f.unauthenticated === true,
   });
-  const out: Outcome = { commands: [], bulkForms: [], error: null };
+  const out: Outcome = { commands: [], bulkForms: [], error: null, ends: [] };
   try {
     for (const chunk of chunks) {
       p.feed(chunk);
       for (let argv = p.next(); argv !== null; argv = p.next()) {
         out.commands.push([...argv]);
         out.bulkForms.push(argv.map((_, i) => p.bulkForm(i)));
+        out.ends.push(p.consumed);
       }
     }
   } catch (e) {
@@ -231,6 +234,25 @@ describe('RequestParser', () => {
     expect(p.bulkForm(2)).to.equal(bulkString('v'.repeat(100000)));
     expect(p.next()).to.equal(null);
     expect(p.buffered).to.equal(0);
+  });
+
+  it('consumed: where each command ended in the bytes fed, empty commands skipped before it included', () => {
+    const cmds = [mb('SET', 'k', 'v'), '*0\r\n', mb('PING'), 'PING\r\n', '\r\n', mb('ECHO', 'x'.repeat(70000))];
+    const input = Buffer.from(cmds.join('') + '*2\r\n$4\r\nECHO', 'latin1');
+    const at = (n: number) => cmds.slice(0, n).join('').length;
+    const want = [at(1), at(3), at(4), at(6)]; // *0 goes with PING, the empty line with ECHO
+    for (const chunks of [[input], byteByByte(input), randomSplit(input, 7)]) {
+      const p = new RequestParser({ maxBulkBytes: () => DEFAULT_MAX_BULK });
+      const ends: number[] = [];
+      expect(p.consumed).to.equal(0);
+      for (const c of chunks) {
+        p.feed(c);
+        for (let argv = p.next(); argv !== null; argv = p.next()) ends.push(p.consumed);
+        p.release();
+      }
+      expect(ends).to.deep.equal(want);
+      expect(p.consumed, 'an unfinished command is not counted').to.equal(at(6));
+    }
   });
 
   it('buffered counts the bytes not yet parsed, including a partial bulk and the parsed arguments before it', () => {

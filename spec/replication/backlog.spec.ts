@@ -56,6 +56,24 @@ describe('replication backlog', () => {
     expect(b.firstByteOffset).to.equal(7);
   });
 
+  it('appendBytes (a replica keeping what it received) interleaves with append and wraps like it', () => {
+    const b = new Backlog(10, 3);
+    let all = '';
+    for (let i = 0; i < 40; i++) {
+      const s = String.fromCharCode(65 + (i % 26)).repeat(1 + (i % 4)) + '\xff';
+      all += s;
+      if (i % 2 === 0) b.append(s);
+      else b.appendBytes(Buffer.from(s, 'latin1'));
+      expect(b.offset).to.equal(3 + all.length);
+      expect(b.read(b.firstByteOffset).toString('latin1')).to.equal(all.slice(-10));
+    }
+    b.appendBytes(Buffer.from('0123456789abcdef', 'latin1')); // larger than the buffer: its tail
+    expect(b.offset).to.equal(3 + all.length + 16);
+    expect(b.read(b.firstByteOffset).toString('latin1')).to.equal('6789abcdef');
+    expect(b.has(b.offset - 9)).to.equal(true);
+    expect(b.has(b.offset - 10)).to.equal(false);
+  });
+
   it('reset forgets history; resize keeps the newest bytes', () => {
     const b = new Backlog(8);
     b.append('abcdefgh');
