@@ -185,12 +185,6 @@ export class Client implements Session {
   }
 
   /**
-   * Runs the complete commands the parser holds, then writes their replies. Stops early, to go on once
-   * the socket drains, when the replies of this batch pass PAUSE_OUTPUT_BYTES and the client does not
-   * read them. A protocol error is answered and closes the connection after the reply; any other
-   * exception here is a bug of ours: it is logged and closes this connection only.
-   */
-  /**
    * Hashes the keys of the next complete commands buffered and has the keyspace touch what their
    * lookups will read (a pipelined batch only: a lone command gains nothing). The hashes wait in `hints`
    * for the commands to run.
@@ -213,6 +207,13 @@ export class Client implements Session {
     db.prefetch(peekHashes, k);
   }
 
+  /**
+   * Runs the complete commands the parser holds, then writes their replies. Stops early, to go on once
+   * the socket drains, when the replies of this batch pass PAUSE_OUTPUT_BYTES and the client does not
+   * read them, and after FAIR_TURN_COMMANDS in one event-loop turn (yieldTurn). A protocol error is
+   * answered and closes the connection after the reply; any other exception here is a bug of ours: it is
+   * logged and closes this connection only.
+   */
   private processInput(): void {
     const node = this.node;
     if (this.turnSeen !== node.turn) {
