@@ -75,13 +75,13 @@ export class Reply {
   }
 
   /** Appends bytes [from, to) of src (a stored value, as it is). */
-  rawBytes(src: Uint8Array, from: number, to: number): void {
+  rawBytes(src: Buffer, from: number, to: number): void {
     const n = to - from;
     if (this.pos + n > this.buf.length) this.room(n);
     const b = this.buf;
     const p = this.pos;
     if (n <= SHORT) for (let i = 0; i < n; i++) b[p + i] = src[from + i];
-    else b.set(src.subarray(from, to), p);
+    else src.copy(b, p, from, to); // no view object per call
     this.pos = p + n;
   }
 

@@ -74,14 +74,7 @@ export function halfSipString(s: string, k0: number, k1: number): number {
     if (i >= end) break;
     i += 4;
   }
-  v2 ^= 0xff;
-  for (let r = 0; r < 3; r++) {
-    v0 = (v0 + v1) | 0; v1 = (v1 << 5) | (v1 >>> 27); v1 ^= v0; v0 = (v0 << 16) | (v0 >>> 16);
-    v2 = (v2 + v3) | 0; v3 = (v3 << 8) | (v3 >>> 24); v3 ^= v2;
-    v0 = (v0 + v3) | 0; v3 = (v3 << 7) | (v3 >>> 25); v3 ^= v0;
-    v2 = (v2 + v1) | 0; v1 = (v1 << 13) | (v1 >>> 19); v1 ^= v2; v2 = (v2 << 16) | (v2 >>> 16);
-  }
-  return (v1 ^ v3) >>> 0;
+  return finish(v0, v1, v2, v3);
 }
 
 /** halfSipString over b[off, off+len). */
@@ -112,6 +105,11 @@ export function halfSipBytes(b: Uint8Array, off: number, len: number, k0: number
     if (i >= end) break;
     i += 4;
   }
+  return finish(v0, v1, v2, v3);
+}
+
+/** HalfSipHash's finalization (shared by both inputs): 0xff into v2, three rounds, v1 ^ v3. */
+function finish(v0: number, v1: number, v2: number, v3: number): number {
   v2 ^= 0xff;
   for (let r = 0; r < 3; r++) {
     v0 = (v0 + v1) | 0; v1 = (v1 << 5) | (v1 >>> 27); v1 ^= v0; v0 = (v0 << 16) | (v0 >>> 16);

@@ -254,7 +254,7 @@ export class Keyspace {
    * Hands the string value in slot, in its stored bulk form, to `sink` as bytes (GET: no string is
    * built; the reply writer copies them).
    */
-  writeStringValue(slot: number, sink: { rawBytes(src: Uint8Array, from: number, to: number): void }): void {
+  writeStringValue(slot: number, sink: { rawBytes(src: Buffer, from: number, to: number): void }): void {
     const a = this.addr.get(slot);
     const b = this.arena.buf(a);
     const o = this.arena.off(a);

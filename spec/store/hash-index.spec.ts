@@ -6,17 +6,7 @@ import fc from 'fast-check';
 import { HashIndex, STEP } from '../../lib/store/hash-index';
 import { halfSipBytes, halfSipString, hashBytes, hashString, randomSeed } from '../../lib/store/key-hash';
 import { murmur3, murmur3Multicollision } from '../helpers/murmur3';
-
-/** A tiny deterministic PRNG (mulberry32), so a failure replays. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng';
 
 /** A random latin1 key of len bytes. */
 function randomKey(rand: () => number, len: number): string {

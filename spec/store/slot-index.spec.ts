@@ -5,6 +5,7 @@ import { keySlot } from '../../lib/util/slots';
 import { Keyspace, newStoreEnv } from '../../lib/store/keyspace';
 import { stringValue } from '../../lib/store/value';
 import { ManualClock } from '../../lib/util/clock';
+import { prng } from '../helpers/prng';
 
 function newDb() {
   const clock = new ManualClock();
@@ -14,17 +15,6 @@ function newDb() {
 
 /** Keys with the hash tag {t} all land in keySlot('t'). */
 const TAG_SLOT = keySlot('t');
-
-/** A tiny deterministic PRNG (mulberry32), so a failure replays. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('Keyspace hash-slot index', () => {
   it('is off by default: counts 0 and lists nothing', () => {
