@@ -129,6 +129,10 @@ export class ClusterAgent {
   get unavailable(): boolean {
     return this.membership.unavailable;
   }
+  /** PSYNC from node `id` is refused unless the view makes it a replica of this node's shard, led by this node. */
+  refusesReplica(id: string): boolean {
+    return this.keeper.refusesReplica(id);
+  }
   /** Set while SHUTDOWN/SIGTERM hands this node's slots off. */
   get leaving(): boolean {
     return this.membership.leaving;

@@ -241,6 +241,19 @@ export class ViewKeeper {
     }
   }
 
+  /**
+   * True unless `view` makes this node its shard's primary and `id` a replica of that shard. A whole shard
+   * cut from etcd (issue 10): its primary, replaced while cut, dropped its keys and forgot its stream on
+   * the heal; a replica that had not yet seen the new epoch reconnected to it, got a full resync of
+   * nothing, and was then promoted from the newer view: the shard's data was gone.
+   */
+  refusesReplica(id: string): boolean {
+    const me = this.view.node(this.host.myId);
+    if (me === undefined || me.role !== 'primary' || me.shard === null) return true;
+    const r = this.view.node(id);
+    return r === undefined || r.role !== 'replica' || r.shard !== me.shard;
+  }
+
   /** Counts (and logs) the slots that went from a shard gone from the topology (a dead node's) to another. */
   private countReassigned(prev: ClusterView, next: ClusterView): void {
     let n = 0;

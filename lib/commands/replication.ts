@@ -15,6 +15,8 @@ function psync(c: Client, argv: string[]): void {
   if (repl.primary.isStale(c)) return c.out.error(E.ERR_STALE_PRIMARY);
   // A restarted primary waiting for its replica to take over has no data to give (cluster/agent.ts).
   if (c.node.cluster?.unavailable === true) return c.out.error(E.ERR_STALE_PRIMARY);
+  // Cluster mode: only this node's shard's replicas, by its view (a node that left its shard has no data to give).
+  if (c.node.cluster?.refusesReplica(repl.primary.announcedId(c)) === true) return c.out.error(E.ERR_NOT_MY_REPLICA);
   const offset = parseSafeInt(argv[2]);
   repl.primary.psync(c, argv[1], offset === null ? -1 : offset);
 }

@@ -123,6 +123,7 @@ export interface ReplicationHost {
   readonly masterLink: { readonly host: string; readonly port: number; readonly state: string; ack(): void } | null;
   readonly primary: {
     isLink(c: Session): boolean;
+    announcedId(c: Session): string;
     isStale(c: Session): boolean;
     psync(c: Session, replid: string, offset: number): void;
     ack(c: Session, offset: number): void;
@@ -153,6 +154,12 @@ export interface ClusterHost {
   failoverRefusal(): string | null;
   /** A restarted primary waiting to be replaced: it serves nothing. */
   readonly unavailable: boolean;
+  /**
+   * PSYNC from node `id`: true unless this node's view makes it this node's shard's primary and `id` a
+   * replica of that shard. A node that left its shard (and dropped its keys) must not give its emptied
+   * dataset to the replicas still following it from an older epoch.
+   */
+  refusesReplica(id: string): boolean;
   /** CLUSTER FAILOVER: promotes this replica by a topology transaction; false when not done. */
   failover(): Promise<boolean>;
   /**

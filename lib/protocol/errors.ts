@@ -161,6 +161,8 @@ export const ERR_READONLY_REPLICA = "READONLY You can't write against a read onl
 export const ERR_NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
 export const ERR_REPLICAOF_CLUSTER = 'ERR REPLICAOF not allowed in cluster mode.';
 export const ERR_STALE_PRIMARY = 'ERR stale primary';
+/** PSYNC in cluster mode from a node this node's topology does not list as a replica it leads. */
+export const ERR_NOT_MY_REPLICA = 'ERR not a primary of this replica in my topology';
 export const ERR_PSYNC_FIRST = 'ERR Replica is not in sync: PSYNC first';
 export const ERR_MASTER_ONLY = 'ERR This command is reserved for the replication link';
 export const ERR_WAIT_REPLICA = 'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';

@@ -85,6 +85,11 @@ export class Primary {
     return null;
   }
 
+  /** The node id c announced with REPLCONF node-id ('' when none). */
+  announcedId(c: Client): string {
+    return this.announced.get(c)?.id ?? '';
+  }
+
   /** True when c announced a newer epoch than this node's. */
   isStale(c: Client): boolean {
     return this.announced.get(c)?.stale === true;

@@ -255,4 +255,50 @@ describe('Cluster role from the topology (view keeper)', () => {
     swap(agent, aPrimaryOfNewShard(9));
     expect(seen[seen.length - 1]).to.equal('sa');
   });
+  it('a primary replaced while cut off refuses PSYNC from the replicas still following it from an older epoch', () => {
+    // Issue 10, a whole shard cut from etcd (CI): A, primary of sb, was replaced by its in-sync replica B
+    // while cut; on the heal A dropped its keys and forgot its stream, B reconnected to it before seeing
+    // the new epoch, got a full resync of nothing, and was then promoted: the shard's data was gone.
+    const { n, agent } = setup();
+    const aLeads = (v: number) =>
+      validateTopology({
+        version: v,
+        nodes: {
+          [A]: { addr: { ip: '127.0.0.1', port: 7001 }, shard: 'sb', role: 'primary', epoch: 1 },
+          [B]: { addr: DEAD, shard: 'sb', role: 'replica', epoch: 1 },
+          [C]: { addr: DEAD, shard: 'sc', role: 'primary', epoch: 1 },
+        },
+        shards: { sb: { primary: A, replicas: [B], inSync: [B] }, sc: { primary: C, replicas: [], inSync: [] } },
+        slots: [[0, 8191, 'sb'], [8192, 16383, 'sc']],
+        migrating: [],
+      });
+    swap(agent, aLeads(5));
+    expect(agent.refusesReplica(B)).to.equal(false);
+    expect(agent.refusesReplica(C)).to.equal(true); // another shard's primary
+    expect(agent.refusesReplica('d'.repeat(40))).to.equal(true); // not in the topology
+    const psyncFrom = (id: string, epoch: number): unknown => {
+      const c = n.newClient();
+      expect(n.runAs(c, 'REPLCONF', 'node-id', id)).to.equal('OK');
+      expect(n.runAs(c, 'REPLCONF', 'epoch', String(epoch))).to.equal('OK');
+      return n.runAs(c, 'PSYNC', '?', '-1');
+    };
+    expect((psyncFrom(C, 5) as Error).message).to.equal('ERR not a primary of this replica in my topology');
+    // Epoch 6: B promoted in sb, A gone from the topology. B, still at epoch 5, asks A for a sync.
+    swap(
+      agent,
+      validateTopology({
+        version: 6,
+        nodes: {
+          [B]: { addr: DEAD, shard: 'sb', role: 'primary', epoch: 1 },
+          [C]: { addr: DEAD, shard: 'sc', role: 'primary', epoch: 1 },
+        },
+        shards: { sb: { primary: B, replicas: [], inSync: [] }, sc: { primary: C, replicas: [], inSync: [] } },
+        slots: [[0, 8191, 'sb'], [8192, 16383, 'sc']],
+        migrating: [],
+      }),
+    );
+    expect(agent.refusesReplica(B)).to.equal(true);
+    expect((psyncFrom(B, 5) as Error).message).to.equal('ERR not a primary of this replica in my topology');
+    expect(n.node.repl.replicas().length).to.equal(0);
+  });
 });
