@@ -18,7 +18,7 @@ import { TopologyTx } from './topology-tx';
 import type { NodeAddr } from './topology';
 import type { ClusterView } from './view';
 import { ViewKeeper } from './view-keeper';
-import { route, type RoutedClient } from './router';
+import { route, servesHere, type RoutedClient } from './router';
 import type { CommandSpec, ForgetStatus } from '../commands/types';
 import * as E from '../protocol/errors';
 import type { Reply } from '../protocol/reply';
@@ -172,6 +172,9 @@ export class ClusterAgent {
    */
   route(c: RoutedClient, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null {
     return route(this, c, spec, argv, asking);
+  }
+  servesHere(spec: CommandSpec, slot: number): boolean {
+    return servesHere(this, spec, slot);
   }
 
   // ---- what the CLUSTER commands answer, from the current view (replies.ts) ----

@@ -69,6 +69,23 @@ export interface RoutedClient {
  *   (membership.ts readsFenced: its slots may belong to another node by now): CLUSTERDOWN The cluster is down
  * Commands without keys always run here.
  */
+/**
+ * route()'s allocation-free case for a one-key command (a frame of the byte fast path): true when the
+ * command runs here with no other check; false when route() must decide (it also answers the refusals).
+ */
+export function servesHere(agent: RoutingAgent, spec: CommandSpec, slot: number): boolean {
+  if (agent.unavailable || spec.getKeys !== undefined) return false;
+  if (agent.isPrimary && (spec.flags.includes('write') ? agent.writesFenced() : agent.readsFenced())) return false;
+  return ownedHere(agent, slot);
+}
+
+/** A primary owning `slot`, not migrating it out, with the cluster state letting it serve. */
+function ownedHere(agent: RoutingAgent, slot: number): boolean {
+  if (!agent.stateOk && agent.requireFullCoverage) return false;
+  const view = agent.view;
+  return agent.isPrimary && agent.myShard !== null && view.ownerOfSlot(slot) === agent.myShard && view.migratingOut(slot) === null;
+}
+
 export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null {
   // Fast paths, no allocation: keyless commands, and one key in a slot owned here and not migrating.
   if (spec.getKeys === undefined) {
@@ -76,11 +93,7 @@ export function route(agent: RoutingAgent, c: RoutedClient, spec: CommandSpec, a
     if (first === 0) return null;
     if (agent.unavailable) return E.ERR_CLUSTERDOWN_STATE;
     if (agent.isPrimary && (spec.flags.includes('write') ? agent.writesFenced() : agent.readsFenced())) return E.ERR_CLUSTERDOWN_STATE;
-    if (first === spec.keys.last && first < argv.length && (agent.stateOk || !agent.requireFullCoverage)) {
-      const slot = keySlot(argv[first]);
-      const view = agent.view;
-      if (agent.isPrimary && view.ownerOfSlot(slot) === agent.myShard && agent.myShard !== null && view.migratingOut(slot) === null) return null;
-    }
+    if (first === spec.keys.last && first < argv.length && ownedHere(agent, keySlot(argv[first]))) return null;
   }
   const idx = keyIndexes(spec, argv);
   if (idx.length === 0) return null;

@@ -28,7 +28,17 @@ export const allSpecs: readonly CommandSpec[] = families.flatMap((f) => f.comman
 
 function build(spec: CommandSpec, parent?: Command): Command {
   const fullName = parent ? `${parent.fullName}|${spec.name}` : spec.name;
-  const cmd: Command = { spec, fullName, parent, stat: { calls: 0, usec: 0, rejected: 0, failed: 0 } };
+  const f = spec.flags;
+  const cmd: Command = {
+    spec,
+    fullName,
+    parent,
+    stat: { calls: 0, usec: 0, rejected: 0, failed: 0 },
+    write: f.includes('write'),
+    denyoom: f.includes('denyoom'),
+    noAuth: f.includes('no_auth'),
+    unmonitored: f.includes('admin') || f.includes('skip_monitor'),
+  };
   if (spec.subcommands) {
     cmd.subs = new Map();
     for (const sub of spec.subcommands) cmd.subs.set(sub.name, build(sub, cmd));
@@ -36,8 +46,22 @@ function build(spec: CommandSpec, parent?: Command): Command {
   return cmd;
 }
 
+/**
+ * A command name of at most 6 bytes packed into one number, case folded (| 0x20: only letters fold onto
+ * letters, so a name of letters matches its upper- and mixed-case spellings and nothing else); -1 when
+ * longer.
+ */
+function packName(buf: Uint8Array, off: number, len: number): number {
+  if (len > 6) return -1;
+  let v = 0;
+  for (let i = 0; i < len; i++) v = v * 256 + (buf[off + i] | 0x20);
+  return v;
+}
+
 export class CommandTable {
   private byName = new Map<string, Command>();
+  /** Commands with a byte fast path, by packed name (packName). */
+  private fastByName = new Map<number, Command>();
   /** Top-level commands, in declaration order. */
   readonly list: Command[] = [];
 
@@ -48,7 +72,17 @@ export class CommandTable {
       this.list.push(cmd);
       this.byName.set(spec.name, cmd);
       this.byName.set(spec.name.toUpperCase(), cmd);
+      if (spec.fast !== undefined) {
+        if (!/^[a-z]{1,6}$/.test(spec.name)) throw new Error(`command ${spec.name}: a fast path needs a name of at most 6 letters`);
+        const b = Buffer.from(spec.name, 'latin1');
+        this.fastByName.set(packName(b, 0, b.length), cmd);
+      }
     }
+  }
+
+  /** The command with a byte fast path named by buf[off, off + len) (any case), or undefined. */
+  lookupFast(buf: Uint8Array, off: number, len: number): Command | undefined {
+    return len > 6 ? undefined : this.fastByName.get(packName(buf, off, len));
   }
 
   /** The command for a name as a client sent it (any case), or undefined. */

@@ -2,6 +2,8 @@
 // store/value.ts): a value taken as sent is c.bulkArg(argv, i), a computed one is stringValue(payload).
 // Read commands count keyspace hits and misses (lookupRead); writes do not (lookup), as Redis.
 import * as E from '../protocol/errors';
+import type { Frame } from '../protocol/parser';
+import { keyArg, keyHash, valueArg } from './frame-args';
 import { KEEP_TTL, type Keyspace } from '../store/keyspace';
 import { stringLength, stringPayload, stringValue } from '../store/value';
 import type { CommandContext as Client } from './context';
@@ -91,6 +93,16 @@ function get(c: Client, argv: string[]): void {
   c.db.writeStringValue(s, c.out); // its stored bulk form, copied as bytes
 }
 
+/** GET's byte fast path (types.ts FastHandler): the same replies and statistics as get(). */
+function getFast(c: Client, f: Frame): boolean {
+  const db = c.db;
+  const s = db.lookupReadBytes(keyArg(f, 1), keyHash(db, f, 1));
+  if (s < 0) c.out.nil();
+  else if (db.typeAt(s) !== 'string') c.out.error(E.ERR_WRONGTYPE);
+  else db.writeStringValue(s, c.out);
+  return true;
+}
+
 /**
  * SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL]. Replies OK, or nil when NX/XX
  * prevented the write; with GET, the old value (nil when none) whether or not it wrote. Errors: syntax
@@ -130,6 +142,16 @@ function set(c: Client, argv: string[]): void {
   if (!withGet) return c.out.ok();
   if (old === null) return c.out.nil();
   c.out.raw(old);
+}
+
+/** SET key value (no option)'s byte fast path; any option goes to set(). */
+function setFast(c: Client, f: Frame): boolean {
+  if (f.argc !== 3) return false;
+  const db = c.db;
+  db.setBytes(keyArg(f, 1), keyHash(db, f, 1), valueArg(f, 2), 0);
+  if (c.effects.on) c.effects.key(f.str(1));
+  c.out.ok();
+  return true;
 }
 
 /** SETNX key value: 1 when set, 0 when the key exists. */
@@ -492,8 +514,8 @@ const READ_SLOW = ['read', 'string', 'slow'] as const;
 const cmd = declarer('string', { keys: ONE_KEY });
 
 export const stringCommands: readonly CommandSpec[] = [
-  cmd({ name: 'get', summary: 'Returns the string value of a key.', since: '1.0.0', arity: 2, flags: ['readonly', 'fast'], acl: READ_FAST, handler: get }),
-  cmd({ name: 'set', summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", since: '1.0.0', arity: -3, flags: ['write', 'denyoom'], acl: WRITE_SLOW, handler: set }),
+  cmd({ name: 'get', summary: 'Returns the string value of a key.', since: '1.0.0', arity: 2, flags: ['readonly', 'fast'], acl: READ_FAST, handler: get, fast: getFast }),
+  cmd({ name: 'set', summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", since: '1.0.0', arity: -3, flags: ['write', 'denyoom'], acl: WRITE_SLOW, handler: set, fast: setFast }),
   cmd({ name: 'setnx', summary: "Set the string value of a key only when the key doesn't exist.", since: '1.0.0', arity: 3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: setnx }),
   cmd({ name: 'setex', summary: 'Sets the string value and expiration time of a key. Creates the key if it doesn\'t exist.', since: '2.0.0', arity: 4, flags: ['write', 'denyoom'], acl: WRITE_SLOW, handler: setex }),
   cmd({ name: 'psetex', summary: 'Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn\'t exist.', since: '2.6.0', arity: 4, flags: ['write', 'denyoom'], acl: WRITE_SLOW, handler: psetex }),

@@ -3,6 +3,7 @@
 // Handlers see the connection and the node only through the interfaces declared here (Session,
 // ServerHost, ReplicationHost, ClusterHost): the server, replication and cluster layers implement them,
 // so this layer imports none of them.
+import type { Frame } from '../protocol/parser';
 import type { Reply } from '../protocol/reply';
 import type { Config } from '../config/config';
 import type { Keyspace, StoreEnv } from '../store/keyspace';
@@ -38,6 +39,14 @@ export type CommandGroup = 'string' | 'hash' | 'generic' | 'connection' | 'serve
  * were checked before it runs. Data-type handlers take the narrower CommandContext.
  */
 export type Handler = (c: Session, argv: string[]) => void;
+
+/**
+ * The byte fast path of a hot command (GET, SET, ...): runs it from the request bytes in `f` (no
+ * argument strings) and returns true; or returns false having done and written nothing, and the
+ * dispatcher runs `handler` on the string arguments instead (options, rare forms). Runs after every
+ * check of the gatekeeper, as `handler` does.
+ */
+export type FastHandler = (c: Session, f: Frame) => boolean;
 
 /** One connection as the connection-level commands (CLIENT, HELLO, AUTH, MONITOR, ...) see it. */
 export interface Session extends CommandContext {
@@ -105,6 +114,8 @@ export interface ServerHost {
 export interface CommandTableView {
   readonly list: readonly Command[];
   lookup(name: string): Command | undefined;
+  /** The command with a byte fast path named by buf[off, off + len) (any case), or undefined. */
+  lookupFast(buf: Uint8Array, off: number, len: number): Command | undefined;
   all(): IterableIterator<Command>;
 }
 
@@ -205,6 +216,8 @@ export interface CommandSpec {
   getKeys?: (argv: readonly string[]) => number[];
   /** Absent for containers (CLIENT, CONFIG, ...), which have subcommands instead. */
   handler?: Handler;
+  /** The byte fast path (a command whose name is letters only, at most 6 of them: CommandTable.lookupBytes). */
+  fast?: FastHandler;
   subcommands?: readonly CommandSpec[];
 }
 
@@ -241,6 +254,12 @@ export interface Command {
   parent?: Command;
   subs?: Map<string, Command>;
   stat: CommandStat;
+  /** Flags the gatekeeper reads for every command, looked up once. */
+  readonly write: boolean;
+  readonly denyoom: boolean;
+  readonly noAuth: boolean;
+  /** Not shown to MONITOR (admin or skip_monitor). */
+  readonly unmonitored: boolean;
 }
 
 /** The argv indexes of the keys of a command (COMMAND GETKEYS, cluster routing). */

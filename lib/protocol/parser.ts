@@ -25,6 +25,35 @@ const EMPTY = Buffer.alloc(0);
 const CR = 13;
 const LF = 10;
 
+/** Most arguments a command parsed by nextFrame() may have (longer ones go through next()). */
+export const FRAME_MAX_ARGS = 64;
+
+/**
+ * A command parsed without making strings (RequestParser.nextFrame): argument k is the bytes
+ * buf[off[k], off[k] + len[k]), and its bulk form (`$len\r\n...\r\n`) starts at hdr[k]. The parser
+ * owns one Frame; it is valid until the next call into the parser.
+ */
+export class Frame {
+  buf: Buffer = EMPTY;
+  argc = 0;
+  readonly off = new Int32Array(FRAME_MAX_ARGS);
+  readonly len = new Int32Array(FRAME_MAX_ARGS);
+  readonly hdr = new Int32Array(FRAME_MAX_ARGS);
+  /** The index hash of argument 1 computed ahead (Client.prefetch), when `hashed`. */
+  hashed = false;
+  hash = 0;
+
+  /** Argument k as a latin1 string (made on demand: the fast path needs none). */
+  str(k: number): string {
+    return this.buf.latin1Slice(this.off[k], this.off[k] + this.len[k]);
+  }
+
+  /** End of argument k's bulk form (after its CRLF). */
+  bulkEnd(k: number): number {
+    return this.off[k] + this.len[k] + 2;
+  }
+}
+
 /** Thrown by next(): the client gets `-<message>` and its connection is closed after the reply. */
 export class ProtocolError extends Error {}
 
@@ -63,6 +92,8 @@ export class RequestParser {
   /** Bytes fed so far, and how many of them the commands returned so far took (with any skipped before). */
   private fed = 0;
   private done = 0;
+  /** The command nextFrame() last parsed. */
+  readonly frame = new Frame();
 
   constructor(private readonly limits: ParserLimits) {}
 
@@ -96,6 +127,7 @@ export class RequestParser {
       this.buf = EMPTY;
       this.pos = 0;
     }
+    this.frame.buf = EMPTY;
   }
 
   feed(chunk: Buffer): void {
@@ -169,6 +201,89 @@ export class RequestParser {
   /** The buffer peekKeys() offsets point into (valid until the next feed()). */
   get peekBuffer(): Buffer {
     return this.buf;
+  }
+
+  /**
+   * The byte fast path's parse: when the next command is a complete, well-formed multibulk of at most
+   * FRAME_MAX_ARGS arguments wholly in the current buffer, each bulk ending in CRLF, within every limit,
+   * records it in `frame` (no strings made), consumes it and returns true. Anything else (inline, split
+   * across reads, malformed, over a limit) returns false and consumes nothing: next() then handles it
+   * exactly as always, errors included.
+   */
+  nextFrame(): boolean {
+    if (this.remaining !== 0 || this.pendingBytes !== 0) return false;
+    const b = this.buf;
+    const end = b.length;
+    const p = this.pos;
+    if (p >= end || b[p] !== 42 /* '*' */ || b[p + 1] === 48 /* '0': *0 or a leading zero */) return false;
+    let q = p + 1;
+    let count = 0;
+    for (; q < end; q++) {
+      const d = b[q] - 48;
+      if (d < 0 || d > 9) break;
+      count = count * 10 + d;
+      if (count > FRAME_MAX_ARGS) return false;
+    }
+    if (count === 0 || q + 1 >= end || b[q] !== CR || b[q + 1] !== LF) return false;
+    q += 2;
+    const f = this.frame;
+    // Before AUTH, Redis's tighter limits apply (asked only when they matter: -1 not asked yet).
+    let unauth = -1;
+    if (count > UNAUTH_MAX_COUNT) {
+      if (this.limits.unauthenticated?.()) return false;
+      unauth = 0;
+    }
+    for (let a = 0; a < count; a++) {
+      if (q >= end || b[q] !== 36 /* '$' */) return false;
+      const h = q++;
+      const ds = q;
+      let len = 0;
+      for (; q < end; q++) {
+        const d = b[q] - 48;
+        if (d < 0 || d > 9) break;
+        len = len * 10 + d;
+        if (len > MAX_ARG_BYTES) return false;
+      }
+      if (q === ds || (b[ds] === 48 && q - ds > 1) || q + 1 >= end || b[q] !== CR || b[q + 1] !== LF) return false;
+      q += 2;
+      const stop = q + len;
+      if (stop + 2 > end || b[stop] !== CR || b[stop + 1] !== LF) return false;
+      if (len > this.limits.maxBulkBytes()) return false;
+      if (len > UNAUTH_MAX_BULK_BYTES) {
+        if (unauth < 0) unauth = this.limits.unauthenticated?.() ? 1 : 0;
+        if (unauth === 1) return false;
+      }
+      f.hdr[a] = h;
+      f.off[a] = q;
+      f.len[a] = len;
+      q = stop + 2;
+    }
+    f.buf = b;
+    f.argc = count;
+    f.hashed = false;
+    this.pos = q;
+    this.argc = 0;
+    this.argv = EMPTY_ARGV;
+    this.done = this.fed - (end - q);
+    return true;
+  }
+
+  /**
+   * The arguments of the command nextFrame() last returned, as next() would have returned them (and
+   * bulkForm() works on them): for a command the fast path does not take.
+   */
+  frameArgv(): string[] {
+    const f = this.frame;
+    const argv: string[] = [];
+    for (let k = 0; k < f.argc; k++) {
+      argv.push(f.buf.latin1Slice(f.off[k], f.off[k] + f.len[k]));
+      this.hdrAt[k] = f.hdr[k];
+      this.dataAt[k] = f.off[k];
+      this.hdrBuf[k] = f.buf;
+    }
+    this.argc = f.argc;
+    this.argv = argv;
+    return argv;
   }
 
   /** The next complete command, or null when more bytes are needed. Throws ProtocolError. */

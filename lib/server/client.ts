@@ -142,6 +142,21 @@ export class Client implements Session {
     return (this.socket?.writableLength ?? 0) + this.out.pendingBytes;
   }
 
+  /**
+   * The arguments of the frame the parser holds, as strings (a command or a check the byte fast path
+   * does not take): next() would have returned them. The prefetched key hash goes along (StoreEnv.hintKey).
+   */
+  frameArgv(): string[] {
+    const argv = this.parser.frameArgv();
+    const f = this.parser.frame;
+    if (f.hashed) {
+      const env = this.node.env;
+      env.hintKey = argv[1];
+      env.hintHash = f.hash;
+    }
+    return argv;
+  }
+
   /** Argument i of the running command as a RESP bulk string (a stored string value). */
   bulkArg(argv: readonly string[], i: number): string {
     return this.fromWire ? this.parser.bulkForm(i) : flat(bulkString(argv[i]));
@@ -227,19 +242,32 @@ export class Client implements Session {
           if (this.closed || this.outputPaused) break;
         }
         if (this.hintAt === this.hintEnd) this.prefetch();
-        const argv = this.parser.next();
-        if (argv === null) break;
-        if (this.hintAt < this.hintEnd) {
-          const h = (this.hints as Int32Array)[this.hintAt++];
-          if (argv.length > 1) {
-            const env = node.env;
-            env.hintKey = argv[1];
-            env.hintHash = h;
+        const parser = this.parser;
+        if (!this.master && parser.nextFrame()) {
+          // The byte fast path (dispatcher.ts executeFrame): no argument strings unless needed.
+          const f = parser.frame;
+          if (this.hintAt < this.hintEnd) {
+            f.hash = (this.hints as Int32Array)[this.hintAt++];
+            f.hashed = f.argc > 1;
           }
+          this.fromWire = true;
+          node.executeFrame(this, f);
+          this.fromWire = false;
+        } else {
+          const argv = parser.next();
+          if (argv === null) break;
+          if (this.hintAt < this.hintEnd) {
+            const h = (this.hints as Int32Array)[this.hintAt++];
+            if (argv.length > 1) {
+              const env = node.env;
+              env.hintKey = argv[1];
+              env.hintHash = h;
+            }
+          }
+          this.fromWire = true;
+          node.execute(this, argv);
+          this.fromWire = false;
         }
-        this.fromWire = true;
-        node.execute(this, argv);
-        this.fromWire = false;
         if (++this.turnCommands >= FAIR_TURN_COMMANDS && this.socket !== null) this.yieldTurn();
       }
     } catch (e) {

@@ -1,7 +1,9 @@
 // The one gatekeeper, in Redis's order (server.c processCommand): lookup, arity, auth, cluster routing,
 // memory for denyoom commands, run, statistics. Handlers never repeat these checks.
 import * as E from '../protocol/errors';
-import type { Command } from '../commands/types';
+import type { Command, FastHandler } from '../commands/types';
+import type { Frame } from '../protocol/parser';
+import { keySlotBytes } from '../util/slots';
 import type { Client } from './client';
 import type { NodeCore as Node } from './host';
 import { performance } from 'perf_hooks';
@@ -14,7 +16,6 @@ import { performance } from 'perf_hooks';
  */
 export function execute(node: Node, c: Client, argv: string[]): void {
   if (c.master) return executeMaster(node, c, argv);
-  const out = c.out;
   // ASKING holds for the one command after it, whatever that command's fate (Redis's resetClient).
   const asking = c.asking;
   c.asking = false;
@@ -31,31 +32,60 @@ export function execute(node: Node, c: Client, argv: string[]): void {
     }
     cmd = sub;
   }
+  run(node, c, cmd, argv, null, asking);
+}
+
+/**
+ * Runs the command c's parser just parsed into `f` (RequestParser.nextFrame): a command with a byte
+ * fast path passes the same gatekeeper with no argument strings made (unless a check needs them);
+ * any other is made into strings and runs as execute() runs it.
+ */
+export function executeFrame(node: Node, c: Client, f: Frame): void {
+  const cmd = node.commands.lookupFast(f.buf, f.off[0], f.len[0]);
+  if (cmd === undefined) return execute(node, c, c.frameArgv());
+  const asking = c.asking;
+  c.asking = false;
+  run(node, c, cmd, null, f, asking);
+}
+
+/**
+ * The gatekeeper's checks in Redis's order, then the handler, replication effects and statistics.
+ * Exactly one of argv (the string arguments) and f (a frame, for a command with a fast path) is given;
+ * a check that needs strings (cluster routing off the fast slot check, MONITOR) makes them from f.
+ */
+function run(node: Node, c: Client, cmd: Command, argv: string[] | null, f: Frame | null, asking: boolean): void {
+  const out = c.out;
   const spec = cmd.spec;
   const arity = spec.arity;
-  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+  const argc = argv !== null ? argv.length : (f as Frame).argc;
+  if ((arity > 0 && argc !== arity) || argc < -arity) {
     reject(node, c, cmd, E.ERR_WRONG_ARITY(cmd.fullName));
     return;
   }
   // Redis's authRequired(): a client that never authenticated may run anything once requirepass is
   // cleared at run time, and needs AUTH again if a password is set later.
-  if (!c.authenticated && !spec.flags.includes('no_auth') && node.config.str('requirepass') !== '') {
+  if (!c.authenticated && !cmd.noAuth && node.config.str('requirepass') !== '') {
     reject(node, c, cmd, E.ERR_NOAUTH);
     return;
   }
   const agent = node.cluster;
   if (agent !== null) {
-    const redirect = agent.route(c, spec, argv, asking);
-    if (redirect !== null) {
-      reject(node, c, cmd, redirect);
-      return;
+    // A frame's one key in a slot served here as it is: no strings needed (router.ts servesHere).
+    const local = f !== null && spec.keys.first === 1 && spec.keys.last === 1 && spec.getKeys === undefined && f.argc > 1 && agent.servesHere(spec, keySlotBytes(f.buf, f.off[1], f.len[1]));
+    if (!local) {
+      if (argv === null) argv = c.frameArgv();
+      const redirect = agent.route(c, spec, argv, asking);
+      if (redirect !== null) {
+        reject(node, c, cmd, redirect);
+        return;
+      }
     }
   }
   // Over maxmemory after evicting, or near V8's heap limit (heapTight): commands that may grow memory
   // get OOM, everything else still runs.
   if (node.maxmemory > 0 || node.heapTight) {
     const full = (node.maxmemory > 0 && !node.evictor.makeRoom()) || node.heapTight;
-    if (full && spec.flags.includes('denyoom')) {
+    if (full && cmd.denyoom) {
       reject(node, c, cmd, E.ERR_OOM);
       return;
     }
@@ -63,7 +93,7 @@ export function execute(node: Node, c: Client, argv: string[]): void {
   // A read-only replica refuses writes; a primary with min-replicas-to-write refuses them without
   // enough good replicas (Redis's order: after OOM).
   const repl = node.repl;
-  if (repl.gate && spec.flags.includes('write')) {
+  if (repl.gate && cmd.write) {
     if (repl.role === 'replica') {
       reject(node, c, cmd, E.ERR_READONLY_REPLICA);
       return;
@@ -73,7 +103,8 @@ export function execute(node: Node, c: Client, argv: string[]): void {
       return;
     }
   }
-  if (node.monitors.size > 0 && !spec.flags.includes('admin') && !spec.flags.includes('skip_monitor')) {
+  if (node.monitors.size > 0 && !cmd.unmonitored) {
+    if (argv === null) argv = c.frameArgv();
     node.feedMonitors(c, argv);
   }
   const handler = spec.handler;
@@ -90,7 +121,10 @@ export function execute(node: Node, c: Client, argv: string[]): void {
   out.checkpoint();
   const t0 = performance.now();
   try {
-    handler(c, argv);
+    if (argv === null) {
+      const fast = spec.fast as FastHandler;
+      if (!fast(c, f as Frame)) handler(c, c.frameArgv());
+    } else handler(c, argv);
   } catch (e) {
     node.stats.internalErrors++;
     node.log.warning(`internal error in '${cmd.fullName}': ${e instanceof Error ? e.stack : String(e)}`);
@@ -100,7 +134,7 @@ export function execute(node: Node, c: Client, argv: string[]): void {
   // Replication: the effects the handler recorded (none unless this primary has a backlog).
   if (effects.size > 0) repl.applyEffects(effects);
   // replication-ack sync: a write's reply (and every later one on this connection) waits for the replicas.
-  if (agent !== null && agent.gate !== null && spec.flags.includes('write')) agent.gate.hold(c);
+  if (agent !== null && agent.gate !== null && cmd.write) agent.gate.hold(c);
   const stat = cmd.stat;
   stat.usec += (performance.now() - t0) * 1000;
   stat.calls++;

@@ -2,6 +2,7 @@
 // from their node, declared apart from node.ts so that none of them imports the Node class: node.ts
 // imports them, and Node implements this interface.
 import type { CommandTableView, ServerHost, Session } from '../commands/types';
+import type { Frame } from '../protocol/parser';
 import type { Evictor } from '../store/evict';
 import type { Clock } from '../util/clock';
 import type { Logger } from './log';
@@ -25,6 +26,8 @@ export interface NodeCore extends ServerHost {
   readonly heapTight: boolean;
   /** Runs one command for c (dispatcher.ts). */
   execute(c: Session, argv: string[]): void;
+  /** Runs the command c's parser holds as a Frame (the byte fast path, dispatcher.ts executeFrame). */
+  executeFrame(c: Session, f: Frame): void;
   /** Writes c's replies at the end of this event-loop turn. */
   flushLater(c: Session): void;
   /** Counts event-loop turns in which commands ran (a client's fair share is per turn). */

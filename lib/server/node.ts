@@ -14,7 +14,8 @@ import { Evictor } from '../store/evict';
 import { Keyspace, newStoreEnv, type StoreEnv } from '../store/keyspace';
 import { systemClock, type Clock } from '../util/clock';
 import { Client } from './client';
-import { execute } from './dispatcher';
+import type { Frame } from '../protocol/parser';
+import { execute, executeFrame } from './dispatcher';
 import { Logger, type LogLevel } from './log';
 import { formatMonitorLine } from './monitor';
 import { IdleReclaimer } from './reclaim';
@@ -123,6 +124,10 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
   /** Runs one command for c (see dispatcher.ts). */
   execute(c: Client, argv: string[]): void {
     execute(this, c, argv);
+  }
+
+  executeFrame(c: Client, f: Frame): void {
+    executeFrame(this, c, f);
   }
 
   /** A client with no socket: specs run commands through it and read c.out.take(). */

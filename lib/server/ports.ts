@@ -10,6 +10,12 @@ export interface ClusterPort extends ClusterHost {
    * answer (MOVED, ASK, TRYAGAIN, CROSSSLOT, CLUSTERDOWN).
    */
   route(c: Session, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null;
+  /**
+   * route()'s no-allocation case for a one-key command whose key hashes to `slot`: true when it runs
+   * here with no further check (a primary owning the slot, not migrating it, not fenced); false when
+   * route() must decide.
+   */
+  servesHere(spec: CommandSpec, slot: number): boolean;
   /** replication-ack sync: holds a write's reply until the in-sync replicas acknowledged it. */
   readonly gate: {
     hold(c: HeldReplies): void;

@@ -46,7 +46,7 @@ function roundCapacity(n: number): number {
   return c;
 }
 
-export class HashIndex {
+export class HashIndex<K = string> {
   /** Live table: [2i] hash, [2i+1] slot + 1 (0 = empty). */
   private t: Int32Array;
   private mask: number;
@@ -70,7 +70,7 @@ export class HashIndex {
    * equals(slot, key): whether the key held at slot is key. The keyspace owns the keys; the index only
    * stores their hashes and slots. initialCapacity: buckets (rounded up to a power of two, at least 4).
    */
-  constructor(private readonly equals: (slot: number, key: string) => boolean, initialCapacity = 1024) {
+  constructor(private readonly equals: (slot: number, key: K) => boolean, initialCapacity = 1024) {
     this.initialCapacity = roundCapacity(initialCapacity);
     this.t = new Int32Array(2 * this.initialCapacity);
     this.mask = this.initialCapacity - 1;
@@ -97,7 +97,7 @@ export class HashIndex {
   }
 
   /** The slot of key (hash = hashString(key, seed), computed by the caller), -1 when absent. */
-  find(key: string, hash: number): number {
+  find(key: K, hash: number): number {
     if (this.old !== null) this.advance();
     const t = this.t;
     const mask = this.mask;
@@ -218,7 +218,7 @@ export class HashIndex {
   }
 
   /** The old table's part of find(): entries below the cursor and tombstones are skipped. */
-  private findOld(key: string, h: number): number {
+  private findOld(key: K, h: number): number {
     const o = this.old!;
     const mask = this.oldMask;
     const cursor = this.cursor;

@@ -15,7 +15,7 @@
 // Cluster hash slot (0..16383) the head of an intrusive doubly-linked list threaded through per-entry
 // next/prev arrays, plus a count per hash slot. Add and delete stay O(1). Naming: "slot" alone is an entry
 // of this keyspace's arrays; "hash slot" is a cluster slot (keySlot).
-import { keySlot } from '../util/slots';
+import { keySlot, keySlotBytes } from '../util/slots';
 import type { Clock } from '../util/clock';
 import { Arena } from './arena';
 import { F64Column, SEGMENT, U32Column } from './columns';
@@ -115,6 +115,35 @@ const SEED = randomSeed();
 /** Most keys prefetch() takes at once. */
 export const PREFETCH_MAX = 64;
 
+/**
+ * A key given as bytes of a request, buf[off, off + len) (the byte fast path: no string is made). One
+ * object is reused from command to command; the keyspace reads it only during the call it is passed to.
+ */
+export interface KeyBytes {
+  buf: Buffer;
+  off: number;
+  len: number;
+}
+
+/**
+ * A string value given as its RESP bulk form in request bytes, buf[from, to) (the byte fast path). One
+ * object is reused; the keyspace copies the bytes during the call it is passed to.
+ */
+export class ValueBytes {
+  buf: Buffer = Buffer.alloc(0);
+  from = 0;
+  to = 0;
+}
+
+/** Copies src[from, to) to dst at `at`: a loop for short runs (a native copy costs more than it saves). */
+function copyBytes(src: Buffer, from: number, to: number, dst: Buffer, at: number): void {
+  if (to - from > 48) {
+    src.copy(dst, at, from, to);
+    return;
+  }
+  for (let i = from; i < to; i++) dst[at++] = src[i];
+}
+
 /** Bytes of an entry's key length field (u32) before the key. */
 const KLEN = 4;
 
@@ -128,7 +157,7 @@ interface Home {
 
 export class Keyspace {
   private home: Home;
-  private index: HashIndex;
+  private index: HashIndex<string | KeyBytes>;
   private arena: Arena;
   /** Per slot: the address of its arena entry (never 0: it follows a header), 0 when the slot is free. */
   private addr = new F64Column();
@@ -163,8 +192,8 @@ export class Keyspace {
     this.arena = Keyspace.newArena(this.home);
   }
 
-  private static newIndex(home: Home): HashIndex {
-    return new HashIndex((slot, key) => home.db.keyEquals(slot, key));
+  private static newIndex(home: Home): HashIndex<string | KeyBytes> {
+    return new HashIndex<string | KeyBytes>((slot, key) => home.db.keyEquals(slot, key));
   }
 
   private static newArena(home: Home): Arena {
@@ -200,7 +229,24 @@ export class Keyspace {
    * leaves it). Updates the LRU/LFU field unless noTouch.
    */
   lookup(key: string, noTouch = false): number {
-    const s = this.index.find(key, this.hashOf(key));
+    return this.lookupIn(key, this.hashOf(key), noTouch);
+  }
+
+  /** lookup() of a key given as request bytes, with its index hash (hashBytes). */
+  lookupBytes(key: KeyBytes, hash: number, noTouch = false): number {
+    return this.lookupIn(key, hash, noTouch);
+  }
+
+  /** lookupRead() of a key given as request bytes. */
+  lookupReadBytes(key: KeyBytes, hash: number): number {
+    const s = this.lookupIn(key, hash, false);
+    if (s < 0) this.env.stats.misses++;
+    else this.env.stats.hits++;
+    return s;
+  }
+
+  private lookupIn(key: string | KeyBytes, hash: number, noTouch: boolean): number {
+    const s = this.index.find(key, hash);
     if (s < 0) return -1;
     const exp = this.expAt.get(s);
     if (exp !== 0 && exp <= this.env.clock.now() && !this.env.fromPrimary) {
@@ -299,10 +345,19 @@ export class Keyspace {
   }
 
   /** True when the key in slot is `key` (the index's equality). */
-  private keyEquals(slot: number, key: string): boolean {
+  private keyEquals(slot: number, key: string | KeyBytes): boolean {
     const a = this.addr.get(slot);
     const b = this.arena.buf(a);
     let o = this.arena.off(a);
+    if (typeof key !== 'string') {
+      const n = key.len;
+      if (b.readUInt32LE(o) !== n) return false;
+      o += KLEN;
+      const kb = key.buf;
+      const ko = key.off;
+      for (let i = 0; i < n; i++) if (b[o + i] !== kb[ko + i]) return false;
+      return true;
+    }
     const n = key.length;
     if (b.readUInt32LE(o) !== n) return false;
     o += KLEN;
@@ -340,7 +395,15 @@ export class Keyspace {
    * Returns the slot.
    */
   set(key: string, value: Value, expireAtMs = 0): number {
-    const h = this.hashOf(key);
+    return this.setIn(key, this.hashOf(key), value, expireAtMs);
+  }
+
+  /** set() of a key given as request bytes (with its hashBytes hash) to a string value given as bytes. */
+  setBytes(key: KeyBytes, hash: number, value: ValueBytes, expireAtMs = 0): number {
+    return this.setIn(key, hash, value, expireAtMs);
+  }
+
+  private setIn(key: string | KeyBytes, h: number, value: Value | ValueBytes, expireAtMs: number): number {
     const found = this.index.find(key, h);
     let s = found < 0 ? undefined : found;
     if (s !== undefined && this.expAt.get(s) !== 0 && this.isExpired(s) && !this.env.fromPrimary) {
@@ -365,34 +428,39 @@ export class Keyspace {
     return this.insert(key, this.hashOf(key), value);
   }
 
-  private insert(key: string, h: number, value: Value): number {
+  private insert(key: string | KeyBytes, h: number, value: Value | ValueBytes): number {
     let s: number;
     if (this.free.length > 0) s = this.free.pop() as number;
     else {
       s = this.hwm++;
       if (s >= this.cap) this.grow();
     }
-    const str = typeof value === 'string';
-    const a = this.arena.alloc(KLEN + key.length + (str ? value.length : 0), s);
+    const klen = typeof key === 'string' ? key.length : key.len;
+    const raw = value instanceof ValueBytes;
+    const coll = typeof value === 'string' || raw ? null : value;
+    const vlen = typeof value === 'string' ? value.length : raw ? value.to - value.from : 0;
+    const a = this.arena.alloc(KLEN + klen + vlen, s);
     const b = this.arena.buf(a);
     const o = this.arena.off(a);
-    b.writeUInt32LE(key.length, o);
-    b.latin1Write(key, o + KLEN);
-    if (str) b.latin1Write(value, o + KLEN + key.length);
+    b.writeUInt32LE(klen, o);
+    if (typeof key === 'string') b.latin1Write(key, o + KLEN);
+    else copyBytes(key.buf, key.off, key.off + klen, b, o + KLEN);
+    if (typeof value === 'string') b.latin1Write(value, o + KLEN + klen);
+    else if (raw) copyBytes(value.buf, value.from, value.to, b, o + KLEN + klen);
     else this.colls[s] = value;
     this.addr.set(s, a);
     this.expAt.set(s, 0);
     this.lru.set(s, this.env.lfu ? lfuNew(this.env.clock.now()) : this.lruNow());
     this.index.insert(h, s);
-    if (this.hs !== null) this.hs.link(s, keySlot(key));
-    this.charge(key.length + settle(value) + KEY_OVERHEAD_BYTES);
-    if (!str && value.nextExpire) this.partTtl.add(s);
-    this.maintain(KLEN + key.length + (str ? value.length : 0));
+    if (this.hs !== null) this.hs.link(s, typeof key === 'string' ? keySlot(key) : keySlotBytes(key.buf, key.off, klen));
+    this.charge(klen + (coll === null ? vlen : settle(coll)) + KEY_OVERHEAD_BYTES);
+    if (coll !== null && coll.nextExpire) this.partTtl.add(s);
+    this.maintain(KLEN + klen + vlen);
     return s;
   }
 
   /** Replaces the value in slot, keeping its key, TTL and access field. */
-  replaceValue(slot: number, value: Value): void {
+  replaceValue(slot: number, value: Value | ValueBytes): void {
     const a = this.addr.get(slot);
     const b = this.arena.buf(a);
     const o = this.arena.off(a);
@@ -400,24 +468,26 @@ export class Keyspace {
     const size = this.arena.sizeOf(a);
     const oldColl = this.colls[slot];
     const oldBytes = oldColl === undefined ? size - KLEN - klen : oldColl.charged;
-    const str = typeof value === 'string';
-    const vlen = str ? value.length : 0;
-    if (KLEN + klen + vlen === size) {
-      if (str) b.latin1Write(value, o + KLEN + klen); // same size: in place
-    } else {
+    const raw = value instanceof ValueBytes;
+    const coll = typeof value === 'string' || raw ? null : value;
+    const vlen = typeof value === 'string' ? value.length : raw ? value.to - value.from : 0;
+    let eb = b;
+    let eo = o;
+    if (KLEN + klen + vlen !== size) {
       const na = this.arena.alloc(KLEN + klen + vlen, slot);
-      const nb = this.arena.buf(na);
-      const no = this.arena.off(na);
-      b.copy(nb, no, o, o + KLEN + klen);
-      if (str) nb.latin1Write(value, no + KLEN + klen);
+      eb = this.arena.buf(na);
+      eo = this.arena.off(na);
+      copyBytes(b, o, o + KLEN + klen, eb, eo);
       this.arena.free(a);
       this.addr.set(slot, na);
-    }
+    } // else the same size: in place
+    if (typeof value === 'string') eb.latin1Write(value, eo + KLEN + klen);
+    else if (raw) copyBytes(value.buf, value.from, value.to, eb, eo + KLEN + klen);
     // (A string over a string leaves colls alone: writing undefined at a high slot would grow the array.)
-    if (!str) this.colls[slot] = value;
+    if (coll !== null) this.colls[slot] = coll;
     else if (oldColl !== undefined) this.colls[slot] = undefined;
-    this.charge(settle(value) - oldBytes);
-    if (!str && value.nextExpire) this.partTtl.add(slot);
+    this.charge((coll === null ? vlen : settle(coll)) - oldBytes);
+    if (coll !== null && coll.nextExpire) this.partTtl.add(slot);
     else this.partTtl.delete(slot);
     this.maintain(vlen);
   }

@@ -42,6 +42,26 @@ export function keySlot(key: string): number {
   return crc16(key) & (SLOTS - 1);
 }
 
+/** keySlot() of a key given as bytes buf[off, off + len) (the same slot as for the equal latin1 string). */
+export function keySlotBytes(buf: Uint8Array, off: number, len: number): number {
+  const end = off + len;
+  let start = off;
+  let stop = end;
+  let open = off;
+  while (open < end && buf[open] !== 123 /* '{' */) open++;
+  if (open < end) {
+    let close = open + 1;
+    while (close < end && buf[close] !== 125 /* '}' */) close++;
+    if (close < end && close > open + 1) {
+      start = open + 1;
+      stop = close;
+    }
+  }
+  let crc = 0;
+  for (let i = start; i < stop; i++) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >> 8) ^ buf[i]) & 0xff];
+  return crc & (SLOTS - 1);
+}
+
 /**
  * The one slot all of a command's keys hash to: -1 when the command has no keys, 'crossslot' when
  * two keys hash to different slots (the router then answers Redis's CROSSSLOT error).

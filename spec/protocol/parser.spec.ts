@@ -28,17 +28,31 @@ interface Outcome {
 
 const DEFAULT_MAX_BULK = 512 * 1024 * 1024;
 
-/** Feeds the chunks in order, draining next() after each; stops at the first ProtocolError. */
-function parse(f: Fixture, chunks: Buffer[]): Outcome {
+/**
+ * Feeds the chunks in order, draining next() after each; stops at the first ProtocolError. With
+ * `frames`, as the client reads (client.ts): nextFrame() first, frameArgv() for its strings, next() when
+ * it declines; the frame's arguments and bulk forms must match the strings.
+ */
+function parse(f: Fixture, chunks: Buffer[], frames = false): Outcome {
   const p = new RequestParser({
     maxBulkBytes: () => f.maxBulkBytes ?? DEFAULT_MAX_BULK,
     unauthenticated: () => f.unauthenticated === true,
   });
   const out: Outcome = { commands: [], bulkForms: [], error: null, ends: [] };
+  const nextCommand = (): string[] | null => {
+    if (!frames || !p.nextFrame()) return p.next();
+    const fr = p.frame;
+    const argv = p.frameArgv();
+    for (let k = 0; k < fr.argc; k++) {
+      expect(fr.str(k)).to.equal(argv[k]);
+      expect(fr.buf.latin1Slice(fr.hdr[k], fr.bulkEnd(k))).to.equal(bulkString(argv[k]));
+    }
+    return argv;
+  };
   try {
     for (const chunk of chunks) {
       p.feed(chunk);
-      for (let argv = p.next(); argv !== null; argv = p.next()) {
+      for (let argv = nextCommand(); argv !== null; argv = nextCommand()) {
         out.commands.push([...argv]);
         out.bulkForms.push(argv.map((_, i) => p.bulkForm(i)));
         out.ends.push(p.consumed);
@@ -221,6 +235,11 @@ describe('RequestParser', () => {
           expect(got, `seed ${seed}`).to.deep.equal(whole);
         }
       });
+
+      it('nextFrame() first (the byte fast path): the same outcome as one chunk and at 20 random splits', () => {
+        expect(parse(f, [input], true)).to.deep.equal(whole);
+        for (let seed = 1; seed <= 20; seed++) expect(parse(f, randomSplit(input, seed), true), `seed ${seed}`).to.deep.equal(whole);
+      });
     });
   }
 
@@ -347,5 +366,64 @@ describe('splitArgs', () => {
   it('a trailing backslash inside double quotes does not close them', () => {
     expect(splitArgs('"abc\\"')).to.equal(null);
     expect(splitArgs('"a\\\\"')).to.deep.equal(['a\\']);
+  });
+});
+
+describe('RequestParser.nextFrame', () => {
+  const limits = { maxBulkBytes: () => DEFAULT_MAX_BULK };
+
+  it('parses a pipelined batch of whole commands with no strings, then declines at a partial one', () => {
+    const p = new RequestParser(limits);
+    const batch = mb('SET', 'k1', 'v1') + mb('GET', 'k1') + mb('SET', 'k2', '');
+    const buf = Buffer.from(batch + mb('GET', 'k2').slice(0, 9), 'latin1');
+    p.feed(buf);
+    const seen: string[][] = [];
+    while (p.nextFrame()) {
+      const f = p.frame;
+      seen.push(Array.from({ length: f.argc }, (_, k) => f.str(k)));
+    }
+    expect(seen).to.deep.equal([['SET', 'k1', 'v1'], ['GET', 'k1'], ['SET', 'k2', '']]);
+    expect(p.consumed).to.equal(batch.length);
+    expect(p.next()).to.equal(null); // the partial GET waits for more bytes
+    p.feed(Buffer.from(mb('GET', 'k2').slice(9) + mb('GET', 'k3'), 'latin1'));
+    // next() began the partial command: it finishes it; the frames go on after it.
+    expect(p.nextFrame()).to.equal(false);
+    expect(p.next()).to.deep.equal(['GET', 'k2']);
+    expect(p.nextFrame()).to.equal(true);
+    expect(p.frame.str(1)).to.equal('k3');
+  });
+
+  it('declines what next() must judge: inline, *0, leading zeros, a bulk without CRLF, over 64 arguments, unauthenticated limits', () => {
+    const cases: Array<[string, boolean?]> = [
+      ['PING\r\n'],
+      ['*0\r\n'],
+      ['*01\r\n$4\r\nPING\r\n'],
+      ['*1\r\n$04\r\nPING\r\n'],
+      ['*1\r\n$4\r\nPINGxx'],
+      ['*1\r\n$-1\r\n'],
+      [mb(...Array.from({ length: 65 }, () => 'x'))],
+      [mb(...Array.from({ length: 11 }, () => 'x')), true],
+      [mb('SET', 'k', 'v'.repeat(16385)), true],
+    ];
+    for (const [input, unauth] of cases) {
+      const p = new RequestParser({ maxBulkBytes: () => DEFAULT_MAX_BULK, unauthenticated: () => unauth === true });
+      p.feed(Buffer.from(input, 'latin1'));
+      expect(p.nextFrame(), JSON.stringify(input.slice(0, 40))).to.equal(false);
+      expect(p.buffered, 'nothing consumed').to.equal(input.length);
+    }
+    // Within the limits once authenticated, and at exactly 64 arguments.
+    const p = new RequestParser(limits);
+    p.feed(Buffer.from(mb(...Array.from({ length: 64 }, () => 'x')) + mb('SET', 'k', 'v'.repeat(16385)), 'latin1'));
+    expect(p.nextFrame()).to.equal(true);
+    expect(p.frame.argc).to.equal(64);
+    expect(p.nextFrame()).to.equal(true);
+    expect(p.frame.len[2]).to.equal(16385);
+  });
+
+  it('a bulk over proto-max-bulk-len is left to next(), which answers the protocol error', () => {
+    const p = new RequestParser({ maxBulkBytes: () => 1024 * 1024 });
+    p.feed(Buffer.from(mb('SET', 'k', 'v'.repeat(1024 * 1024 + 1)), 'latin1'));
+    expect(p.nextFrame()).to.equal(false);
+    expect(() => p.next()).to.throw(ProtocolError, E.PROTO_INVALID_BULK_LEN);
   });
 });

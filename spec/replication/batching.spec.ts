@@ -115,7 +115,7 @@ describe('replication batching: stream writes, acks and the ack gate', function 
       g.release();
     });
     // The dispatcher holds writes through node.cluster.gate; route() null: this node serves every key.
-    (p.node as unknown as { cluster: unknown }).cluster = { gate: g, route: () => null, unavailable: false };
+    (p.node as unknown as { cluster: unknown }).cluster = { gate: g, route: () => null, servesHere: () => false, unavailable: false, refusesReplica: () => false };
     gate = g;
     return g;
   }

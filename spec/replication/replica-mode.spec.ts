@@ -116,7 +116,7 @@ describe('replica mode', () => {
     expect(() => {
       throw n.run('REPLICAOF', 'h', '99999');
     }).to.throw('ERR Invalid master port');
-    n.node.cluster = { route: () => null } as unknown as NonNullable<typeof n.node.cluster>; // cluster mode: the agent assigns roles
+    n.node.cluster = { route: () => null, servesHere: () => false } as unknown as NonNullable<typeof n.node.cluster>; // cluster mode: the agent assigns roles
     for (const cmd of ['REPLICAOF', 'SLAVEOF']) {
       expect(() => {
         throw n.run(cmd, 'NO', 'ONE');
