@@ -2,6 +2,8 @@
 // COPY, MOVE here; the EXPIRE and TTL families in keyspace-expire.ts; OBJECT, DUMP and RESTORE in
 // keyspace-object.ts.
 import * as E from '../protocol/errors';
+import type { Frame } from '../protocol/parser';
+import { keyArg, keyHash } from './frame-args';
 import type { Keyspace } from '../store/keyspace';
 import { copyValue, typeName } from '../store/value';
 import type { Session as Client } from './types';
@@ -29,11 +31,40 @@ function del(c: Client, argv: string[]): void {
   c.out.int(n);
 }
 
+/** DEL's byte fast path (types.ts FastHandler). */
+function delFast(c: Client, f: Frame): boolean {
+  const db = c.db;
+  let n = 0;
+  for (let k = 1; k < f.argc; k++) {
+    if (db.deleteBytes(keyArg(f, k), keyHash(db, f, k))) {
+      n++;
+      if (c.effects.on) c.effects.key(f.str(k));
+    }
+  }
+  c.out.int(n);
+  return true;
+}
+
 /** EXISTS key [key ...]: how many of the keys exist, a key named twice counting twice. */
 function exists(c: Client, argv: string[]): void {
   let n = 0;
   for (let i = 1; i < argv.length; i++) if (lookupReadNoTouch(c.db, argv[i]) >= 0) n++;
   c.out.int(n);
+}
+
+/** EXISTS's byte fast path: no touch, hits and misses counted (as exists()). */
+function existsFast(c: Client, f: Frame): boolean {
+  const db = c.db;
+  const stats = db.env.stats;
+  let n = 0;
+  for (let k = 1; k < f.argc; k++) {
+    if (db.lookupBytes(keyArg(f, k), keyHash(db, f, k), true) >= 0) {
+      n++;
+      stats.hits++;
+    } else stats.misses++;
+  }
+  c.out.int(n);
+  return true;
 }
 
 /** TOUCH key [key ...]: how many of the keys exist; marks each as accessed. */
@@ -256,9 +287,9 @@ const R_FAST = ['keyspace', 'read', 'fast'];
 const R_SLOW = ['keyspace', 'read', 'slow'];
 
 export const keyspaceCommands: readonly CommandSpec[] = [
-  cmd({ name: 'del', summary: 'Deletes one or more keys.', since: '1.0.0', arity: -2, flags: ['write'], acl: W_SLOW, keys: ALL_KEYS, handler: del }),
-  cmd({ name: 'unlink', summary: 'Asynchronously deletes one or more keys.', since: '4.0.0', arity: -2, flags: ['write', 'fast'], acl: W_FAST, keys: ALL_KEYS, handler: del }),
-  cmd({ name: 'exists', summary: 'Determines whether one or more keys exist.', since: '1.0.0', arity: -2, flags: ['readonly', 'fast'], acl: R_FAST, keys: ALL_KEYS, handler: exists }),
+  cmd({ name: 'del', summary: 'Deletes one or more keys.', since: '1.0.0', arity: -2, flags: ['write'], acl: W_SLOW, keys: ALL_KEYS, handler: del, fast: delFast }),
+  cmd({ name: 'unlink', summary: 'Asynchronously deletes one or more keys.', since: '4.0.0', arity: -2, flags: ['write', 'fast'], acl: W_FAST, keys: ALL_KEYS, handler: del, fast: delFast }),
+  cmd({ name: 'exists', summary: 'Determines whether one or more keys exist.', since: '1.0.0', arity: -2, flags: ['readonly', 'fast'], acl: R_FAST, keys: ALL_KEYS, handler: exists, fast: existsFast }),
   cmd({ name: 'type', summary: 'Determines the type of value stored at a key.', since: '1.0.0', arity: 2, flags: ['readonly', 'fast'], acl: R_FAST, keys: ONE_KEY, handler: type }),
   ...expireCommands,
   cmd({ name: 'keys', summary: 'Returns all key names that match a pattern.', since: '1.0.0', arity: 2, flags: ['readonly'], acl: [...R_SLOW, 'dangerous'], handler: keys }),

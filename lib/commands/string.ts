@@ -243,6 +243,19 @@ function mget(c: Client, argv: string[]): void {
   }
 }
 
+/** MGET's byte fast path. */
+function mgetFast(c: Client, f: Frame): boolean {
+  const db = c.db;
+  const out = c.out;
+  out.array(f.argc - 1);
+  for (let k = 1; k < f.argc; k++) {
+    const s = db.lookupReadBytes(keyArg(f, k), keyHash(db, f, k));
+    if (s < 0 || db.typeAt(s) !== 'string') out.nil();
+    else db.writeStringValue(s, out);
+  }
+  return true;
+}
+
 /** MSET key value [key value ...]: OK; every key loses its TTL. An odd count is an arity error. */
 function mset(c: Client, argv: string[]): void {
   if (argv.length % 2 === 0) return c.out.error(E.ERR_WRONG_ARITY('mset'));
@@ -251,6 +264,18 @@ function mset(c: Client, argv: string[]): void {
     c.effects.key(argv[i]);
   }
   c.out.ok();
+}
+
+/** MSET's byte fast path (an odd count goes to mset() for its error). */
+function msetFast(c: Client, f: Frame): boolean {
+  if (f.argc % 2 === 0) return false;
+  const db = c.db;
+  for (let k = 1; k < f.argc; k += 2) {
+    db.setBytes(keyArg(f, k), keyHash(db, f, k), valueArg(f, k + 1), 0);
+    if (c.effects.on) c.effects.key(f.str(k));
+  }
+  c.out.ok();
+  return true;
 }
 
 /** MSETNX key value [key value ...]: 1 when all were set, 0 (and nothing set) when any key exists. */
@@ -301,6 +326,63 @@ function incrBy(c: Client, key: string, by: number | bigint): void {
   if (r > INT64_MAX || r < INT64_MIN) return c.out.error(E.ERR_INCR_OVERFLOW);
   store(c, key, s, r.toString());
   c.out.bigint(r);
+}
+
+/**
+ * The INCR family's byte fast path: a result within 2^53 is computed and stored from the key's bytes;
+ * anything else (a big integer, an overflow) goes through incrBy() with the key as a string, which
+ * repeats the lookup (it only touches the key again).
+ */
+function incrByFast(c: Client, f: Frame, by: number): void {
+  const db = c.db;
+  const key = keyArg(f, 1);
+  const h = keyHash(db, f, 1);
+  const s = db.lookupBytes(key, h);
+  let cur = 0;
+  if (s >= 0) {
+    if (db.typeAt(s) !== 'string') return c.out.error(E.ERR_WRONGTYPE);
+    const n = parseInt64(stringPayload(db.valueAt(s) as string));
+    if (n === null) return c.out.error(E.ERR_NOT_INTEGER);
+    if (typeof n !== 'number') return incrBy(c, f.str(1), by);
+    cur = n;
+  }
+  const r = cur + by;
+  if (!Number.isSafeInteger(r)) return incrBy(c, f.str(1), by);
+  const payload = stringValue(String(r));
+  if (s >= 0) db.replaceValue(s, payload);
+  else db.addBytes(key, h, payload);
+  if (c.effects.on) c.effects.key(f.str(1));
+  c.out.int(r);
+}
+
+/** The increment argument of INCRBY/DECRBY within 2^53, else null (the string path decides). */
+function smallIncrement(f: Frame): number | null {
+  const n = parseInt64(f.str(2));
+  return typeof n === 'number' ? n : null;
+}
+
+function incrFast(c: Client, f: Frame): boolean {
+  incrByFast(c, f, 1);
+  return true;
+}
+
+function decrFast(c: Client, f: Frame): boolean {
+  incrByFast(c, f, -1);
+  return true;
+}
+
+function incrbyFast(c: Client, f: Frame): boolean {
+  const by = smallIncrement(f);
+  if (by === null) return false;
+  incrByFast(c, f, by);
+  return true;
+}
+
+function decrbyFast(c: Client, f: Frame): boolean {
+  const by = smallIncrement(f);
+  if (by === null) return false;
+  incrByFast(c, f, -by);
+  return true;
 }
 
 function incr(c: Client, argv: string[]): void {
@@ -522,13 +604,13 @@ export const stringCommands: readonly CommandSpec[] = [
   cmd({ name: 'getset', summary: 'Returns the previous string value of a key after setting it to a new value.', since: '1.0.0', arity: 3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: getset }),
   cmd({ name: 'getdel', summary: 'Returns the string value of a key after deleting the key.', since: '6.2.0', arity: 2, flags: ['write', 'fast'], acl: WRITE_FAST, handler: getdel }),
   cmd({ name: 'getex', summary: 'Returns the string value of a key after setting its expiration time.', since: '6.2.0', arity: -2, flags: ['write', 'fast'], acl: WRITE_FAST, handler: getex }),
-  cmd({ name: 'mget', summary: 'Atomically returns the string values of one or more keys.', since: '1.0.0', arity: -2, flags: ['readonly', 'fast'], acl: READ_FAST, keys: ALL_KEYS, handler: mget }),
-  cmd({ name: 'mset', summary: 'Atomically creates or modifies the string values of one or more keys.', since: '1.0.1', arity: -3, flags: ['write', 'denyoom'], acl: WRITE_SLOW, keys: PAIRS, handler: mset }),
+  cmd({ name: 'mget', summary: 'Atomically returns the string values of one or more keys.', since: '1.0.0', arity: -2, flags: ['readonly', 'fast'], acl: READ_FAST, keys: ALL_KEYS, handler: mget, fast: mgetFast }),
+  cmd({ name: 'mset', summary: 'Atomically creates or modifies the string values of one or more keys.', since: '1.0.1', arity: -3, flags: ['write', 'denyoom'], acl: WRITE_SLOW, keys: PAIRS, handler: mset, fast: msetFast }),
   cmd({ name: 'msetnx', summary: 'Atomically modifies the string values of one or more keys only when all keys don\'t exist.', since: '1.0.1', arity: -3, flags: ['write', 'denyoom'], acl: WRITE_SLOW, keys: PAIRS, handler: msetnx }),
-  cmd({ name: 'incr', summary: 'Increments the integer value of a key by one. Uses 0 as initial value if the key doesn\'t exist.', since: '1.0.0', arity: 2, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: incr }),
-  cmd({ name: 'decr', summary: 'Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn\'t exist.', since: '1.0.0', arity: 2, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: decr }),
-  cmd({ name: 'incrby', summary: 'Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn\'t exist.', since: '1.0.0', arity: 3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: incrby }),
-  cmd({ name: 'decrby', summary: 'Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn\'t exist.', since: '1.0.0', arity: 3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: decrby }),
+  cmd({ name: 'incr', summary: 'Increments the integer value of a key by one. Uses 0 as initial value if the key doesn\'t exist.', since: '1.0.0', arity: 2, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: incr, fast: incrFast }),
+  cmd({ name: 'decr', summary: 'Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn\'t exist.', since: '1.0.0', arity: 2, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: decr, fast: decrFast }),
+  cmd({ name: 'incrby', summary: 'Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn\'t exist.', since: '1.0.0', arity: 3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: incrby, fast: incrbyFast }),
+  cmd({ name: 'decrby', summary: 'Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn\'t exist.', since: '1.0.0', arity: 3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: decrby, fast: decrbyFast }),
   cmd({ name: 'incrbyfloat', summary: 'Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn\'t exist.', since: '2.6.0', arity: 3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: incrbyfloat }),
   cmd({ name: 'append', summary: 'Appends a string to the value of a key. Creates the key if it doesn\'t exist.', since: '2.0.0', arity: 3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: append }),
   cmd({ name: 'strlen', summary: 'Returns the length of a string value.', since: '2.2.0', arity: 2, flags: ['readonly', 'fast'], acl: READ_FAST, handler: strlen }),

@@ -428,6 +428,11 @@ export class Keyspace {
     return this.insert(key, this.hashOf(key), value);
   }
 
+  /** add() of a key given as request bytes, with its hashBytes hash. */
+  addBytes(key: KeyBytes, hash: number, value: Value): number {
+    return this.insert(key, hash, value);
+  }
+
   private insert(key: string | KeyBytes, h: number, value: Value | ValueBytes): number {
     let s: number;
     if (this.free.length > 0) s = this.free.pop() as number;
@@ -534,7 +539,16 @@ export class Keyspace {
 
   /** Deletes key. Returns false when it did not exist (an expired key counts as absent but is removed). */
   delete(key: string): boolean {
-    const s = this.index.find(key, this.hashOf(key));
+    return this.deleteIn(key, this.hashOf(key));
+  }
+
+  /** delete() of a key given as request bytes, with its hashBytes hash. */
+  deleteBytes(key: KeyBytes, hash: number): boolean {
+    return this.deleteIn(key, hash);
+  }
+
+  private deleteIn(key: string | KeyBytes, hash: number): boolean {
+    const s = this.index.find(key, hash);
     if (s < 0) return false;
     if (this.isExpired(s) && !this.env.fromPrimary) {
       // Counted and propagated as an expiry, not a deletion; a replica (its primary's DEL) just removes it.
