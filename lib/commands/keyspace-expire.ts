@@ -5,7 +5,9 @@ import type { Keyspace } from '../store/keyspace';
 import type { Session as Client } from './types';
 import { expiryArg } from './expiry';
 export { MAX_EXPIRE_MS } from './expiry';
-import { declarer, ONE_KEY, type CommandSpec, type Handler } from './types';
+import { declarer, ONE_KEY, type CommandSpec, type FastHandler, type Handler } from './types';
+import type { Frame } from '../protocol/parser';
+import { keyArg, keyHash } from './frame-args';
 
 /** The slot of a live key without touching it, counting a keyspace hit or miss (TTL, TYPE, EXISTS, OBJECT). */
 export function lookupReadNoTouch(db: Keyspace, key: string): number {
@@ -61,14 +63,50 @@ function expireGeneric(c: Client, argv: string[], unitMs: 1 | 1000, absolute: bo
  * the expiry time) in ms or in seconds rounded to nearest, never below 0.
  */
 function ttlGeneric(c: Client, key: string, ms: boolean, abs: boolean): void {
+  ttlReply(c, lookupReadNoTouch(c.db, key), ms, abs);
+}
+
+/** The TTL family's reply for the key in slot s (-1: absent). */
+function ttlReply(c: Client, s: number, ms: boolean, abs: boolean): void {
   const db = c.db;
-  const s = lookupReadNoTouch(db, key);
   if (s < 0) return c.out.int(-2);
   const exp = db.expireAt(s);
   if (exp === 0) return c.out.int(-1);
   let t = abs ? exp : exp - c.clock.now();
   if (t < 0) t = 0;
   c.out.int(ms ? t : Math.floor((t + 500) / 1000));
+}
+
+/** The EXPIRE family's byte fast path, without options (any goes to expireGeneric). */
+function expireFast(c: Client, f: Frame, unitMs: 1 | 1000, absolute: boolean, name: string): boolean {
+  if (f.argc !== 3) return false;
+  const now = c.clock.now();
+  const when = expiryArg(f.str(2), unitMs, absolute ? 0 : now, name);
+  if (typeof when === 'string') {
+    c.out.error(when);
+    return true;
+  }
+  const db = c.db;
+  const s = db.lookupBytes(keyArg(f, 1), keyHash(db, f, 1));
+  if (s < 0) {
+    c.out.int(0);
+    return true;
+  }
+  if (when <= now) db.deleteSlot(s);
+  else db.setExpireAt(s, when);
+  if (c.effects.on) c.effects.expiry(f.str(1));
+  c.out.int(1);
+  return true;
+}
+
+/** The TTL family's byte fast path. */
+function ttlFast(c: Client, f: Frame, ms: boolean, abs: boolean): boolean {
+  const db = c.db;
+  const s = db.lookupBytes(keyArg(f, 1), keyHash(db, f, 1), true);
+  if (s < 0) db.env.stats.misses++;
+  else db.env.stats.hits++;
+  ttlReply(c, s, ms, abs);
+  return true;
 }
 
 /** PERSIST key: 1 when a TTL was removed, 0 when the key is absent or had none. */
@@ -85,12 +123,14 @@ const cmd = declarer('generic', { keys: ONE_KEY });
 
 function expireSpec(name: string, summary: string, since: string, unitMs: 1 | 1000, absolute: boolean): CommandSpec {
   const handler: Handler = (c, argv) => expireGeneric(c, argv, unitMs, absolute);
-  return cmd({ name, summary, since, arity: -3, flags: ['write', 'fast'], acl: ['keyspace', 'write', 'fast'], handler });
+  const fast: FastHandler = (c, f) => expireFast(c, f, unitMs, absolute, name);
+  return cmd({ name, summary, since, arity: -3, flags: ['write', 'fast'], acl: ['keyspace', 'write', 'fast'], handler, fast });
 }
 
 function ttlSpec(name: string, summary: string, since: string, ms: boolean, abs: boolean): CommandSpec {
   const handler: Handler = (c, argv) => ttlGeneric(c, argv[1], ms, abs);
-  return cmd({ name, summary, since, arity: 2, flags: ['readonly', 'fast'], acl: ['keyspace', 'read', 'fast'], handler });
+  const fast: FastHandler = (c, f) => ttlFast(c, f, ms, abs);
+  return cmd({ name, summary, since, arity: 2, flags: ['readonly', 'fast'], acl: ['keyspace', 'read', 'fast'], handler, fast });
 }
 
 export const expireCommands: readonly CommandSpec[] = [

@@ -46,15 +46,21 @@ function build(spec: CommandSpec, parent?: Command): Command {
   return cmd;
 }
 
+/** Longest name a byte fast path may have (27^11 < 2^53: packName stays exact). */
+const FAST_NAME_MAX = 11;
+
 /**
- * A command name of at most 6 bytes packed into one number, case folded (| 0x20: only letters fold onto
- * letters, so a name of letters matches its upper- and mixed-case spellings and nothing else); -1 when
- * longer.
+ * A command name of letters only, at most FAST_NAME_MAX of them, packed into one number in base 27
+ * (a..z and A..Z as 1..26: any case); -1 for anything else.
  */
 function packName(buf: Uint8Array, off: number, len: number): number {
-  if (len > 6) return -1;
+  if (len > FAST_NAME_MAX) return -1;
   let v = 0;
-  for (let i = 0; i < len; i++) v = v * 256 + (buf[off + i] | 0x20);
+  for (let i = 0; i < len; i++) {
+    const c = (buf[off + i] | 0x20) - 0x60;
+    if (c < 1 || c > 26) return -1;
+    v = v * 27 + c;
+  }
   return v;
 }
 
@@ -73,7 +79,7 @@ export class CommandTable {
       this.byName.set(spec.name, cmd);
       this.byName.set(spec.name.toUpperCase(), cmd);
       if (spec.fast !== undefined) {
-        if (!/^[a-z]{1,6}$/.test(spec.name)) throw new Error(`command ${spec.name}: a fast path needs a name of at most 6 letters`);
+        if (!/^[a-z]+$/.test(spec.name) || spec.name.length > FAST_NAME_MAX) throw new Error(`command ${spec.name}: a fast path needs a name of at most ${FAST_NAME_MAX} letters`);
         const b = Buffer.from(spec.name, 'latin1');
         this.fastByName.set(packName(b, 0, b.length), cmd);
       }
@@ -82,7 +88,7 @@ export class CommandTable {
 
   /** The command with a byte fast path named by buf[off, off + len) (any case), or undefined. */
   lookupFast(buf: Uint8Array, off: number, len: number): Command | undefined {
-    return len > 6 ? undefined : this.fastByName.get(packName(buf, off, len));
+    return this.fastByName.get(packName(buf, off, len));
   }
 
   /** The command for a name as a client sent it (any case), or undefined. */

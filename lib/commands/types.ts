@@ -216,7 +216,7 @@ export interface CommandSpec {
   getKeys?: (argv: readonly string[]) => number[];
   /** Absent for containers (CLIENT, CONFIG, ...), which have subcommands instead. */
   handler?: Handler;
-  /** The byte fast path (a command whose name is letters only, at most 6 of them: CommandTable.lookupBytes). */
+  /** The byte fast path (a command whose name is letters only, at most 11 of them: CommandTable.lookupFast). */
   fast?: FastHandler;
   subcommands?: readonly CommandSpec[];
 }

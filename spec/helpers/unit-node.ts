@@ -6,6 +6,7 @@ import { createNode, type FullNode as Node } from '../../lib/create-node';
 import { ManualClock } from '../../lib/util/clock';
 import { RequestParser } from '../../lib/protocol/parser';
 import { decodeResp2 } from './resp';
+import { encodeCommand } from '../../lib/replication/stream';
 
 export class UnitNode {
   readonly clock = new ManualClock();
@@ -25,9 +26,14 @@ export class UnitNode {
     return this.node.detachedClient();
   }
 
-  /** Runs one command and returns its raw reply text (RESP2 or RESP3, as the client speaks). */
+  /**
+   * Runs one command and returns its raw reply text (RESP2 or RESP3, as the client speaks). The command
+   * goes in as request bytes, as from a socket (client.ts: the byte fast path takes it when it can),
+   * unless an argument holds a char beyond latin1 (then its strings go to the dispatcher as they are).
+   */
   raw(argv: string[], c: Client = this.client): string {
-    this.node.execute(c, argv);
+    if (argv.length > 0 && !c.master && argv.every((a) => !/[^\x00-\xff]/.test(a))) c.onData(Buffer.from(encodeCommand(argv), 'latin1'));
+    else this.node.execute(c, argv);
     const out = c.out.take();
     return typeof out === 'string' ? out : out.map((p) => (typeof p === 'string' ? p : p.toString('latin1'))).join('');
   }
