@@ -147,8 +147,18 @@ export class ReplicaLink {
     let applied = this.rxAt;
     try {
       for (;;) {
-        const argv = parser.next();
-        if (argv === null) break;
+        // A stream command with a byte fast path (SET key value, DEL, ...) runs on the bytes.
+        let argv: string[] | null;
+        if (parser.nextFrame()) {
+          if (node.executeMasterFrame(master, parser.frame)) {
+            applied = parser.consumed;
+            continue;
+          }
+          argv = parser.frameArgv();
+        } else {
+          argv = parser.next();
+          if (argv === null) break;
+        }
         const name = argv[0];
         if (name === 'REPLSNAP' || name === 'REPLSNAP-END') {
           // Snapshot entries are not stream bytes (no offset): what was applied before them is kept first

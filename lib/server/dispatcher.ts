@@ -173,6 +173,35 @@ function executeMaster(node: Node, c: Client, argv: string[]): void {
   node.stats.totalCommands++;
 }
 
+/**
+ * A frame of the replication stream (the master client on a replica) whose command has a byte fast
+ * path: runs it as executeMaster() would (no checks, no reply) and returns true; false when the caller
+ * must run it as strings (no fast path, or the fast handler declined).
+ */
+export function executeMasterFrame(node: Node, c: Client, f: Frame): boolean {
+  const cmd = node.commands.lookupFast(f.buf, f.off[0], f.len[0]);
+  if (cmd === undefined) return false;
+  const arity = cmd.spec.arity;
+  if ((arity > 0 && f.argc !== arity) || f.argc < -arity) return false;
+  let done = false;
+  c.lastCommand = cmd.fullName;
+  try {
+    node.env.fromPrimary = true;
+    done = (cmd.spec.fast as FastHandler)(c, f);
+  } catch (e) {
+    node.stats.internalErrors++;
+    node.log.warning(`internal error in '${cmd.fullName}' from the primary: ${e instanceof Error ? e.stack : String(e)}`);
+    done = true;
+  }
+  node.env.fromPrimary = false;
+  c.out.discard();
+  if (done) {
+    cmd.stat.calls++;
+    node.stats.totalCommands++;
+  }
+  return done;
+}
+
 /** Writes a rejection and counts it (rejected_calls for a known command). */
 function reject(node: Node, c: Client, cmd: Command | undefined, msg: string): void {
   if (cmd) cmd.stat.rejected++;

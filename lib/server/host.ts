@@ -28,6 +28,8 @@ export interface NodeCore extends ServerHost {
   execute(c: Session, argv: string[]): void;
   /** Runs the command c's parser holds as a Frame (the byte fast path, dispatcher.ts executeFrame). */
   executeFrame(c: Session, f: Frame): void;
+  /** Runs a frame of the replication stream on its fast path (dispatcher.ts executeMasterFrame); false: run it as strings. */
+  executeMasterFrame(c: Session, f: Frame): boolean;
   /** Writes c's replies at the end of this event-loop turn. */
   flushLater(c: Session): void;
   /** Counts event-loop turns in which commands ran (a client's fair share is per turn). */

@@ -15,7 +15,7 @@ import { Keyspace, newStoreEnv, type StoreEnv } from '../store/keyspace';
 import { systemClock, type Clock } from '../util/clock';
 import { Client } from './client';
 import type { Frame } from '../protocol/parser';
-import { execute, executeFrame } from './dispatcher';
+import { execute, executeFrame, executeMasterFrame } from './dispatcher';
 import { Logger, type LogLevel } from './log';
 import { formatMonitorLine } from './monitor';
 import { IdleReclaimer } from './reclaim';
@@ -128,6 +128,10 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
 
   executeFrame(c: Client, f: Frame): void {
     executeFrame(this, c, f);
+  }
+
+  executeMasterFrame(c: Client, f: Frame): boolean {
+    return executeMasterFrame(this, c, f);
   }
 
   /** A client with no socket: specs run commands through it and read c.out.take(). */

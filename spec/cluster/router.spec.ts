@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { ClusterAgent, MigratorLike } from '../../lib/cluster/agent';
 import { LAG_MS, REPLICA_READ_LEASE_MS, STREAM_HEARTBEAT_MS } from '../../lib/cluster/ack-gate';
-import { route, type RoutedClient } from '../../lib/cluster/router';
+import { route, servesHere, type RoutedClient } from '../../lib/cluster/router';
 import { keySlot } from '../../lib/util/slots';
 import type { CommandSpec } from '../../lib/commands/types';
 import { validateTopology, type Topology } from '../../lib/cluster/topology';
@@ -71,6 +71,9 @@ function clusterNode(t: Topology, opts: { myShard?: string | null; stateOk?: boo
     unavailable: false,
     route(c: RoutedClient, spec: CommandSpec, argv: readonly string[], asking: boolean): string | null {
       return route(this, c, spec, argv, asking);
+    },
+    servesHere(spec: CommandSpec, slot: number): boolean {
+      return servesHere(this, spec, slot);
     },
   };
   n.node.cluster = agent as unknown as ClusterAgent;
