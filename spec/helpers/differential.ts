@@ -416,12 +416,15 @@ export interface RedisProcess {
   stop(): Promise<void>;
 }
 
-/** Starts redis-server (never on 6379) and resolves once it accepts connections; 3 attempts if the port is taken meanwhile. */
-export async function startRedis(): Promise<RedisProcess> {
+/**
+ * Starts redis-server (never on 6379) and resolves once it accepts connections; 3 attempts if the port is
+ * taken meanwhile. `extraArgs` go after the defaults (e.g. `--cluster-enabled yes` for CLUSTER KEYSLOT).
+ */
+export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-redis-'));
-    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
