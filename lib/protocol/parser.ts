@@ -22,6 +22,14 @@ const ARG_OVERHEAD_BYTES = 32;
 const EMPTY_ARGV: string[] = [];
 
 const EMPTY = Buffer.alloc(0);
+/**
+ * Largest join of what a parser had left with a borrowed read that is made in the scratch buffer shared
+ * by all parsers (one join lives at a time: until own()); larger ones allocate, as unborrowed feeds do.
+ * Above glibc's mmap threshold (128 KiB here, bin/shardcache-server) an allocation is its own mapping
+ * and cannot fragment the heap.
+ */
+const JOIN_MAX_BYTES = 256 * 1024;
+let joint = Buffer.alloc(0);
 const CR = 13;
 const LF = 10;
 
@@ -151,8 +159,21 @@ export class RequestParser {
       this.buf = chunk;
       if (borrowed) this.lent = chunk;
     } else {
-      const parts = [this.buf.subarray(this.pos), ...this.pending, chunk];
-      this.buf = Buffer.concat(parts);
+      const rest = this.buf.length - this.pos;
+      const n = rest + this.pendingBytes + chunk.length;
+      if (borrowed && n <= JOIN_MAX_BYTES) {
+        // What was left joined with the read in the shared scratch buffer, borrowed like the read
+        // itself: no allocation per read (a client that pipelines leaves an unfinished command at the
+        // end of almost every read).
+        if (joint.length < n) joint = Buffer.allocUnsafeSlow(Math.max(n, Math.min(2 * joint.length, JOIN_MAX_BYTES)));
+        let at = this.buf.copy(joint, 0, this.pos);
+        for (const p of this.pending) at += p.copy(joint, at);
+        chunk.copy(joint, at);
+        this.buf = joint.subarray(0, n);
+        this.lent = this.buf;
+      } else {
+        this.buf = Buffer.concat([this.buf.subarray(this.pos), ...this.pending, chunk]);
+      }
       this.pending = [];
       this.pendingBytes = 0;
     }
