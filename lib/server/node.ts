@@ -19,7 +19,7 @@ import { execute, executeFrame, executeMasterFrame } from './dispatcher';
 import { Logger, type LogLevel } from './log';
 import { formatMonitorLine } from './monitor';
 import { IdleReclaimer } from './reclaim';
-import { chooseIoMode, startReading, type IoMode } from './socket-io';
+import { chooseIoMode, IO_MODE_ENV, startReading, type IoMode } from './socket-io';
 
 export { REDIS_VERSION, SHARDCACHE_VERSION } from '../util/version';
 
@@ -208,7 +208,7 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
   async listen(): Promise<number> {
     const addrs = this.config.str('bind').split(/\s+/).filter((a) => a !== '');
     let port = this.config.num('port');
-    this.ioMode = chooseIoMode(this.config.str('io-mode'));
+    this.ioMode = chooseIoMode(this.config.str('io-mode'), process.env[IO_MODE_ENV]);
     if (this.config.str('io-mode') !== this.ioMode) this.config.set('io-mode', this.ioMode); // CONFIG GET shows the mode in use
     for (const addr of addrs) {
       // Half-open: a client's end of stream does not end the socket before its replies are written.

@@ -36,11 +36,11 @@ export interface SocketSink {
 }
 
 /**
- * The mode start-up chooses: `env` when it names a mode (SHARDCACHE_IO_MODE), else `configured`; and
+ * The mode start-up chooses: `env` (SHARDCACHE_IO_MODE's value) when set, else `configured`; and
  * `stream` when this Node.js does not offer reads into a user buffer. Throws on an env value that names
  * no mode (a typo must not silently test the other path).
  */
-export function chooseIoMode(configured: string, env: string | undefined = process.env[IO_MODE_ENV]): IoMode {
+export function chooseIoMode(configured: string, env: string | undefined): IoMode {
   let mode = configured;
   if (env !== undefined && env !== '') {
     if (!(IO_MODES as readonly string[]).includes(env)) throw new Error(`${IO_MODE_ENV}=${env}: expected one of ${IO_MODES.join(', ')}`);
