@@ -3,6 +3,7 @@
 // see the same machine, and prints shardcache/redis ratios. Rows 5, 7 and 8 (memory, latency while the
 // keyspace grows, RSS after FLUSHALL) are in memory-rows.ts. Writes the same figures as JSON under
 // bench/results/. Without redis-server on PATH it says so and reports shardcache alone.
+// SHARDCACHE_IO_MODE=stream npm run bench measures the nodes with io-mode stream (lib/server/socket-io.ts).
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -149,9 +150,11 @@ function report(results: Results, memory: MemoryRowsResults, haveRedis: boolean)
   }
   const memoryRows = reportMemoryRows(memory, haveRedis);
   const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, redis: haveRedis ? execFileSync('redis-server', ['--version']).toString().trim() : null };
-  console.log(`machine: ${machine.cpus} x ${machine.model}, ${machine.memGiB} GiB, node ${machine.node}`);
+  // The nodes inherit SHARDCACHE_IO_MODE (io-mode), so a run says which it measured.
+  const ioMode = process.env.SHARDCACHE_IO_MODE || 'default (handle)';
+  console.log(`machine: ${machine.cpus} x ${machine.model}, ${machine.memGiB} GiB, node ${machine.node}, io-mode ${ioMode}`);
   const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, quick: QUICK, machine, rows: table, ...memoryRows }, null, 2));
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, quick: QUICK, ioMode, machine, rows: table, ...memoryRows }, null, 2));
   console.log(`written ${path.relative(ROOT, file)}`);
 }
 

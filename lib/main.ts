@@ -128,7 +128,7 @@ export async function main(args: string[]): Promise<Node | undefined> {
   config.onChange((name, value) => {
     if (name === 'dir') process.chdir(String(value));
   });
-  node.log.notice(`Running mode=${agent ? 'cluster' : 'standalone'}, port=${port}.`);
+  node.log.notice(`Running mode=${agent ? 'cluster' : 'standalone'}, port=${port}, io-mode=${node.ioMode}.`);
   if (agent) startClusterMode(node, agent);
   node.log.notice('Ready to accept connections tcp');
   return node;

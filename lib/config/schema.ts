@@ -56,6 +56,9 @@ export const MAXMEMORY_POLICIES = [
 ] as const;
 export type MaxmemoryPolicy = (typeof MAXMEMORY_POLICIES)[number];
 
+/** io-mode values: how client connections are read (server/socket-io.ts). */
+export const IO_MODES = ['handle', 'stream'] as const;
+
 const INT_MAX = 2147483647;
 const UINT_MAX = 4294967295;
 const NO_DISK = 'shardcache keeps no data on disk';
@@ -112,6 +115,7 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'tcp-backlog', type: 'int', default: '511', min: 0, max: INT_MAX, mutable: false, doc: 'Listen backlog (the kernel caps it at net.core.somaxconn).' },
   { name: 'timeout', type: 'int', default: '0', min: 0, max: INT_MAX, mutable: true, doc: 'Close a client idle for this many seconds (0 = never).' },
   { name: 'tcp-keepalive', type: 'int', default: '300', min: 0, max: INT_MAX, mutable: true, doc: 'TCP keepalive interval, seconds (0 = off).' },
+  { name: 'io-mode', type: 'enum', default: 'handle', values: IO_MODES, mutable: false, doc: 'How connections are read: handle = into one preallocated buffer through the socket handle; stream = Node\'s net.Socket data events (a new buffer per read). The environment variable SHARDCACHE_IO_MODE overrides it.' },
   { name: 'maxclients', type: 'int', default: '10000', min: 1, max: UINT_MAX, mutable: true, doc: 'Most clients connected at once; more get "-ERR max number of clients reached".' },
   // security
   { name: 'requirepass', type: 'string', default: '', mutable: true, doc: 'Password for AUTH; empty = no authentication.' },

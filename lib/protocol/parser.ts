@@ -22,6 +22,14 @@ const ARG_OVERHEAD_BYTES = 32;
 const EMPTY_ARGV: string[] = [];
 
 const EMPTY = Buffer.alloc(0);
+/**
+ * Largest join of what a parser had left with a borrowed read that is made in the scratch buffer shared
+ * by all parsers (one join lives at a time: until own()); larger ones allocate, as unborrowed feeds do.
+ * Above glibc's mmap threshold (128 KiB here, bin/shardcache-server) an allocation is its own mapping
+ * and cannot fragment the heap.
+ */
+const JOIN_MAX_BYTES = 256 * 1024;
+let joint = Buffer.alloc(0);
 const CR = 13;
 const LF = 10;
 
@@ -69,6 +77,10 @@ export interface ParserLimits {
  * arguments of one command (never empty) or throws ProtocolError. After a command is returned,
  * bulkForm(i) gives argument i encoded as a RESP bulk string (`$len\r\n...\r\n`), sliced straight from
  * the request bytes when it arrived that way.
+ *
+ * A chunk fed as borrowed (a read buffer the caller will overwrite) is parsed in place; own() must be
+ * called before its bytes change, and copies what the parser still needs of it (an unfinished command).
+ * Arguments are strings, copied out of the bytes, so nothing next() returned refers to a chunk.
  */
 export class RequestParser {
   private buf: Buffer = EMPTY;
@@ -94,6 +106,8 @@ export class RequestParser {
   private done = 0;
   /** The command nextFrame() last parsed. */
   readonly frame = new Frame();
+  /** The last chunk fed as borrowed, while buf, hdrBuf or frame may still refer to it (own() clears it). */
+  private lent: Buffer | null = null;
 
   constructor(private readonly limits: ParserLimits) {}
 
@@ -130,23 +144,80 @@ export class RequestParser {
     this.frame.buf = EMPTY;
   }
 
-  feed(chunk: Buffer): void {
+  /**
+   * Adds bytes received. borrowed: chunk is valid only until own() is called (the caller reuses its
+   * memory for the next read), so it is parsed in place and never kept past own().
+   */
+  feed(chunk: Buffer, borrowed = false): void {
     this.fed += chunk.length;
     if (this.need > 0 && this.buf.length - this.pos + this.pendingBytes + chunk.length < this.need) {
-      this.pending.push(chunk);
+      this.pending.push(borrowed ? copyOf(chunk, 0) : chunk);
       this.pendingBytes += chunk.length;
       return;
     }
     if (this.pos >= this.buf.length && this.pendingBytes === 0) {
       this.buf = chunk;
+      if (borrowed) this.lent = chunk;
     } else {
-      const parts = [this.buf.subarray(this.pos), ...this.pending, chunk];
-      this.buf = Buffer.concat(parts);
+      const rest = this.buf.length - this.pos;
+      const n = rest + this.pendingBytes + chunk.length;
+      if (borrowed && n <= JOIN_MAX_BYTES) {
+        // What was left joined with the read in the shared scratch buffer, borrowed like the read
+        // itself: no allocation per read (a client that pipelines leaves an unfinished command at the
+        // end of almost every read).
+        if (joint.length < n) joint = Buffer.allocUnsafeSlow(Math.max(n, Math.min(2 * joint.length, JOIN_MAX_BYTES)));
+        let at = this.buf.copy(joint, 0, this.pos);
+        for (const p of this.pending) at += p.copy(joint, at);
+        chunk.copy(joint, at);
+        this.buf = joint.subarray(0, n);
+        this.lent = this.buf;
+      } else {
+        this.buf = Buffer.concat([this.buf.subarray(this.pos), ...this.pending, chunk]);
+      }
       this.pending = [];
       this.pendingBytes = 0;
     }
     this.pos = 0;
     this.need = 0;
+  }
+
+  /**
+   * Stops referring to the chunk last fed as borrowed: copies the bytes still needed (the unparsed rest,
+   * from the first header of an unfinished command when it began in that chunk) into a buffer of the
+   * parser's own. The common case, a read that held whole commands only, copies nothing. The last
+   * complete command's bulkForm() then builds its arguments instead of slicing them, and its frame is empty.
+   */
+  own(): void {
+    const lent = this.lent;
+    if (lent === null) return;
+    this.lent = null;
+    if (this.frame.buf === lent) this.frame.buf = EMPTY; // its command has run
+    // buf is the lent chunk, or (after release()) empty with the chunk fully parsed.
+    const pos = this.buf === lent ? this.pos : lent.length;
+    let from = pos;
+    if (this.remaining > 0) {
+      for (let k = 0; k < this.argc; k++) if (this.hdrBuf[k] === lent && this.hdrAt[k] < from) from = this.hdrAt[k];
+    } else {
+      for (let k = 0; k < this.argc; k++) if (this.hdrBuf[k] === lent) this.hdrBuf[k] = EMPTY;
+    }
+    if (from >= lent.length) {
+      if (this.buf === lent) {
+        this.buf = EMPTY;
+        this.pos = 0;
+      }
+      return;
+    }
+    const copy = copyOf(lent, from);
+    if (this.remaining > 0) {
+      for (let k = 0; k < this.argc; k++) {
+        if (this.hdrBuf[k] !== lent) continue;
+        this.hdrBuf[k] = copy;
+        this.hdrAt[k] -= from;
+        this.dataAt[k] -= from;
+      }
+    }
+    this.buf = copy;
+    this.pos = pos - from;
   }
 
   /**
@@ -406,6 +477,13 @@ export class RequestParser {
     this.argv = args;
     return args;
   }
+}
+
+/** A copy of b[from, end) in memory of its own (small ones from Node's shared pool). */
+function copyOf(b: Buffer, from: number): Buffer {
+  const c = Buffer.allocUnsafe(b.length - from);
+  b.copy(c, 0, from);
+  return c;
 }
 
 /**

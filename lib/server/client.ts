@@ -164,15 +164,19 @@ export class Client implements Session {
 
   /**
    * Handles bytes from the socket: parse and run every complete command; their replies leave in one
-   * write once this event-loop turn has read every ready socket (Node.flushLater).
+   * write once this event-loop turn has read every ready socket (Node.flushLater). borrowed: chunk is
+   * the shared read buffer (io-mode handle), overwritten by the next read: what the parser still holds
+   * of it when the commands stop (an unfinished command, or input left while this client is blocked,
+   * yields its turn or waits for its output to drain) is copied before returning.
    */
-  onData(chunk: Buffer): void {
+  onData(chunk: Buffer, borrowed = false): void {
     if (this.closed) return; // bytes after a protocol error or QUIT are not parsed
     const node = this.node;
     node.stats.netInputBytes += chunk.length;
     this.lastInteraction = node.clock.now();
-    this.parser.feed(chunk);
+    this.parser.feed(chunk, borrowed);
     this.processInput();
+    if (borrowed) this.parser.own();
   }
 
   /** End of the client's stream (it half-closed): runs what is left, answers, then closes. */

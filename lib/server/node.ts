@@ -19,6 +19,7 @@ import { execute, executeFrame, executeMasterFrame } from './dispatcher';
 import { Logger, type LogLevel } from './log';
 import { formatMonitorLine } from './monitor';
 import { IdleReclaimer } from './reclaim';
+import { chooseIoMode, IO_MODE_ENV, startReading, type IoMode } from './socket-io';
 
 export { REDIS_VERSION, SHARDCACHE_VERSION } from '../util/version';
 
@@ -70,6 +71,8 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
   activeExpire = true;
   /** Ports actually listened on (port 0 picks one). */
   port = 0;
+  /** How accepted connections are read (socket-io.ts): `io-mode`, or SHARDCACHE_IO_MODE; set by listen(). */
+  ioMode: IoMode = 'stream';
   /** Absolute path of the config file the node started from; '' when none (INFO config_file). */
   configFile = '';
   /**
@@ -205,9 +208,12 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
   async listen(): Promise<number> {
     const addrs = this.config.str('bind').split(/\s+/).filter((a) => a !== '');
     let port = this.config.num('port');
+    this.ioMode = chooseIoMode(this.config.str('io-mode'), process.env[IO_MODE_ENV]);
+    if (this.config.str('io-mode') !== this.ioMode) this.config.set('io-mode', this.ioMode); // CONFIG GET shows the mode in use
     for (const addr of addrs) {
       // Half-open: a client's end of stream does not end the socket before its replies are written.
-      const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
+      // Paused: accept() sets up how it is read (socket-io.ts) before the first read.
+      const server = net.createServer({ noDelay: true, allowHalfOpen: true, pauseOnConnect: true }, (socket) => this.accept(socket));
       await new Promise<void>((resolve, reject) => {
         server.once('error', (e: NodeJS.ErrnoException) => {
           const why = e.code === 'EADDRINUSE' ? 'Address already in use' : e.code === 'EADDRNOTAVAIL' ? 'Cannot assign requested address' : e.message;
@@ -231,18 +237,21 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
       this.stats.rejectedConnections++;
       socket.on('error', () => undefined); // a peer's reset must not become an uncaught exception
       socket.end('-ERR max number of clients reached\r\n');
+      socket.resume(); // read (and drop) until the peer's end of stream, which closes the socket
       return;
     }
     const keepalive = this.config.num('tcp-keepalive');
     if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
     const c = new Client(this, socket);
     this.clients.set(c.id, c);
-    socket.on('data', (chunk: Buffer) => c.onData(chunk));
-    socket.on('end', () => c.onEnd());
-    socket.on('error', () => c.close());
-    socket.on('close', () => {
-      c.closed = true;
-      this.forget(c);
+    startReading(socket, this.ioMode, {
+      onData: (chunk, borrowed) => c.onData(chunk, borrowed),
+      onEnd: () => c.onEnd(),
+      onError: () => c.close(),
+      onClose: () => {
+        c.closed = true;
+        this.forget(c);
+      },
     });
   }
 

@@ -31,9 +31,11 @@ const DEFAULT_MAX_BULK = 512 * 1024 * 1024;
 /**
  * Feeds the chunks in order, draining next() after each; stops at the first ProtocolError. With
  * `frames`, as the client reads (client.ts): nextFrame() first, frameArgv() for its strings, next() when
- * it declines; the frame's arguments and bulk forms must match the strings.
+ * it declines; the frame's arguments and bulk forms must match the strings. With `borrowed`, each chunk
+ * is copied into one reused read buffer (as io-mode handle reads), fed as borrowed, then own() is called
+ * and the buffer overwritten with garbage before the next chunk.
  */
-function parse(f: Fixture, chunks: Buffer[], frames = false): Outcome {
+function parse(f: Fixture, chunks: Buffer[], { frames = false, borrowed = false } = {}): Outcome {
   const p = new RequestParser({
     maxBulkBytes: () => f.maxBulkBytes ?? DEFAULT_MAX_BULK,
     unauthenticated: () => f.unauthenticated === true,
@@ -49,13 +51,23 @@ function parse(f: Fixture, chunks: Buffer[], frames = false): Outcome {
     }
     return argv;
   };
+  const shared = borrowed ? Buffer.alloc(chunks.reduce((m, c) => Math.max(m, c.length), 0)) : null;
   try {
     for (const chunk of chunks) {
-      p.feed(chunk);
+      if (shared !== null) {
+        chunk.copy(shared);
+        p.feed(shared.subarray(0, chunk.length), true);
+      } else {
+        p.feed(chunk);
+      }
       for (let argv = nextCommand(); argv !== null; argv = nextCommand()) {
         out.commands.push([...argv]);
         out.bulkForms.push(argv.map((_, i) => p.bulkForm(i)));
         out.ends.push(p.consumed);
+      }
+      if (shared !== null) {
+        p.own();
+        shared.fill('*$9\r\nX');
       }
     }
   } catch (e) {
@@ -237,8 +249,17 @@ describe('RequestParser', () => {
       });
 
       it('nextFrame() first (the byte fast path): the same outcome as one chunk and at 20 random splits', () => {
-        expect(parse(f, [input], true)).to.deep.equal(whole);
-        for (let seed = 1; seed <= 20; seed++) expect(parse(f, randomSplit(input, seed), true), `seed ${seed}`).to.deep.equal(whole);
+        expect(parse(f, [input], { frames: true })).to.deep.equal(whole);
+        for (let seed = 1; seed <= 20; seed++) expect(parse(f, randomSplit(input, seed), { frames: true }), `seed ${seed}`).to.deep.equal(whole);
+      });
+
+      it('borrowed from one reused read buffer, overwritten after own(), with or without frames: the same outcome', () => {
+        for (const frames of [false, true]) {
+          const o = { frames, borrowed: true };
+          if (!f.big) expect(parse(f, byteByByte(input), o), `byte by byte, frames ${frames}`).to.deep.equal(whole);
+          expect(parse(f, [input], o), `one chunk, frames ${frames}`).to.deep.equal(whole);
+          for (let seed = 1; seed <= 20; seed++) expect(parse(f, randomSplit(input, seed), o), `seed ${seed}, frames ${frames}`).to.deep.equal(whole);
+        }
       });
     });
   }
