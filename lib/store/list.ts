@@ -216,6 +216,11 @@ export class ListValue implements Collection {
    * boundaries follow it, as a quicklist keeps its fill when list-max-listpack-size changes later.
    */
   private qlFill = -2;
+  /**
+   * Built by RESTORE (appendNode): Redis's loader applies LIST_CONV_AUTO with the node's configuration;
+   * here the first write or OBJECT ENCODING does, with list-max-listpack-size as it is then.
+   */
+  private autoPending = false;
 
   get size(): number {
     return this.len;
@@ -231,7 +236,8 @@ export class ListValue implements Collection {
     return this.lpEncoded;
   }
 
-  encoding(): string {
+  encoding(config?: { num(name: string): number }): string {
+    if (this.autoPending && config !== undefined) this.shrinking(config.num('list-max-listpack-size'), false);
     return this.lpEncoded ? 'listpack' : 'quicklist';
   }
 
@@ -242,6 +248,7 @@ export class ListValue implements Collection {
    * that would pass the fill's limit becomes a quicklist (its one chunk the first node).
    */
   growing(fill: number, addBytes: number, addCount: number): void {
+    if (this.autoPending) this.shrinking(fill, false);
     if (!this.lpEncoded) return;
     const lp = this.nchunks === 0 ? LP_EMPTY_BYTES : this.chunk(0).lp;
     if (exceedsLimit(fill, lp + addBytes, this.len + addCount)) this.toQuicklist(fill);
@@ -258,6 +265,11 @@ export class ListValue implements Collection {
    * over the limits becomes a quicklist.
    */
   shrinking(fill: number, shrinking = true): void {
+    if (this.autoPending) {
+      this.autoPending = false;
+      this.qlFill = fill;
+      if (shrinking) this.shrinking(fill, false);
+    }
     if (this.lpEncoded) {
       if (!shrinking && this.nchunks > 0 && exceedsLimit(fill, this.chunk(0).lp, this.len)) this.toQuicklist(fill);
       return;
@@ -582,6 +594,7 @@ export class ListValue implements Collection {
     const l = new ListValue();
     l.lpEncoded = this.lpEncoded;
     l.qlFill = this.qlFill;
+    l.autoPending = this.autoPending;
     for (let k = 0; k < this.nchunks; k++) {
       const c = this.chunk(k);
       const used = c.end - c.start;
@@ -600,9 +613,10 @@ export class ListValue implements Collection {
 
   /**
    * Appends the elements of one node as a chunk of its own (RESTORE: a node of the payload becomes a
-   * chunk, as Redis's RDB loader keeps the quicklist's nodes); the caller applies shrinking(fill, false).
+   * chunk, as Redis's RDB loader keeps the quicklist's nodes). The first write or look at the encoding
+   * then converts it as Redis's loader does (LIST_CONV_AUTO) with the configuration of that moment.
    */
-  appendNode(elements: readonly string[], fill: number): void {
+  appendNode(elements: readonly string[]): void {
     if (elements.length === 0) return;
     let need = 0;
     for (const s of elements) need += recordSize(s.length);
@@ -613,7 +627,8 @@ export class ListValue implements Collection {
       c.end = writeRecord(c.buf, at, s);
       this.added(c, at);
     }
-    this.toQuicklist(fill);
+    this.lpEncoded = false;
+    this.autoPending = true;
   }
 
   /** The element counts of the chunks, head first (DUMP writes them as the payload's nodes). */
