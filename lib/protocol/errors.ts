@@ -43,6 +43,10 @@ export const errSetinfoOption = (opt: string) => `ERR Unrecognized option '${opt
 /** CLIENT SETINFO with a bad value: `attr` as the client spelled it. */
 export const errSetinfoValue = (attr: string) => `ERR ${attr} cannot contain spaces, newlines or special characters.`;
 export const ERR_NO_SUCH_CLIENT = 'ERR No such client';
+/** addReplySubcommandSyntaxError: a known subcommand with a wrong number of arguments for its own parsing. */
+export const errSubcommandSyntax = (sub: string, container: string) =>
+  `ERR unknown subcommand or wrong number of arguments for '${truncate(sub, 128)}'. Try ${container} HELP.`;
+export const ERR_UNBLOCK_REASON = 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR';
 export const ERR_KILL_CLIENT_ID = 'ERR client-id should be greater than 0';
 export const ERR_INVALID_CLIENT_ID = 'ERR Invalid client ID';
 export const errUnknownClientType = (type: string) => `ERR Unknown client type '${type}'`;
