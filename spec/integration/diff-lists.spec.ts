@@ -331,6 +331,50 @@ const SEQUENCES: Record<string, Step[]> = {
     ['LTRIM', 'huge', '1', '-2'],
     ['LLEN', 'huge'],
   ],
+  'BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP: served at once, short timeouts, argument errors': [
+    ['RPUSH', 'a', '1', '2', '3'],
+    ['RPUSH', 'b', 'x'],
+    ['BLPOP', 'nokey', 'a', '0'],
+    ['BRPOP', 'a', 'b', '1'],
+    ['BLPOP', 'nokey', 'nokey2', '0.01'],
+    ['BRPOP', 'nokey', '0.02'],
+    ['BLMOVE', 'a', 'b', 'LEFT', 'RIGHT', '0'],
+    ['BLMOVE', 'nokey', 'b', 'LEFT', 'RIGHT', '0.01'],
+    ['BRPOPLPUSH', 'b', 'c', '0'],
+    ['BRPOPLPUSH', 'nokey', 'c', '0.01'],
+    ['LRANGE', 'b', '0', '-1'],
+    ['LRANGE', 'c', '0', '-1'],
+    ['BLMPOP', '0', '2', 'nokey', 'b', 'RIGHT', 'COUNT', '5'],
+    ['BLMPOP', '0.01', '1', 'nokey', 'LEFT'],
+    ['BLMPOP', '0', '1', 'c', 'LEFT', 'COUNT', '1'],
+    ['EXISTS', 'a', 'b', 'c'],
+    ['BLPOP', 'a', '-1'],
+    ['BLPOP', 'a', 'abc'],
+    // 1e20 and inf: 7.2 answers "timeout is out of range" (as shardcache), 7.0 "timeout is negative" (its
+    // long long overflowed): in spec/commands/list-blocking.spec.ts.
+    ['BLPOP', 'a', '-inf'],
+    ['BLPOP', 'a', 'nan'],
+    ['BLPOP', 'a', ''],
+    ['BLPOP', 'a', ' 1'],
+    ['BLPOP', 'nokey', '0x1p-12'],
+    ['BLMOVE', 'a', 'b', 'UP', 'LEFT', 'x'],
+    ['BLMOVE', 'a', 'b', 'LEFT', 'LEFT', 'x'],
+    ['BRPOPLPUSH', 'a', 'b', '-1'],
+    ['BLMPOP', 'x', '0', 'a', 'LEFT'],
+    ['BLMPOP', '0', '0', 'a', 'LEFT'],
+    ['BLMPOP', '-1', '1', 'a', 'LEFT'],
+    ['BLMPOP', 'x', '1', 'a', 'UP'],
+    ['BLMPOP', '0', '1', 'a', 'LEFT', 'COUNT', '0'],
+    ['SET', 's', 'v'],
+    ['BLPOP', 's', '0'],
+    ['BLPOP', 'nokey', 's', '0'],
+    ['BLMOVE', 's', 'd', 'LEFT', 'LEFT', '0'],
+    ['RPUSH', 'l', 'v'],
+    ['BLMOVE', 'l', 's', 'LEFT', 'LEFT', '0'],
+    ['BLMOVE', 'nokey', 's', 'LEFT', 'LEFT', '0.01'],
+    ['BLMPOP', '0', '2', 's', 'l', 'LEFT'],
+    ['LRANGE', 'l', '0', '-1'],
+  ],
   'the keyspace: TYPE, OBJECT ENCODING, COPY, RENAME, EXPIRE, DEL, SCAN TYPE, DUMP': [
     ['RPUSH', 'l', 'a', 'b', 'c'],
     ['TYPE', 'l'],
@@ -394,6 +438,10 @@ export function randomListSequence(seed: number, count: number): Step[] {
     () => ['LMOVE', k(), k(), r.pick(SIDES), r.pick(SIDES)],
     () => ['RPOPLPUSH', k(), k()],
     () => ['LMPOP', '2', k(), k(), r.pick(SIDES), ...(r.chance(0.5) ? ['COUNT', r.pick(['1', '2', '5'])] : [])],
+    () => [r.pick(['BLPOP', 'BRPOP']), k(), k(), '0.01'],
+    () => ['BLMOVE', k(), k(), r.pick(SIDES), r.pick(SIDES), '0.01'],
+    () => ['BRPOPLPUSH', k(), k(), '0.01'],
+    () => ['BLMPOP', '0.01', '2', k(), k(), r.pick(SIDES), ...(r.chance(0.5) ? ['COUNT', r.pick(['1', '3'])] : [])],
     () => ['TYPE', k()],
     () => n(encoding, 'OBJECT', 'ENCODING', k()),
     () => ['EXISTS', k(), k()],
@@ -408,7 +456,7 @@ export function randomListSequence(seed: number, count: number): Step[] {
   return out;
 }
 
-const LIST_COMMANDS = ['lpush', 'rpush', 'lpushx', 'rpushx', 'lpop', 'rpop', 'llen', 'lrange', 'lindex', 'lset', 'linsert', 'lrem', 'ltrim', 'lpos', 'lmove', 'rpoplpush', 'lmpop'];
+const LIST_COMMANDS = ['blpop', 'blmpop', 'lpush', 'rpush', 'lpushx', 'rpushx', 'lpop', 'rpop', 'llen', 'lrange', 'lindex', 'lset', 'linsert', 'lrem', 'ltrim', 'lpos', 'lmove', 'rpoplpush', 'lmpop'];
 
 (haveRedis ? needs(LIST_COMMANDS) : describe.skip)('differential: lists against redis-server 7', function () {
   this.timeout(60000);
