@@ -183,6 +183,9 @@ export class Client implements Session {
   /** End of the client's stream (it half-closed): runs what is left, answers, then closes. */
   onEnd(): void {
     if (this.closed) return;
+    // A blocked client (BLPOP, WAIT) that hung up will never read its reply: close now, as Redis frees a
+    // client whose read returns EOF (its wait goes with it: Node.forget).
+    if (this.blocked) return this.close();
     this.inputEnded = true;
     this.processInput();
   }
