@@ -225,6 +225,37 @@ describe('blocking list commands', () => {
     expect(n.effects(() => send(a, 'BRPOP', 'nothing', '0.5'))).to.deep.equal([]);
   });
 
+  it('cluster mode: a wait whose slot the node no longer serves gets the redirect at the next cron tick', () => {
+    send(a, 'BLPOP', 'k', '0');
+    send(b, 'BLPOP', 'other', '0');
+    const routed: string[][] = [];
+    // The routing of a fake cluster plug-in: 'k' moved away, 'other' still served here.
+    (n.node as unknown as { cluster: unknown }).cluster = {
+      gate: null,
+      route: (_c: unknown, spec: { name: string; keys: { first: number } }, argv: string[]) => {
+        routed.push(argv);
+        expect(spec.keys.first).to.equal(1);
+        return argv[1] === 'k' ? 'MOVED 7629 127.0.0.1:7001' : null;
+      },
+    };
+    n.node.cron();
+    (n.node as unknown as { cluster: unknown }).cluster = null;
+    expect(routed).to.deep.include.members([['blpop', 'k'], ['blpop', 'other']]);
+    expect(got(a)).to.equal('-MOVED 7629 127.0.0.1:7001\r\n');
+    expect(got(b)).to.equal('');
+    expect(n.node.blocking.size).to.equal(1);
+  });
+
+  it('a node that turned replica ends every wait with UNBLOCKED and closes those connections after it', () => {
+    send(a, 'BLPOP', 'k', '0');
+    n.run('REPLICAOF', '127.0.0.1', '1');
+    n.node.cron();
+    expect(got(a)).to.equal('-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)\r\n');
+    expect(a.closeAfterReply).to.equal(true);
+    expect(n.node.blocking.size).to.equal(0);
+    n.run('REPLICAOF', 'NO', 'ONE');
+  });
+
   it('INFO clients counts blocked clients, those with a deadline and the keys waited on', () => {
     send(a, 'BLPOP', 'k1', 'k2', '0');
     send(b, 'BLPOP', 'k2', '3');
