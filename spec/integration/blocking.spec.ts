@@ -4,6 +4,7 @@
 // behind; CLIENT UNBLOCK from another connection; a blocked client's connection keeps its pipelined
 // commands until it is served.
 import { expect } from 'chai';
+import Redis from 'ioredis';
 import * as net from 'net';
 import { encodeCommand } from '../../lib/replication/stream';
 import { readReply, show, type Resp } from '../helpers/differential';
@@ -157,5 +158,27 @@ describe('blocking list commands over sockets (a node process)', function () {
     expect(await p.call('CLIENT', 'UNBLOCK', id)).to.equal('(integer) 1');
     expect(show((await c.next()).r)).to.equal('(nil *-1)');
     expect(await p.call('CLIENT', 'UNBLOCK', id)).to.equal('(integer) 0');
+  });
+
+  it('works from ioredis: BLPOP, BLMOVE and BLMPOP resolve when another client pushes', async () => {
+    const blocker = new Redis({ port: server.port, host: '127.0.0.1', lazyConnect: true });
+    const pusher = new Redis({ port: server.port, host: '127.0.0.1', lazyConnect: true });
+    await Promise.all([blocker.connect(), pusher.connect()]);
+    try {
+      const popped = blocker.blpop('jobs', 0);
+      await sleep(20);
+      await pusher.rpush('jobs', 'job-1', 'job-2');
+      expect(await popped).to.deep.equal(['jobs', 'job-1']);
+      const moved = blocker.blmove('empty', 'done', 'LEFT', 'RIGHT', 0);
+      await sleep(20);
+      await pusher.lpush('empty', 'm');
+      expect(await moved).to.equal('m');
+      expect(await blocker.call('BLMPOP', '0', '2', 'none', 'jobs', 'LEFT', 'COUNT', '5')).to.deep.equal(['jobs', ['job-2']]);
+      expect(await blocker.brpop('none', 0.05)).to.equal(null);
+      expect(await pusher.lrange('done', 0, -1)).to.deep.equal(['m']);
+    } finally {
+      blocker.disconnect();
+      pusher.disconnect();
+    }
   });
 });
