@@ -19,7 +19,7 @@ import { execute, executeFrame, executeMasterFrame } from './dispatcher';
 import { Logger, type LogLevel } from './log';
 import { formatMonitorLine } from './monitor';
 import { IdleReclaimer } from './reclaim';
-import { chooseIoMode, IO_MODE_ENV, startReading, type IoMode } from './socket-io';
+import { chooseIoMode, IO_MODE_ENV, replyWriter, startReading, type IoMode } from './socket-io';
 
 export { REDIS_VERSION, SHARDCACHE_VERSION } from '../util/version';
 
@@ -242,7 +242,7 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
     }
     const keepalive = this.config.num('tcp-keepalive');
     if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
-    const c = new Client(this, socket);
+    const c = new Client(this, socket, replyWriter(socket, this.ioMode));
     this.clients.set(c.id, c);
     startReading(socket, this.ioMode, {
       onData: (chunk, borrowed) => c.onData(chunk, borrowed),
@@ -287,7 +287,7 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
         this.log.verbose(`Closing idle client`);
         c.close();
       } else if (c.softLimitSince !== 0) {
-        c.checkOutputLimits(c.socket, now);
+        c.checkOutputLimits(now);
       }
     }
   }
