@@ -246,6 +246,8 @@ export class Client implements Session {
       this.turnSeen = node.turn;
       this.turnCommands = 0;
     }
+    // Commands of one batch time each other: one clock read each (NodeCore.cmdChain).
+    node.cmdChain = 0;
     try {
       while (!this.closeAfterReply && !this.blocked && !this.yielding) {
         if (this.out.pendingBytes > PAUSE_OUTPUT_BYTES && this.socket !== null) {
@@ -293,6 +295,8 @@ export class Client implements Session {
         this.close();
         return;
       }
+    } finally {
+      node.cmdChain = -1;
     }
     if (this.closed) return;
     if (!this.closeAfterReply && this.parser.buffered > node.config.num('client-query-buffer-limit')) {

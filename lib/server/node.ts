@@ -166,6 +166,8 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
   private commandsAtLastCron = -1;
   /** Event-loop turns in which clients ran commands (each ends with flushPending); clients' fairness counts per turn. */
   turn = 0;
+  /** See NodeCore.cmdChain. */
+  cmdChain = -1;
   private pendingFlush: Client[] = [];
   private pendingFlushTimer: NodeJS.Immediate | null = null;
   /** Writes every client's replies queued by flushLater now (the end of the event-loop turn; specs). */
@@ -257,13 +259,23 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
 
   private startCron(): void {
     if (this.cronTimer) clearInterval(this.cronTimer);
+    this.tickLruClock();
     this.cronTimer = setInterval(() => this.cron(), Math.max(1, Math.floor(1000 / this.config.num('hz'))));
     this.cronTimer.unref();
+  }
+
+  /**
+   * Keeps the LRU clock (StoreEnv.lruClock) on a node that runs on the system clock, as Redis's cron
+   * keeps server.lruclock: with 1 s of resolution, a tick of 1/hz s is exact enough.
+   */
+  private tickLruClock(): void {
+    if (this.clock === systemClock) this.env.lruClock = Math.floor(Date.now() / 1000);
   }
 
   /** Background work, hz times a second: active expiry, ops/sec samples, memory reclaim when idle, idle clients, output limits. */
   cron(): void {
     const now = this.clock.now();
+    this.tickLruClock();
     this.stats.sample(now);
     this.stats.notePeak(this.env.memory.used);
     if (this.activeExpire) {
