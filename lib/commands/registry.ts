@@ -6,6 +6,7 @@ import { connectionCommands } from './connection';
 import { stringCommands } from './string';
 import { hashCommands } from './hash';
 import { hashExpireCommands } from './hash-expire';
+import { setCommands } from './set';
 import { keyspaceCommands } from './keyspace';
 import { serverCommands } from './server';
 import { memoryCommands } from './memory';
@@ -19,6 +20,7 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'memory', commands: memoryCommands },
   { name: 'string', commands: stringCommands },
   { name: 'hash', commands: [...hashCommands, ...hashExpireCommands] },
+  { name: 'set', commands: setCommands },
   { name: 'keyspace', commands: keyspaceCommands },
   { name: 'cluster', commands: clusterCommands },
   { name: 'replication', commands: replicationCommands },
