@@ -8,6 +8,7 @@ import { hashCommands } from './hash';
 import { hashExpireCommands } from './hash-expire';
 import { setCommands } from './set';
 import { keyspaceCommands } from './keyspace';
+import { sortCommands } from './sort';
 import { serverCommands } from './server';
 import { memoryCommands } from './memory';
 import { clusterCommands } from './cluster';
@@ -21,7 +22,7 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'string', commands: stringCommands },
   { name: 'hash', commands: [...hashCommands, ...hashExpireCommands] },
   { name: 'set', commands: setCommands },
-  { name: 'keyspace', commands: keyspaceCommands },
+  { name: 'keyspace', commands: [...keyspaceCommands, ...sortCommands] },
   { name: 'cluster', commands: clusterCommands },
   { name: 'replication', commands: replicationCommands },
 ];
