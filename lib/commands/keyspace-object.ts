@@ -133,7 +133,7 @@ function restore(c: Client, argv: string[]): void {
   const ttlArg = parseInt64(argv[2]);
   if (ttlArg === null) return c.out.error(E.ERR_NOT_INTEGER);
   if (ttlArg < 0) return c.out.error(E.ERR_INVALID_TTL);
-  const value = restoreValue(argv[3]);
+  const value = restoreValue(argv[3], c.config);
   if (value === 'checksum') return c.out.error(E.ERR_DUMP_PAYLOAD);
   if (value === 'format') return c.out.error(E.ERR_BAD_DATA_FORMAT);
   // As Redis's dbDelete: an expired key is removed without counting as an expiry (or telling onRemoved).

@@ -8,7 +8,9 @@ import { hashCommands } from './hash';
 import { hashExpireCommands } from './hash-expire';
 import { listCommands } from './list';
 import { listBlockingCommands } from './list-blocking';
+import { setCommands } from './set';
 import { keyspaceCommands } from './keyspace';
+import { sortCommands } from './sort';
 import { serverCommands } from './server';
 import { memoryCommands } from './memory';
 import { clusterCommands } from './cluster';
@@ -22,7 +24,8 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'string', commands: stringCommands },
   { name: 'hash', commands: [...hashCommands, ...hashExpireCommands] },
   { name: 'list', commands: [...listCommands, ...listBlockingCommands] },
-  { name: 'keyspace', commands: keyspaceCommands },
+  { name: 'set', commands: setCommands },
+  { name: 'keyspace', commands: [...keyspaceCommands, ...sortCommands] },
   { name: 'cluster', commands: clusterCommands },
   { name: 'replication', commands: replicationCommands },
 ];

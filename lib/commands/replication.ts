@@ -55,7 +55,7 @@ function replconf(c: Client, argv: string[]): void {
 /** REPLSNAP key <expireAt ms or 0> <DUMP payload> [db]: one snapshot entry (master client only). */
 function replsnap(c: Client, argv: string[]): void {
   if (!c.master) return c.out.error(E.ERR_MASTER_ONLY);
-  const v = restoreValue(argv[3]);
+  const v = restoreValue(argv[3], c.config);
   if (v === 'checksum' || v === 'format') return;
   const db = argv.length > 4 ? c.node.dbs[Number(argv[4])] : c.db;
   if (db === undefined) return;

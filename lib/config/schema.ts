@@ -147,6 +147,9 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'hash-max-listpack-value', type: 'bytes', default: '64', min: 0, max: 2 ** 53, aliases: ['hash-max-ziplist-value'], mutable: true, doc: 'A hash written a field or value longer than this many bytes is reported as hashtable for good.' },
   { name: 'list-max-listpack-size', type: 'int', default: '-2', min: -2147483648, max: INT_MAX, aliases: ['list-max-ziplist-size'], mutable: true, doc: 'A list stays listpack (OBJECT ENCODING) while it fits one node, and a quicklist node holds up to: -1..-5 = 4/8/16/32/64 KB of listpack bytes, a positive number = that many elements.' },
   { name: 'list-compress-depth', type: 'int', default: '0', min: 0, max: INT_MAX, mutable: true, doc: 'Accepted for redis.conf compatibility; list nodes are never compressed.' },
+  { name: 'set-max-intset-entries', type: 'int', default: '512', min: 0, max: 2 ** 53, mutable: true, doc: 'A set of integers only (64-bit, canonical) is reported as intset (OBJECT ENCODING) up to this many members.' },
+  { name: 'set-max-listpack-entries', type: 'int', default: '128', min: 0, max: 2 ** 53, mutable: true, doc: 'A set with a non-integer member is reported as listpack up to this many members; past it hashtable for good. A listpack or intset set comes whole from one SSCAN call.' },
+  { name: 'set-max-listpack-value', type: 'int', default: '64', min: 0, max: 2 ** 53, mutable: true, doc: 'A set given a member longer than this many bytes is reported as hashtable for good.' },
   // replication
   { name: 'repl-backlog-size', type: 'bytes', default: '1mb', min: 1, max: 2 ** 53, mutable: true, doc: 'Bytes of the replication stream kept for replicas that reconnect (partial resync).' },
   { name: 'repl-ping-replica-period', type: 'int', default: '10', min: 1, max: INT_MAX, aliases: ['repl-ping-slave-period'], mutable: true, doc: 'Seconds between the PINGs a primary sends its replicas.' },

@@ -79,6 +79,16 @@ export const ERR_NUMKEYS_GT0 = 'ERR numkeys should be greater than 0';
 export const ERR_COUNT_GT0 = 'ERR count should be greater than 0';
 export const ERR_TIMEOUT_NOT_FLOAT = 'ERR timeout is not a float or out of range';
 export const ERR_TIMEOUT_OUT_OF_RANGE = 'ERR timeout is out of range';
+// Set commands (t_set.c, Redis 7.2) and SORT (sort.c).
+/** getPositiveLongFromObjectOrReply's text (SPOP's count), also for a count that is not an integer. */
+export const ERR_NUMKEYS_TOO_MANY = "ERR Number of keys can't be greater than number of args";
+export const ERR_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
+/** Ours: one set holds at most store/set.ts SET_MAX_MEMBERS members. */
+export const ERR_SET_TOO_BIG = (max: number) => `ERR set would exceed the maximum of ${max} members`;
+export const ERR_SORT_SCORE = "ERR One or more scores can't be converted into double";
+/** Redis 7.2's sort.c texts for a BY pattern (with a '*') and any GET in cluster mode. */
+export const ERR_SORT_BY_CLUSTER = 'ERR BY option of SORT denied in Cluster mode.';
+export const ERR_SORT_GET_CLUSTER = 'ERR GET option of SORT denied in Cluster mode.';
 
 // Keyspace commands (db.c, expire.c, object.c, cluster.c's DUMP/RESTORE).
 export const ERR_EXPIRE_NX_CONFLICT = 'ERR NX and XX, GT or LT options at the same time are not compatible';

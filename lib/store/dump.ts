@@ -3,12 +3,19 @@
 // version number Redis never uses, so neither side misreads the other's payloads.
 //
 //   offset  size  field
-//   0       1     type: Redis's RDB type numbers for the type as such (0 = string, 1 = list, 4 = hash; later
-//                 2 set, 3 zset, ...), not Redis's encoding-specific ones (its lists are RDB type 18,
+//   0       1     type: Redis's RDB type numbers for the type as such (0 = string, 1 = list, 2 = set, 4 = hash;
+//                 later 3 zset, ...), not Redis's encoding-specific ones (its lists are RDB type 18,
 //                 RDB_TYPE_LIST_QUICKLIST_2): the body below is ours whatever the encoding
 //   1       n     body, self-delimiting, type-specific; "varint" is an unsigned LEB128 (7 bits a byte, low
 //                 first), "bytes" a varint length then that many bytes:
 //                   string: bytes
+//                   set:    varint member count (>= 1), one encoding byte (0 intset, 1 listpack, 2 hashtable:
+//                           what OBJECT ENCODING said when dumped), then per member: member bytes, in the
+//                           set's order (an intset ascending). The restoring side chooses the encoding as
+//                           Redis does when it loads that RDB type (store/set.ts SetValue.load, with its own
+//                           set-max-* directives): an intset or listpack stays one unless too large, a
+//                           hashtable is loaded member by member as RDB_TYPE_SET. Corrupt: a repeated
+//                           member, a non-integer in an intset, an unknown encoding byte.
 //                   hash:   varint field count (>= 1), one flags byte (bit 0: fields carry expiries), then
 //                           per field: field bytes, value bytes, and with bit 0 a varint absolute expiry
 //                           in ms (0: none). Fields in the hash's order; expired-not-collected fields are
@@ -26,6 +33,7 @@
 // "Bad data format" for it); a changed body layout bumps DUMP_FORMAT. Payloads are byte strings (latin1).
 import { HASH_MAX_FIELDS, HashValue } from './hash';
 import { ListValue } from './list';
+import { DEFAULT_SET_LIMITS, ENC_HASHTABLE, SET_MAX_MEMBERS, SetValue, setLimits, type SetEncoding } from './set';
 import { stringPayload, stringValue, type Value } from './value';
 
 /** Current format version (the low 15 bits of the version field). */
@@ -35,6 +43,8 @@ const VERSION_FLAG = 0x8000;
 export const TYPE_STRING = 0;
 /** Redis's RDB_TYPE_LIST (the type, not its encoding). */
 export const TYPE_LIST = 1;
+/** Redis's RDB_TYPE_SET. */
+export const TYPE_SET = 2;
 /** Redis's RDB_TYPE_HASH. */
 export const TYPE_HASH = 4;
 /** Hash body flag: every field is followed by its expiry. */
@@ -120,12 +130,22 @@ function listBody(l: ListValue): string {
   return parts.join('');
 }
 
+/** The type byte and body of a set. */
+function setBody(v: SetValue): string {
+  let s = String.fromCharCode(TYPE_SET) + varint(v.size) + String.fromCharCode(v.encodingId);
+  v.forEach((m) => {
+    s += bytesField(m);
+  });
+  return s;
+}
+
 /** The DUMP payload of a value. */
 export function dumpValue(v: Value): string {
   let head: string;
   if (typeof v === 'string') head = String.fromCharCode(TYPE_STRING) + bytesField(stringPayload(v));
   else if (v instanceof HashValue) head = hashBody(v);
   else if (v instanceof ListValue) head = listBody(v);
+  else if (v instanceof SetValue) head = setBody(v);
   else throw new Error(`DUMP of a ${v.type} value is not implemented`);
   const version = VERSION_FLAG | DUMP_FORMAT;
   const body = head + String.fromCharCode(version & 0xff, version >>> 8);
@@ -206,12 +226,28 @@ function readList(r: Reader): ListValue | null {
   return l;
 }
 
+/** A set body (see SetValue.load for the encoding chosen): null when malformed or corrupt. */
+function readSet(r: Reader, config: { num(name: string): number } | undefined): SetValue | null {
+  const count = r.varint();
+  if (count < 1 || count > SET_MAX_MEMBERS) return null;
+  const enc = r.byte();
+  if (enc < 0 || enc > ENC_HASHTABLE) return null;
+  const list: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const m = r.bytes();
+    if (m === null) return null;
+    list.push(m);
+  }
+  return SetValue.load(enc as SetEncoding, list, config === undefined ? DEFAULT_SET_LIMITS : setLimits(config));
+}
+
 /**
  * The value a payload holds. 'checksum': too short, not a shardcache payload, a newer format than this
  * node reads, or a wrong CRC (ERR DUMP payload version or checksum are wrong). 'format': the checksum
  * holds but the type is unknown or the body does not fill the payload exactly (ERR Bad data format).
+ * `config` gives the set-max-* directives that choose a restored set's encoding (Redis's defaults without).
  */
-export function restoreValue(payload: string): Value | 'checksum' | 'format' {
+export function restoreValue(payload: string, config?: { num(name: string): number }): Value | 'checksum' | 'format' {
   const n = payload.length;
   if (n < MIN_PAYLOAD_BYTES) return 'checksum';
   const version = payload.charCodeAt(n - 10) | (payload.charCodeAt(n - 9) << 8);
@@ -228,6 +264,9 @@ export function restoreValue(payload: string): Value | 'checksum' | 'format' {
       value = b === null ? null : stringValue(b);
       break;
     }
+    case TYPE_SET:
+      value = readSet(r, config);
+      break;
     case TYPE_HASH:
       value = readHash(r);
       break;

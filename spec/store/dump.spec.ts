@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { DUMP_FORMAT, TYPE_HASH, TYPE_STRING, crc64, dumpValue, restoreValue } from '../../lib/store/dump';
+import { DUMP_FORMAT, TYPE_HASH, TYPE_SET, TYPE_STRING, crc64, dumpValue, restoreValue } from '../../lib/store/dump';
 import { HashValue } from '../../lib/store/hash';
+import { DEFAULT_SET_LIMITS, ENC_HASHTABLE, ENC_LISTPACK, SetValue, type SetEncoding } from '../../lib/store/set';
 import { stringPayload, stringValue } from '../../lib/store/value';
 
 /** Rewrites the CRC of a payload after tampering, so that only the tampered field is wrong. */
@@ -122,6 +123,63 @@ describe('DUMP payloads (store/dump)', () => {
 
     it('the string layout and DUMP_FORMAT are unchanged by the hash type', () => {
       expect(DUMP_FORMAT).to.equal(1);
+    });
+  });
+
+  describe('sets', () => {
+    const setOf = (ms: string[], enc: SetEncoding = ENC_LISTPACK) => {
+      const v = new SetValue(enc);
+      for (const m of ms) v.add(m, DEFAULT_SET_LIMITS);
+      return v;
+    };
+    const cfg = (intset: number, entries: number, value: number) => ({
+      num: (name: string) => (name === 'set-max-intset-entries' ? intset : name === 'set-max-listpack-entries' ? entries : value),
+    });
+
+    it('lays out type 2, varint count, encoding byte, then the members in the set\'s order', () => {
+      const p = dumpValue(setOf(['b', '', 'a']));
+      expect(p.charCodeAt(0)).to.equal(TYPE_SET);
+      expect(p.slice(1, -10)).to.equal('\x03\x01\x01b\x00\x01a');
+      const i = new SetValue();
+      for (const m of ['30', '-2', '7']) i.add(m, DEFAULT_SET_LIMITS);
+      expect(dumpValue(i).slice(1, -10)).to.equal('\x03\x00\x02-2\x017\x0230');
+    });
+
+    it('round-trips members (binary-safe, long), order and encoding; a large hashtable too', () => {
+      const v = setOf(['z', '\x00\xff\r\n', 'y'.repeat(300), '', '5']);
+      const back = restoreValue(dumpValue(v)) as SetValue;
+      expect(back).to.be.instanceOf(SetValue);
+      expect(back.toArray()).to.deep.equal(v.toArray());
+      expect(back.encoding()).to.equal('hashtable'); // the long member made it one before the dump
+      const lp = setOf(['c', 'a', 'b']);
+      expect((restoreValue(dumpValue(lp)) as SetValue).toArray()).to.deep.equal(['c', 'a', 'b']);
+      const big = setOf(Array.from({ length: 5000 }, (_, i) => `member:${i}`), ENC_HASHTABLE);
+      const bigBack = restoreValue(dumpValue(big)) as SetValue;
+      expect(bigBack.size).to.equal(5000);
+      expect(bigBack.toArray().sort()).to.deep.equal(big.toArray().sort());
+      expect(bigBack.bytes).to.equal(bigBack.recount());
+    });
+
+    it('chooses the encoding with the restoring config (Redis\'s defaults without one)', () => {
+      const p = dumpValue(setOf(['1', '2', '3'], ENC_HASHTABLE));
+      expect((restoreValue(p) as SetValue).encoding()).to.equal('intset');
+      expect((restoreValue(p, cfg(2, 128, 64)) as SetValue).encoding()).to.equal('hashtable');
+      const q = dumpValue(setOf(['a', 'b', 'c']));
+      expect((restoreValue(q, cfg(512, 2, 64)) as SetValue).encoding()).to.equal('hashtable');
+      expect((restoreValue(q, cfg(512, 3, 0)) as SetValue).encoding()).to.equal('listpack');
+    });
+
+    it('answers "format" for an empty set, a repeated member, an unknown encoding, a non-integer intset, a truncated body', () => {
+      const version = dumpValue(stringValue('')).slice(-10, -8);
+      const T = String.fromCharCode(TYPE_SET);
+      expect(restoreValue(reseal(T + '\x00\x01' + version))).to.equal('format');
+      expect(restoreValue(reseal(T + '\x02\x01\x01a\x01a' + version))).to.equal('format');
+      expect(restoreValue(reseal(T + '\x02\x02\x01a\x01a' + version))).to.equal('format');
+      expect(restoreValue(reseal(T + '\x01\x03\x01a' + version))).to.equal('format');
+      expect(restoreValue(reseal(T + '\x01\x00\x01a' + version))).to.equal('format');
+      expect(restoreValue(reseal(T + '\x02\x01\x01a' + version))).to.equal('format');
+      expect(restoreValue(reseal(T + '\x01\x01\x01a\x00' + version))).to.equal('format');
+      expect(restoreValue(reseal(T + '\x01\x00\x017' + version))).to.be.instanceOf(SetValue);
     });
   });
 });
