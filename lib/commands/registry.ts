@@ -6,6 +6,8 @@ import { connectionCommands } from './connection';
 import { stringCommands } from './string';
 import { hashCommands } from './hash';
 import { hashExpireCommands } from './hash-expire';
+import { bitmapCommands } from './bitmap';
+import { hyperloglogCommands } from './hyperloglog';
 import { keyspaceCommands } from './keyspace';
 import { serverCommands } from './server';
 import { memoryCommands } from './memory';
@@ -19,6 +21,8 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'memory', commands: memoryCommands },
   { name: 'string', commands: stringCommands },
   { name: 'hash', commands: [...hashCommands, ...hashExpireCommands] },
+  { name: 'bitmap', commands: bitmapCommands },
+  { name: 'hyperloglog', commands: hyperloglogCommands },
   { name: 'keyspace', commands: keyspaceCommands },
   { name: 'cluster', commands: clusterCommands },
   { name: 'replication', commands: replicationCommands },
