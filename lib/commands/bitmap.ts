@@ -6,8 +6,9 @@
 // given the key's state), so a 1 MB bitmap is not resent to replicas per SETBIT.
 //
 // Arguments are parsed in Redis's order, with its texts; a keyword compared with strcasecmp in C stops at
-// a NUL byte there, and here (cstr). Offsets are limited by proto-max-bulk-len, and by the longest string
-// a value may hold here (MAX_ARG_BYTES, a little under 512 MB: values cross the API as latin1 strings).
+// a NUL byte there, and here (cstr). Offsets are limited by proto-max-bulk-len, and for writes by the
+// longest string a value may hold here (MAX_ARG_BYTES, 56 bytes under 512 MB: values cross the API as
+// latin1 strings): a write within the last 56 bytes of 512 MB is refused where Redis makes the string.
 import * as E from '../protocol/errors';
 import { MAX_ARG_BYTES } from '../protocol/parser';
 import { EMPTY_STRING_VALUE, type StringView } from '../store/keyspace';
@@ -20,24 +21,28 @@ import { declarer, ONE_KEY, type CommandSpec } from './types';
 /** The view handlers read values through (one command runs at a time). */
 const view: StringView = { buf: Buffer.alloc(0), off: 0, len: 0 };
 
-/** Bytes a bitmap may reach: proto-max-bulk-len, within what a value can hold here. */
-function maxBytes(c: Client): number {
-  return Math.min(c.config.num('proto-max-bulk-len'), MAX_ARG_BYTES);
+/**
+ * Bytes a bitmap offset may address: proto-max-bulk-len; for a write, also within what a value can hold
+ * here (a read past the end allocates nothing, so it keeps Redis's limit).
+ */
+function maxBytes(c: Client, write: boolean): number {
+  const limit = c.config.num('proto-max-bulk-len');
+  return write ? Math.min(limit, MAX_ARG_BYTES) : limit;
 }
 
 /**
  * A bit offset argument (getBitOffsetFromArgument): a non-negative integer whose byte is below the size
- * limit; with `hash` and bits > 0, `#n` means n * bits. Returns the offset, or -1 after writing "bit offset
- * is not an integer or out of range".
+ * limit (maxBytes); with `hash` and bits > 0, `#n` means n * bits. Returns the offset, or -1 after writing
+ * "bit offset is not an integer or out of range".
  */
-function bitOffset(c: Client, arg: string, hash: boolean, bits: number): number {
+function bitOffset(c: Client, arg: string, hash: boolean, bits: number, write: boolean): number {
   const useHash = hash && bits > 0 && arg.charCodeAt(0) === 35; // '#'
   let v = parseInt64(useHash ? arg.slice(1) : arg);
   if (v !== null && useHash) {
     const p = BigInt.asIntN(64, BigInt(v) * BigInt(bits)); // C's wrapping multiply
     v = p >= -(2n ** 53n) && p <= 2n ** 53n ? Number(p) : p;
   }
-  if (v === null || v < 0 || v >= maxBytes(c) * 8) {
+  if (v === null || v < 0 || v >= maxBytes(c, write) * 8) {
     c.out.error(E.ERR_BIT_OFFSET);
     return -1;
   }
@@ -71,7 +76,7 @@ function stringForBits(c: Client, key: string, bytes: number): number {
  * range (value not 0 or 1), WRONGTYPE.
  */
 function setbit(c: Client, argv: string[]): void {
-  const off = bitOffset(c, argv[2], false, 0);
+  const off = bitOffset(c, argv[2], false, 0, true);
   if (off < 0) return;
   const on = parseInt64(argv[3]);
   if (on !== 0 && on !== 1) return c.out.error(E.ERR_BIT_VALUE);
@@ -91,7 +96,7 @@ function setbit(c: Client, argv: string[]): void {
 
 /** GETBIT key offset: the bit (0 past the end or for a missing key). Errors: bit offset, WRONGTYPE. */
 function getbit(c: Client, argv: string[]): void {
-  const off = bitOffset(c, argv[2], false, 0);
+  const off = bitOffset(c, argv[2], false, 0, false);
   if (off < 0) return;
   const s = readTyped(c, argv[1], 'string');
   if (s === WRONG_TYPE) return;
@@ -436,7 +441,7 @@ function bitfieldGeneric(c: Client, argv: string[], readonly: boolean): void {
     const type = bitfieldType(c, argv[j + 1]);
     if (type === null) return;
     const [signed, bits] = type;
-    const offset = bitOffset(c, argv[j + 2], true, bits);
+    const offset = bitOffset(c, argv[j + 2], true, bits, opcode !== BF_GET);
     if (offset < 0) return;
     let value = 0n;
     if (opcode !== BF_GET) {
