@@ -9,6 +9,7 @@ import { EMPTY_STRING_VALUE, type StringView } from '../store/keyspace';
 import {
   addTo,
   cachedCard,
+  cardinality,
   count,
   countRaw,
   decodeSparse,
@@ -147,22 +148,26 @@ function pfcount(c: Client, argv: string[]): void {
       const v = db.stringView(s, view);
       if (!mergeInto(max, v.buf, v.off, v.len)) return c.out.error(E.ERR_HLL_CORRUPT);
     }
-    return c.out.int(countRaw(max));
+    return replyCard(c, cardinality(countRaw(max)));
   }
   const s = hllAt(c, argv[1], true);
   if (s === WRONG_TYPE) return;
   if (s < 0) return c.out.int(0);
   const v = db.stringView(s, view);
   const cached = cachedCard(v.buf, v.off);
-  if (cached !== -1) {
-    if (typeof cached === 'bigint') return c.out.bigint(cached);
-    return c.out.int(cached);
-  }
+  if (cached !== -1) return replyCard(c, cached);
   const n = count(v.buf, v.off, v.len);
   if (n < 0) return c.out.error(E.ERR_HLL_CORRUPT);
-  setCachedCard(v.buf, v.off, n);
+  const card = cardinality(n);
+  setCachedCard(v.buf, v.off, card);
   c.effects.command(['PFCOUNT', argv[1]]);
-  c.out.int(n);
+  replyCard(c, card);
+}
+
+/** A cardinality (a u64) replied as Redis's addReplyLongLong does: as a signed 64-bit integer. */
+function replyCard(c: Client, card: number | bigint): void {
+  if (typeof card === 'number') c.out.int(card);
+  else c.out.bigint(BigInt.asIntN(64, card));
 }
 
 /**

@@ -90,12 +90,23 @@ export function cachedCard(b: Uint8Array, off: number): number | bigint {
   return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
 }
 
-/** Stores a computed cardinality (below 2^53) as the cached one. */
-export function setCachedCard(b: Uint8Array, off: number, card: number): void {
-  let lo = card % 4294967296;
-  let hi = Math.floor(card / 4294967296);
+/** Stores a cardinality (a u64, as cardinality() gives it) as the cached one. */
+export function setCachedCard(b: Uint8Array, off: number, card: number | bigint): void {
+  const u = BigInt.asUintN(64, BigInt(card));
+  let lo = Number(u & 0xffffffffn);
+  let hi = Number(u >> 32n);
   for (let i = 0; i < 4; i++, lo = Math.floor(lo / 256)) b[off + CARD + i] = lo & 0xff;
   for (let i = 4; i < 8; i++, hi = Math.floor(hi / 256)) b[off + CARD + i] = hi & 0xff;
+}
+
+/**
+ * The u64 Redis makes of an estimate (llroundl then a cast): the estimate itself, exact, up to 2^63; beyond
+ * it (and for an infinite one: all registers above 51 leave nothing to sum) llroundl overflows to
+ * LLONG_MIN on x86, which is 2^63 as a u64 (cached with the stale bit set, replied as -2^63).
+ */
+export function cardinality(estimate: number): number | bigint {
+  if (!(estimate < 2 ** 63)) return 2n ** 63n;
+  return estimate < 2 ** 53 ? estimate : BigInt(estimate);
 }
 
 /** A new, empty HLL (createHLLObject): sparse, XZERO:16384, cached cardinality 0. */
@@ -444,8 +455,9 @@ function estimate(reghisto: Float64Array): number {
 const histo = new Float64Array(64);
 
 /**
- * The estimated cardinality of the HLL at b[off, off + len) (hllCount), or -1 when it is a corrupt
- * sparse one (its runs do not cover exactly 16384 registers).
+ * The estimate of the HLL at b[off, off + len) (hllCount; rounded, possibly past 2^53 or infinite for
+ * planted registers: cardinality() makes Redis's u64 of it), or -1 when it is a corrupt sparse one (its
+ * runs do not cover exactly 16384 registers).
  */
 export function count(b: Uint8Array, off: number, len: number): number {
   histo.fill(0);
@@ -482,7 +494,7 @@ export function count(b: Uint8Array, off: number, len: number): number {
   return invalid ? -1 : e;
 }
 
-/** The estimated cardinality of 16384 registers given one per byte (PFCOUNT of several keys). */
+/** The estimate of 16384 registers given one per byte (PFCOUNT of several keys); see count(). */
 export function countRaw(registers: Uint8Array): number {
   histo.fill(0);
   for (let i = 0; i < HLL_REGISTERS; i++) histo[registers[i]]++;
