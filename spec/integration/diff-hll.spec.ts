@@ -7,7 +7,7 @@
 // DIFF_SELF=1 runs both sides on redis-server (to check the sequences themselves).
 import { expect } from 'chai';
 import Redis from 'ioredis';
-import { DiffPair, haveRedis, rng, type Step } from '../helpers/differential';
+import { DiffPair, bulk, each, haveRedis, n, rng, text, type Normalizer, type Step } from '../helpers/differential';
 import { needs } from './needs';
 
 /** The header of a sparse HLL whose cached cardinality is stale. */
@@ -43,7 +43,27 @@ function growth(key: string, total: number, prefix: string): Step[] {
 
 const DEFAULTS: Step[] = [['CONFIG', 'SET', 'hll-sparse-max-bytes', '3000']];
 
+/** INFO stats reduced to the keyspace hit and miss counters (which lookups count as reads). */
+const hitsAndMisses: Normalizer = each((r) => {
+  const s = r.t === '$' || r.t === '=' ? text(r) : null;
+  if (s === null) return r;
+  return bulk(s.split('\r\n').filter((l) => /^keyspace_(hits|misses):/.test(l)).join('\n'));
+});
+
 const SEQUENCES: Record<string, Step[]> = {
+  'keyspace hits and misses: PFCOUNT and the sources of PFMERGE count, the rest does not': [
+    ['CONFIG', 'RESETSTAT'],
+    ['PFADD', 'a', 'x'],
+    ['PFADD', 'nokey-add'],
+    ['PFCOUNT', 'a'],
+    ['PFCOUNT', 'nokey'],
+    ['PFCOUNT', 'a', 'nokey', 'a'],
+    ['PFMERGE', 'm', 'a', 'nokey'],
+    ['PFMERGE', 'm2'],
+    ['PFDEBUG', 'ENCODING', 'a'],
+    ['PFDEBUG', 'ENCODING', 'nokey'],
+    n(hitsAndMisses, 'INFO', 'stats'),
+  ],
   'PFADD of 100,000 elements in batches: every stored byte, the count and its cache': growth('h', 100000, 'element:'),
   'hll-sparse-max-bytes 0, 100, 1000, 12000, 20000: promotion when the sparse form would pass it': [
     ...['0', '100', '1000', '12000', '20000'].flatMap((max): Step[] => [['CONFIG', 'SET', 'hll-sparse-max-bytes', max], ...growth(`h${max}`, 6000, `m${max}:`)]),
