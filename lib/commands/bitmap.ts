@@ -61,9 +61,12 @@ function stringForBits(c: Client, key: string, bytes: number): number {
   let s = writeTyped(c, key, 'string');
   grown = false;
   if (s === WRONG_TYPE) return s;
-  if (s < 0) s = db.add(key, EMPTY_STRING_VALUE);
+  // A new string gets its size exactly; one that grows gets room to grow again (as Redis's sdsnewlen and
+  // sdsgrowzero).
+  const created = s < 0;
+  if (created) s = db.add(key, EMPTY_STRING_VALUE);
   else if (db.stringView(s, view).len >= bytes) return s;
-  db.resizeString(s, bytes, true, true);
+  db.resizeString(s, bytes, true, !created);
   grown = true;
   return s;
 }

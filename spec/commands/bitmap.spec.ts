@@ -99,6 +99,17 @@ describe('bitmap commands', () => {
       expect(n.run('BITCOUNT', 'big')).to.equal(1001);
     });
 
+    it('size a new bitmap exactly; one that grows gets room to grow in place (as Redis strings)', () => {
+      n.run('SETBIT', 'big', String(8 * MB - 1), '1');
+      expect(where(n, 'big').buf.length).to.be.below(MB + 100); // its own buffer, no room to spare
+      n.run('SETBIT', 'big', String(8 * MB + 7), '1');
+      const grown = where(n, 'big');
+      expect(grown.buf.length).to.be.above(1.9 * MB);
+      n.run('SETBIT', 'big', String(12 * MB), '1');
+      expect(where(n, 'big').buf).to.equal(grown.buf);
+      expect(n.run('STRLEN', 'big')).to.equal(1.5 * MB + 1);
+    });
+
     it('keep the TTL; charge what the string grew to used_memory', () => {
       n.run('SET', 'k', 'abc', 'PX', '5000');
       const used = n.node.env.memory.used;
