@@ -182,6 +182,25 @@ function clientKill(c: Client, argv: string[]): void {
   else c.out.ok();
 }
 
+/**
+ * CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when client `id` was blocked on keys (BLPOP & co) and now got its
+ * timeout reply (TIMEOUT, the default) or "-UNBLOCKED client unblocked via CLIENT UNBLOCK" (ERROR); 0
+ * otherwise (no such client, not blocked, or blocked in WAIT). Errors: the reason (checked first), not an
+ * integer; more arguments: Redis's "unknown subcommand or wrong number of arguments".
+ */
+function clientUnblock(c: Client, argv: string[]): void {
+  if (argv.length > 4) return c.out.error(E.errSubcommandSyntax(argv[1], 'CLIENT'));
+  let error = false;
+  if (argv.length === 4) {
+    if (is(argv[3], 'error')) error = true;
+    else if (!is(argv[3], 'timeout')) return c.out.error(E.ERR_UNBLOCK_REASON);
+  }
+  const id = parseInt64(argv[2]);
+  if (id === null) return c.out.error(E.ERR_NOT_INTEGER);
+  const target = typeof id === 'number' ? c.node.clients.get(id) : undefined;
+  c.out.int(target !== undefined && c.node.blocking.unblock(target, error) ? 1 : 0);
+}
+
 /** CLIENT NO-EVICT / NO-TOUCH ON|OFF: OK (accepted; no client eviction or LRU exemption yet). */
 function clientOnOff(c: Client, argv: string[]): void {
   if (is(argv[2], 'on') || is(argv[2], 'off')) c.out.ok();
@@ -219,6 +238,8 @@ const HELP = [
   '    Set client meta attr. Options are:',
   '    * LIB-NAME: the client lib name.',
   '    * LIB-VER: the client lib version.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
   'NO-EVICT (ON|OFF)',
   '    Protect current client connection from eviction.',
   'NO-TOUCH (ON|OFF)',
@@ -254,6 +275,7 @@ export const clientCommand: CommandSpec = {
     sub({ name: 'info', summary: 'Returns information about the connection.', since: '6.2.0', arity: 2, flags: STATE, acl: ACL_SLOW, handler: clientInfo }),
     sub({ name: 'list', summary: 'Lists open connections.', since: '2.4.0', arity: -2, flags: ADMIN, acl: ACL_ADMIN, handler: clientList }),
     sub({ name: 'kill', summary: 'Terminates open connections.', since: '2.4.0', arity: -3, flags: ADMIN, acl: ACL_ADMIN, handler: clientKill }),
+    sub({ name: 'unblock', summary: 'Unblocks a client blocked by a blocking command from a different connection.', since: '5.0.0', arity: -3, flags: ADMIN, acl: ACL_ADMIN, handler: clientUnblock }),
     sub({ name: 'no-evict', summary: 'Sets the client eviction mode of the connection.', since: '7.0.0', arity: 3, flags: ADMIN, acl: ACL_ADMIN, handler: clientOnOff }),
     sub({ name: 'no-touch', summary: 'Controls whether commands sent by the client affect the LRU/LFU of accessed keys.', since: '7.2.0', arity: 3, flags: STATE, acl: ACL_SLOW, handler: clientOnOff }),
     sub({ name: 'help', summary: 'Returns helpful text about the different subcommands.', since: '5.0.0', arity: 2, flags: ['loading', 'stale'], acl: ACL_SLOW, handler: clientHelp }),

@@ -6,6 +6,8 @@ import { connectionCommands } from './connection';
 import { stringCommands } from './string';
 import { hashCommands } from './hash';
 import { hashExpireCommands } from './hash-expire';
+import { listCommands } from './list';
+import { listBlockingCommands } from './list-blocking';
 import { bitmapCommands } from './bitmap';
 import { hyperloglogCommands } from './hyperloglog';
 import { keyspaceCommands } from './keyspace';
@@ -21,6 +23,7 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'memory', commands: memoryCommands },
   { name: 'string', commands: stringCommands },
   { name: 'hash', commands: [...hashCommands, ...hashExpireCommands] },
+  { name: 'list', commands: [...listCommands, ...listBlockingCommands] },
   { name: 'bitmap', commands: bitmapCommands },
   { name: 'hyperloglog', commands: hyperloglogCommands },
   { name: 'keyspace', commands: keyspaceCommands },

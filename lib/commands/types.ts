@@ -31,7 +31,7 @@ export type CommandFlag =
   | 'allow_busy';
 
 /** Redis's command groups (COMMAND DOCS `group`). */
-export type CommandGroup = 'string' | 'hash' | 'bitmap' | 'hyperloglog' | 'generic' | 'connection' | 'server' | 'cluster';
+export type CommandGroup = 'string' | 'hash' | 'list' | 'bitmap' | 'hyperloglog' | 'generic' | 'connection' | 'server' | 'cluster';
 
 /**
  * A handler writes exactly one reply to c.out (or none for QUIT-like commands that close). argv[0] is
@@ -108,6 +108,11 @@ export interface ServerHost {
   purgeMemory(): void;
   /** The text of INFO for the given section arguments (lower-case). */
   info(sections: readonly string[]): string;
+  /** Clients blocked on keys (server/blocking.ts), as CLIENT UNBLOCK sees them. */
+  readonly blocking: {
+    /** Ends c's wait with its timeout reply, or the UNBLOCKED error; false when c is not blocked on keys. */
+    unblock(c: Session, error: boolean): boolean;
+  };
 }
 
 /** The command table as COMMAND and the dispatcher read it (commands/registry.ts). */

@@ -145,6 +145,8 @@ export const DIRECTIVES: readonly Directive[] = [
   // data structures
   { name: 'hash-max-listpack-entries', type: 'int', default: '512', min: 0, max: 2 ** 53, aliases: ['hash-max-ziplist-entries'], mutable: true, doc: 'A hash with more fields than this is reported as hashtable (OBJECT ENCODING) for good; also the size up to which HSCAN returns a hash whole.' },
   { name: 'hash-max-listpack-value', type: 'bytes', default: '64', min: 0, max: 2 ** 53, aliases: ['hash-max-ziplist-value'], mutable: true, doc: 'A hash written a field or value longer than this many bytes is reported as hashtable for good.' },
+  { name: 'list-max-listpack-size', type: 'int', default: '-2', min: -2147483648, max: INT_MAX, aliases: ['list-max-ziplist-size'], mutable: true, doc: 'A list stays listpack (OBJECT ENCODING) while it fits one node, and a quicklist node holds up to: -1..-5 = 4/8/16/32/64 KB of listpack bytes, a positive number = that many elements.' },
+  { name: 'list-compress-depth', type: 'int', default: '0', min: 0, max: INT_MAX, mutable: true, doc: 'Accepted for redis.conf compatibility; list nodes are never compressed.' },
   { name: 'hll-sparse-max-bytes', type: 'bytes', default: '3000', min: 0, max: 2 ** 53, mutable: true, doc: 'A sparse HyperLogLog that would grow past this many bytes (header included) becomes dense (12304 bytes).' },
   // replication
   { name: 'repl-backlog-size', type: 'bytes', default: '1mb', min: 1, max: 2 ** 53, mutable: true, doc: 'Bytes of the replication stream kept for replicas that reconnect (partial resync).' },

@@ -86,9 +86,10 @@ function clients(node: InfoNode): InfoFields {
     ['maxclients', node.config.num('maxclients')],
     ['client_recent_max_input_buffer', maxIn],
     ['client_recent_max_output_buffer', maxOut],
-    ['blocked_clients', 0],
+    ['blocked_clients', node.blocking.size],
     ['tracking_clients', 0],
-    ['clients_in_timeout_table', 0],
+    ['clients_in_timeout_table', node.blocking.withDeadline],
+    ['total_blocking_keys', node.blocking.keyCount],
   ];
 }
 

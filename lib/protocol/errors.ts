@@ -43,6 +43,10 @@ export const errSetinfoOption = (opt: string) => `ERR Unrecognized option '${opt
 /** CLIENT SETINFO with a bad value: `attr` as the client spelled it. */
 export const errSetinfoValue = (attr: string) => `ERR ${attr} cannot contain spaces, newlines or special characters.`;
 export const ERR_NO_SUCH_CLIENT = 'ERR No such client';
+/** addReplySubcommandSyntaxError: a known subcommand with a wrong number of arguments for its own parsing. */
+export const errSubcommandSyntax = (sub: string, container: string) =>
+  `ERR unknown subcommand or wrong number of arguments for '${truncate(sub, 128)}'. Try ${container} HELP.`;
+export const ERR_UNBLOCK_REASON = 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR';
 export const ERR_KILL_CLIENT_ID = 'ERR client-id should be greater than 0';
 export const ERR_INVALID_CLIENT_ID = 'ERR Invalid client ID';
 export const errUnknownClientType = (type: string) => `ERR Unknown client type '${type}'`;
@@ -63,6 +67,18 @@ export const ERR_NUMFIELDS_POSITIVE = 'ERR Number of fields must be a positive i
 export const ERR_FIELD_EXPIRE_NEGATIVE = 'ERR invalid expire time, must be >= 0';
 /** Ours: one hash holds at most store/hash.ts HASH_MAX_FIELDS fields (V8's Map limit). */
 export const ERR_HASH_TOO_BIG = (max: number) => `ERR hash would exceed the maximum of ${max} fields`;
+
+// List commands (t_list.c, Redis 7.2; object.c's range texts).
+export const ERR_MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';
+export const ERR_INDEX_OUT_OF_RANGE = 'ERR index out of range';
+export const ERR_LPOS_RANK_ZERO =
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+export const ERR_LPOS_COUNT_NEGATIVE = "ERR COUNT can't be negative";
+export const ERR_LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
+export const ERR_NUMKEYS_GT0 = 'ERR numkeys should be greater than 0';
+export const ERR_COUNT_GT0 = 'ERR count should be greater than 0';
+export const ERR_TIMEOUT_NOT_FLOAT = 'ERR timeout is not a float or out of range';
+export const ERR_TIMEOUT_OUT_OF_RANGE = 'ERR timeout is out of range';
 
 // Bitmap commands (bitops.c, Redis 7.2).
 export const ERR_BIT_OFFSET = 'ERR bit offset is not an integer or out of range';

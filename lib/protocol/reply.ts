@@ -144,6 +144,14 @@ export class Reply {
     this.w('\r\n');
   }
 
+  /** A bulk string of the bytes src[from, to) (a list element), copied. */
+  bulkBytes(src: Buffer, from: number, to: number): void {
+    const n = to - from;
+    this.w(n < HDR_CACHE ? BULK_HDRS[n] : '$' + n + '\r\n');
+    this.rawBytes(src, from, to);
+    this.w('\r\n');
+  }
+
   /** A bulk string whose bytes are in a Buffer (not copied when large). */
   bulkBuffer(b: Buffer): void {
     if (b.length < 16384) {

@@ -3,6 +3,7 @@
 import type * as net from 'net';
 import { ProtocolError, RequestParser, bulkString, flat } from '../protocol/parser';
 import { Reply } from '../protocol/reply';
+import type { KeyWait } from '../commands/context';
 import type { Session } from '../commands/types';
 import type { Config } from '../config/config';
 import type { Effects } from '../store/effects';
@@ -182,6 +183,9 @@ export class Client implements Session {
   /** End of the client's stream (it half-closed): runs what is left, answers, then closes. */
   onEnd(): void {
     if (this.closed) return;
+    // A blocked client (BLPOP, WAIT) that hung up will never read its reply: close now, as Redis frees a
+    // client whose read returns EOF (its wait goes with it: Node.forget).
+    if (this.blocked) return this.close();
     this.inputEnded = true;
     this.processInput();
   }
@@ -301,6 +305,20 @@ export class Client implements Session {
     if (this.inputEnded && !this.yielding && !this.blocked && !this.outputPaused) this.closeAfterReply = true;
     if (this.closeAfterReply) this.flush();
     else this.node.flushLater(this);
+  }
+
+  /**
+   * May block (BLPOP & co): not the replication link's client. MULTI/EXEC and scripts, once they exist,
+   * must make this false while they run (Redis's CLIENT_DENY_BLOCKING): blocking commands there answer
+   * at once as on a timeout.
+   */
+  get canBlock(): boolean {
+    return !this.master;
+  }
+
+  /** Blocks the running command on keys (server/blocking.ts); it replies when served, timed out or unblocked. */
+  blockOnKeys(wait: KeyWait): void {
+    this.node.blocking.block(this, wait, this.node.commands.lookup(this.lastCommand));
   }
 
   /** Stops running this connection's commands (the running one answers later, then unblock()). */

@@ -143,6 +143,8 @@ function run(node: Node, c: Client, cmd: Command, argv: string[] | null, f: Fram
     node.stats.countError(out.lastError);
   }
   node.stats.totalCommands++;
+  // Clients blocked on keys this command made ready are served now (blocking.ts).
+  node.blocking.afterCommand();
 }
 
 /**
@@ -171,6 +173,7 @@ function executeMaster(node: Node, c: Client, argv: string[]): void {
   c.out.discard();
   cmd.stat.calls++;
   node.stats.totalCommands++;
+  node.blocking.afterCommand();
 }
 
 /**
@@ -198,6 +201,7 @@ export function executeMasterFrame(node: Node, c: Client, f: Frame): boolean {
   if (done) {
     cmd.stat.calls++;
     node.stats.totalCommands++;
+    node.blocking.afterCommand();
   }
   return done;
 }

@@ -5,6 +5,7 @@ import type { CommandTableView, ServerHost, Session } from '../commands/types';
 import type { Frame } from '../protocol/parser';
 import type { Evictor } from '../store/evict';
 import type { Clock } from '../util/clock';
+import type { BlockingKeys } from './blocking';
 import type { Logger } from './log';
 import type { ClusterPort, ReplicationPort } from './ports';
 import type { ServerStats } from './stats';
@@ -38,4 +39,6 @@ export interface NodeCore extends ServerHost {
   forget(c: Session): void;
   /** Sends a command to every MONITOR client. */
   feedMonitors(c: Session, argv: readonly string[]): void;
+  /** Clients blocked on keys (BLPOP & co). */
+  readonly blocking: BlockingKeys;
 }

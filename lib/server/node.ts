@@ -14,6 +14,10 @@ import { Evictor } from '../store/evict';
 import { Keyspace, newStoreEnv, type StoreEnv } from '../store/keyspace';
 import { systemClock, type Clock } from '../util/clock';
 import { Client } from './client';
+import { BlockingKeys, type BlockedClient } from './blocking';
+import type { Command } from '../commands/types';
+import * as E from '../protocol/errors';
+import { ALL_KEYS } from '../commands/types';
 import type { Frame } from '../protocol/parser';
 import { execute, executeFrame, executeMasterFrame } from './dispatcher';
 import { Logger, type LogLevel } from './log';
@@ -55,6 +59,8 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
   readonly runId = crypto.randomBytes(20).toString('hex');
+  /** Clients blocked on keys (BLPOP & co): server/blocking.ts. */
+  readonly blocking: BlockingKeys = new BlockingKeys(this);
   readonly startedAt: number;
   nextClientId = 1;
   /** maxmemory in bytes (cached: read before every command). */
@@ -144,8 +150,24 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
     return c;
   }
 
+  /**
+   * After a blocked command replied (blocking.ts): its effects to replication, its reply behind the
+   * replication-ack gate, its error in the statistics.
+   */
+  afterBlocked(c: BlockedClient, cmd: Command | undefined, failed: boolean): void {
+    const fx = this.env.effects;
+    if (fx.size > 0) this.repl.applyEffects(fx);
+    const agent = this.cluster;
+    if (agent !== null && agent.gate !== null && cmd !== undefined && cmd.write) agent.gate.hold(c as Client);
+    if (failed) {
+      if (cmd !== undefined) cmd.stat.failed++;
+      this.stats.countError(c.out.lastError);
+    }
+  }
+
   /** Forgets a closed client. */
   forget(c: Client): void {
+    this.blocking.forget(c);
     this.clients.delete(c.id);
     this.monitors.delete(c);
     this.repl.forget(c);
@@ -280,9 +302,11 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
       this.heapTight = tight;
       this.log.warning(tight ? `Heap at ${Math.round(heap.used_heap_size / 2 ** 20)} MB of a ${Math.round(heap.heap_size_limit / 2 ** 20)} MB limit: refusing writes (OOM) until it drops` : 'Heap back under its limit: accepting writes');
     }
+    this.cronBlocked();
     const timeout = this.config.num('timeout') * 1000;
     for (const c of this.clients.values()) {
       if (c.socket === null) continue;
+      if (this.blocking.isBlocked(c)) continue; // a blocked client is not idle (Redis skips it too)
       if (timeout > 0 && !c.monitor && now - c.lastInteraction > timeout) {
         this.log.verbose(`Closing idle client`);
         c.close();
@@ -290,6 +314,24 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
         c.checkOutputLimits(c.socket, now);
       }
     }
+  }
+
+  /**
+   * Blocked clients, from the cron: deadlines passed (a safety net for the registry's own timer); in
+   * cluster mode, waits whose slot moved away get the redirect; on a replica, every wait ends with
+   * Redis's UNBLOCKED error (the connection closes after it).
+   */
+  private cronBlocked(): void {
+    const b = this.blocking;
+    if (b.size === 0) return;
+    b.expireDue();
+    if (this.repl.role === 'replica' && this.cluster === null) {
+      b.unblockAll(E.ERR_UNBLOCKED_ROLE_CHANGE);
+      return;
+    }
+    const agent = this.cluster;
+    if (agent === null) return;
+    b.checkRoutes((c, cmd, keys) => (cmd === undefined ? null : agent.route(c as Client, { ...cmd.spec, keys: ALL_KEYS, getKeys: undefined }, [cmd.spec.name, ...keys], false)));
   }
 
   /** Bytes of off-heap slabs and tables the keyspaces let go of so far (the reclaimer's trigger). */

@@ -3,7 +3,9 @@
 // version number Redis never uses, so neither side misreads the other's payloads.
 //
 //   offset  size  field
-//   0       1     type: Redis's RDB type numbers (0 = string, 4 = hash; later 1 list, 2 set, 3 zset, ...)
+//   0       1     type: Redis's RDB type numbers for the type as such (0 = string, 1 = list, 4 = hash; later
+//                 2 set, 3 zset, ...), not Redis's encoding-specific ones (its lists are RDB type 18,
+//                 RDB_TYPE_LIST_QUICKLIST_2): the body below is ours whatever the encoding
 //   1       n     body, self-delimiting, type-specific; "varint" is an unsigned LEB128 (7 bits a byte, low
 //                 first), "bytes" a varint length then that many bytes:
 //                   string: bytes
@@ -11,6 +13,10 @@
 //                           per field: field bytes, value bytes, and with bit 0 a varint absolute expiry
 //                           in ms (0: none). Fields in the hash's order; expired-not-collected fields are
 //                           kept with their expiry (the restoring side hides and collects them).
+//                   list:   varint node count (>= 1), then per node a varint element count (>= 1) and
+//                           its elements as bytes, head to tail. The nodes are the list's chunks (as
+//                           Redis's payload keeps its quicklist nodes); the restoring side keeps them and
+//                           converts as Redis's loader does (listpack when one node fits the limits).
 //   1+n     2     format version, little-endian: 0x8000 | DUMP_FORMAT. The high bit marks a shardcache
 //                 payload: Redis's RDB versions stay below 0x8000, so a real Redis rejects ours with
 //                 "DUMP payload version or checksum are wrong" and we reject Redis's the same way.
@@ -19,6 +25,7 @@
 // A reader accepts format versions 1..DUMP_FORMAT: a new type gets a new type byte (old readers answer
 // "Bad data format" for it); a changed body layout bumps DUMP_FORMAT. Payloads are byte strings (latin1).
 import { HASH_MAX_FIELDS, HashValue } from './hash';
+import { ListValue } from './list';
 import { stringPayload, stringValue, type Value } from './value';
 
 /** Current format version (the low 15 bits of the version field). */
@@ -26,6 +33,8 @@ export const DUMP_FORMAT = 1;
 /** Marks a shardcache payload in the version field. */
 const VERSION_FLAG = 0x8000;
 export const TYPE_STRING = 0;
+/** Redis's RDB_TYPE_LIST (the type, not its encoding). */
+export const TYPE_LIST = 1;
 /** Redis's RDB_TYPE_HASH. */
 export const TYPE_HASH = 4;
 /** Hash body flag: every field is followed by its expiry. */
@@ -94,11 +103,29 @@ function hashBody(h: HashValue): string {
   return s;
 }
 
+/** The type byte and body of a list: its chunks as nodes. */
+function listBody(l: ListValue): string {
+  const counts = l.nodeCounts();
+  const parts: string[] = [String.fromCharCode(TYPE_LIST), varint(counts.length)];
+  let k = 0;
+  let left = 0;
+  l.visit(0, l.size, false, (b, from, to) => {
+    if (left === 0) {
+      left = counts[k++];
+      parts.push(varint(left));
+    }
+    left--;
+    parts.push(varint(to - from), b.latin1Slice(from, to));
+  });
+  return parts.join('');
+}
+
 /** The DUMP payload of a value. */
 export function dumpValue(v: Value): string {
   let head: string;
   if (typeof v === 'string') head = String.fromCharCode(TYPE_STRING) + bytesField(stringPayload(v));
   else if (v instanceof HashValue) head = hashBody(v);
+  else if (v instanceof ListValue) head = listBody(v);
   else throw new Error(`DUMP of a ${v.type} value is not implemented`);
   const version = VERSION_FLAG | DUMP_FORMAT;
   const body = head + String.fromCharCode(version & 0xff, version >>> 8);
@@ -160,6 +187,25 @@ function readHash(r: Reader): HashValue | null {
   return h;
 }
 
+/** A list body: null when malformed (truncated, no node, an empty node). */
+function readList(r: Reader): ListValue | null {
+  const nodes = r.varint();
+  if (nodes < 1) return null;
+  const l = new ListValue();
+  for (let k = 0; k < nodes; k++) {
+    const n = r.varint();
+    if (n < 1) return null;
+    const els: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const e = r.bytes();
+      if (e === null) return null;
+      els.push(e);
+    }
+    l.appendNode(els);
+  }
+  return l;
+}
+
 /**
  * The value a payload holds. 'checksum': too short, not a shardcache payload, a newer format than this
  * node reads, or a wrong CRC (ERR DUMP payload version or checksum are wrong). 'format': the checksum
@@ -184,6 +230,9 @@ export function restoreValue(payload: string): Value | 'checksum' | 'format' {
     }
     case TYPE_HASH:
       value = readHash(r);
+      break;
+    case TYPE_LIST:
+      value = readList(r);
       break;
     default:
       return 'format';

@@ -78,6 +78,13 @@ export interface StoreEnv {
    */
   hintKey: string | null;
   hintHash: number;
+  /**
+   * Set while clients are blocked on keys (server/blocking.ts, Redis's signalKeyAsReady): called when a
+   * key comes to hold a collection (added, replaced: a push creating a list, RESTORE, RENAME, COPY,
+   * MOVE), with key null when a whole database changed (SWAPDB). The server serves the blocked clients
+   * after the running command; null (no blocked client) costs one comparison per added collection.
+   */
+  keyReady: ((db: Keyspace, key: string | null) => void) | null;
 }
 
 export function newStoreEnv(clock: Clock): StoreEnv {
@@ -92,6 +99,7 @@ export function newStoreEnv(clock: Clock): StoreEnv {
     effects: new Effects(),
     hintKey: null,
     hintHash: 0,
+    keyReady: null,
   };
 }
 
@@ -546,6 +554,7 @@ export class Keyspace {
     this.charge(klen + (coll === null ? vlen : settle(coll)) + KEY_OVERHEAD_BYTES);
     if (coll !== null && coll.nextExpire) this.partTtl.add(s);
     this.maintain(KLEN + klen + vlen);
+    if (coll !== null && this.env.keyReady !== null) this.env.keyReady(this, typeof key === 'string' ? key : key.buf.latin1Slice(key.off, key.off + klen));
     return s;
   }
 
@@ -580,6 +589,7 @@ export class Keyspace {
     if (coll !== null && coll.nextExpire) this.partTtl.add(slot);
     else this.partTtl.delete(slot);
     this.maintain(vlen);
+    if (coll !== null && this.env.keyReady !== null) this.env.keyReady(this, this.keyAt(slot));
   }
 
   /** After a write: compacts about twice what was written from sparse slabs (store/arena.ts). */
@@ -721,6 +731,10 @@ export class Keyspace {
     // The arenas' and indexes' callbacks follow their data.
     this.home.db = this;
     other.home.db = other;
+    if (this.env.keyReady !== null) {
+      this.env.keyReady(this, null);
+      this.env.keyReady(other, null);
+    }
   }
 
   // ---- memory upkeep ----

@@ -369,6 +369,7 @@ describe('connection commands', () => {
       'client|list': [-2, ['admin', 'noscript', 'loading', 'stale'], ['admin', 'slow', 'dangerous', 'connection']],
       'client|kill': [-3, ['admin', 'noscript', 'loading', 'stale'], ['admin', 'slow', 'dangerous', 'connection']],
       'client|no-evict': [3, ['admin', 'noscript', 'loading', 'stale'], ['admin', 'slow', 'dangerous', 'connection']],
+      'client|unblock': [-3, ['admin', 'noscript', 'loading', 'stale'], ['admin', 'slow', 'dangerous', 'connection']],
       'client|no-touch': [3, ['noscript', 'loading', 'stale'], ['slow', 'connection']],
       'client|help': [2, ['loading', 'stale'], ['slow', 'connection']],
     };
