@@ -1,4 +1,4 @@
-// npm run bench [-- --rounds N] [--rows 1,2,5,7,8] [--profile] [--quick]
+// npm run bench [-- --rounds N] [--rows 1,2,5,7,8,9,10] [--profile] [--quick]
 // Runs redis-benchmark against a real redis-server and a shardcache node in turn (A B A B ...), so both
 // see the same machine, and prints shardcache/redis ratios. Rows 5, 7 and 8 (memory, latency while the
 // keyspace grows, RSS after FLUSHALL) are in memory-rows.ts. Writes the same figures as JSON under
@@ -28,6 +28,9 @@ interface Row {
   preload?: { keys: number; valueBytes: number; hashFields?: number };
   /** Tests that are not redis-benchmark's own (-t): test name -> the command it sends. */
   commands?: Record<string, string[]>;
+  /** Per test: arguments after the row's (a later -n wins), and the requests they make. */
+  testArgs?: Record<string, string[]>;
+  testRequests?: Record<string, number>;
   profile?: boolean;
 }
 
@@ -63,6 +66,24 @@ const ROWS: Row[] = [
     requests: 1000000 / scale,
     preload: { keys: 100000 / scale, valueBytes: 3, hashFields: 10 },
   },
+  // Issue 12: the list, set and sorted-set tests of redis-benchmark's default suite, as it runs them (one
+  // key each: mylist, myset, myzset; __rand_int__ is 0 without -r). LRANGE_N are sent as commands on the
+  // list LPUSH/RPUSH just grew (redis-benchmark's own lrange tests would LPUSH first and count that CPU),
+  // before LPOP/RPOP empty it again.
+  ...(['1', '16'] as const).map((pipeline) => {
+    const n = pipeline === '1' ? 100000 : 1000000;
+    return {
+      id: pipeline === '1' ? '9' : '10',
+      title: `lists, sets, sorted sets: -t lpush,rpush,lrange_100/300/600,lpop,rpop,sadd,spop,zadd,zpopmin -n ${n} -c 50${pipeline === '1' ? '' : ' -P 16 (lrange_*: -n 100000)'}`,
+      tests: ['lpush', 'rpush', 'lrange_100', 'lrange_300', 'lrange_600', 'lpop', 'rpop', 'sadd', 'spop', 'zadd', 'zpopmin'],
+      commands: { lrange_100: ['lrange', 'mylist', '0', '99'], lrange_300: ['lrange', 'mylist', '0', '299'], lrange_600: ['lrange', 'mylist', '0', '599'] },
+      args: ['-n', `${n / scale}`, '-c', '50', '-P', pipeline],
+      requests: n / scale,
+      // LRANGE_600 -P 16 answers ~10 MB per batch of 50 clients: a tenth of the requests keeps the row short.
+      testArgs: pipeline === '1' ? undefined : { lrange_100: ['-n', `${100000 / scale}`], lrange_300: ['-n', `${100000 / scale}`], lrange_600: ['-n', `${100000 / scale}`] },
+      testRequests: pipeline === '1' ? undefined : { lrange_100: 100000 / scale, lrange_300: 100000 / scale, lrange_600: 100000 / scale },
+    } satisfies Row;
+  }),
 ];
 /** utime+stime of a process, in microseconds. */
 function cpuMicros(pid: number): number {
@@ -83,14 +104,14 @@ function runTest(s: Server, test: string, row: Row): Measure {
   const before = cpuMicros(s.proc.pid as number);
   const custom = row.commands?.[test];
   const what = custom === undefined ? ['-t', test] : [];
-  const r = spawnSync('redis-benchmark', ['-p', String(s.port), ...what, ...row.args, '--csv', ...(custom ?? [])], { maxBuffer: 16 * 1024 * 1024 });
+  const r = spawnSync('redis-benchmark', ['-p', String(s.port), ...what, ...row.args, ...(row.testArgs?.[test] ?? []), '--csv', ...(custom ?? [])], { maxBuffer: 16 * 1024 * 1024 });
   const after = cpuMicros(s.proc.pid as number);
   if (r.status !== 0) throw new Error(`redis-benchmark failed against ${s.name}: ${r.stderr?.toString()}`);
   const lines = r.stdout.toString().trim().split('\n');
   const header = lines[0].split(',').map((h) => h.replace(/"/g, ''));
   const values = lines[lines.length - 1].split(',').map((v) => v.replace(/"/g, ''));
   const col = (name: string) => Number(values[header.indexOf(name)]);
-  return { rps: col('rps'), p50: col('p50_latency_ms'), p99: col('p99_latency_ms'), cpuUsPerReq: (after - before) / row.requests };
+  return { rps: col('rps'), p50: col('p50_latency_ms'), p99: col('p99_latency_ms'), cpuUsPerReq: (after - before) / (row.testRequests?.[test] ?? row.requests) };
 }
 
 /** "row.test" -> server -> one Measure per round. */

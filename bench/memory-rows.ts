@@ -3,6 +3,7 @@
 //   5. bytes per key: RSS right after loading 1M keys of 100 bytes, no idle wait, minus the empty process's
 //   7. GET p99 while the keyspace grows from 1M to 10M keys (a probe of single GETs beside a loader)
 //   8. RSS after FLUSHALL of ~1 GB: every 500 ms for 10 s, then after MEMORY PURGE
+//  11. bytes per element of one 1M-element list, set and sorted set (issue 12): RSS right after loading
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -314,13 +315,69 @@ async function flush(name: Server['name'], keys: number, valueBytes: number): Pr
   }
 }
 
+// ---- row 11 ----
+
+export const COLLECTION_KINDS = ['list', 'set', 'zset'] as const;
+type CollectionKind = (typeof COLLECTION_KINDS)[number];
+
+/**
+ * Commands adding `total` distinct elements named as redis-benchmark's (`element:` and 12 digits) to one
+ * key of `kind`, 100 per command (RPUSH, SADD, ZADD with pseudo-random scores), in ~1 MB buffers.
+ */
+function* elementCommands(kind: CollectionKind, total: number): Generator<Buffer> {
+  const head = { list: '$5\r\nRPUSH\r\n$4\r\nlist', set: '$4\r\nSADD\r\n$3\r\nset', zset: '$4\r\nZADD\r\n$4\r\nzset' }[kind];
+  let seed = 12345;
+  let s = '';
+  for (let i = 0; i < total; i += 100) {
+    const n = Math.min(100, total - i);
+    s += `*${(kind === 'zset' ? 2 * n : n) + 2}\r\n${head}\r\n`;
+    for (let j = 0; j < n; j++) {
+      const el = 'element:' + String(i + j).padStart(12, '0');
+      if (kind === 'zset') {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        const score = String(seed / 1000);
+        s += `$${score.length}\r\n${score}\r\n`;
+      }
+      s += `$${el.length}\r\n${el}\r\n`;
+    }
+    if (s.length > 1 << 20) {
+      yield Buffer.from(s, 'latin1');
+      s = '';
+    }
+  }
+  if (s.length > 0) yield Buffer.from(s, 'latin1');
+}
+
+interface BytesPerElement {
+  /** (RSS right after the load - empty RSS) / elements. */
+  perElement: number;
+  elements: number;
+  encoding: string;
+}
+
+async function bytesPerElement(name: Server['name'], kind: CollectionKind, total: number): Promise<BytesPerElement> {
+  const s = await startServer(name);
+  try {
+    await sleep(SETTLE_MS);
+    const pid = s.proc.pid as number;
+    const empty = rssBytes(pid);
+    await pipeLoad(s.port, elementCommands(kind, total));
+    const loaded = rssBytes(pid);
+    const count = Number(cli(s.port, { list: 'LLEN', set: 'SCARD', zset: 'ZCARD' }[kind], kind));
+    return { perElement: (loaded - empty) / count, elements: count, encoding: cli(s.port, 'OBJECT', 'ENCODING', kind) ?? '?' };
+  } finally {
+    await stopServer(s);
+  }
+}
+
 // ---- running and reporting ----
 
 export interface MemoryRowsResults {
-  scale: { bytesPerKey: { keys: number; valueBytes: number }; growth: { from: number; to: number; valueBytes: number }; flush: { keys: number; valueBytes: number } };
+  scale: { bytesPerKey: { keys: number; valueBytes: number }; growth: { from: number; to: number; valueBytes: number }; flush: { keys: number; valueBytes: number }; elements: number };
   bytesPerKey: Partial<Record<Server['name'], BytesPerKey[]>>;
   growth: Partial<Record<Server['name'], GrowthRun[]>>;
   flush: Partial<Record<Server['name'], FlushRun[]>>;
+  elements: Partial<Record<CollectionKind, Partial<Record<Server['name'], BytesPerElement[]>>>>;
 }
 
 export async function runMemoryRows(o: MemoryRowsOptions): Promise<MemoryRowsResults> {
@@ -330,10 +387,12 @@ export async function runMemoryRows(o: MemoryRowsOptions): Promise<MemoryRowsRes
       bytesPerKey: { keys: 1000000 / scale, valueBytes: 100 },
       growth: { from: 1000000 / scale, to: 10000000 / scale, valueBytes: 3 },
       flush: { keys: 1000000 / scale, valueBytes: 1000 },
+      elements: 1000000 / scale,
     },
     bytesPerKey: {},
     growth: {},
     flush: {},
+    elements: {},
   };
   const rounds = async (id: string, run: (name: Server['name'], round: number) => Promise<void>) => {
     if (!o.wanted(id)) return;
@@ -378,6 +437,14 @@ export async function runMemoryRows(o: MemoryRowsOptions): Promise<MemoryRowsRes
         (r.problem ? `\n      problem: ${r.problem}` : ''),
     );
   });
+
+  for (const kind of COLLECTION_KINDS) {
+    await rounds('11', async (name, round) => {
+      const r = await bytesPerElement(name, kind, res.scale.elements);
+      ((res.elements[kind] ??= {})[name] ??= []).push(r);
+      console.log(`row 11 round ${round + 1} ${name.padEnd(10)} ${kind.padEnd(4)} ${r.perElement.toFixed(1)} bytes/element right after loading ${r.elements} (${r.encoding})`);
+    });
+  }
   return res;
 }
 
@@ -453,6 +520,19 @@ export function reportMemoryRows(res: MemoryRowsResults, haveRedis: boolean): Re
       flushOut[name] = { ...m, runs };
     }
     out.flush = { ...res.scale.flush, target: FLUSH_TARGET, ...flushOut };
+  }
+  const kinds = Object.keys(res.elements) as CollectionKind[];
+  if (kinds.length > 0) {
+    const perKind: Record<string, Record<string, number>> = {};
+    for (const kind of kinds) {
+      const byName = res.elements[kind] ?? {};
+      const m: Record<string, number> = {};
+      for (const name of names(byName)) m[name] = median((byName[name] ?? []).map((x) => x.perElement));
+      if (haveRedis) m.ratio = m.shardcache / m.redis;
+      perKind[kind] = m;
+      console.log(`11   bytes/element, RSS right after loading one ${kind} of ${res.scale.elements} elements: ` + Object.entries(m).map(([k, v]) => `${k} ${fmt(v, k === 'ratio' ? 2 : 1)}`).join(', ') + ' (target ratio <= 1.5)');
+    }
+    out.elements = perKind;
   }
   return out;
 }

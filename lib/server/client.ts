@@ -10,6 +10,7 @@ import type { Effects } from '../store/effects';
 import type { Keyspace } from '../store/keyspace';
 import type { Clock } from '../util/clock';
 import type { NodeCore } from './host';
+import { replyWriter, type ReplyWriter } from './socket-io';
 
 /** The clock of the master client's commands: no expiry is past for them (Client.clock). */
 const PRIMARY_STREAM_CLOCK: Clock = { now: () => 0 };
@@ -90,10 +91,16 @@ export class Client implements Session {
   private yielding = false;
   private outputPaused = false;
 
+  /** How replies reach the socket (socket-io.ts); null without a socket. */
+  private readonly writer: ReplyWriter | null;
+
+  /** writer: how replies are written (socket-io.ts replyWriter); socket.write when not given. */
   constructor(
     readonly node: NodeCore,
     readonly socket: net.Socket | null,
+    writer?: ReplyWriter,
   ) {
+    this.writer = socket === null ? null : (writer ?? replyWriter(socket, 'stream'));
     this.id = node.nextClientId++;
     this.db = node.dbs[0];
     this.authenticated = node.config.str('requirepass') === '';
@@ -140,7 +147,7 @@ export class Client implements Session {
 
   /** Bytes of replies not yet taken by the kernel (CLIENT LIST omem). */
   get outputBytes(): number {
-    return (this.socket?.writableLength ?? 0) + this.out.pendingBytes;
+    return (this.writer?.pending ?? 0) + this.out.pendingBytes;
   }
 
   /**
@@ -243,6 +250,8 @@ export class Client implements Session {
       this.turnSeen = node.turn;
       this.turnCommands = 0;
     }
+    // Commands of one batch time each other: one clock read each (NodeCore.cmdChain).
+    node.cmdChain = 0;
     try {
       while (!this.closeAfterReply && !this.blocked && !this.yielding) {
         if (this.out.pendingBytes > PAUSE_OUTPUT_BYTES && this.socket !== null) {
@@ -290,6 +299,8 @@ export class Client implements Session {
         this.close();
         return;
       }
+    } finally {
+      node.cmdChain = -1;
     }
     if (this.closed) return;
     if (!this.closeAfterReply && this.parser.buffered > node.config.num('client-query-buffer-limit')) {
@@ -337,7 +348,8 @@ export class Client implements Session {
   /** Writes pending replies in one socket write; closes when asked to; enforces output limits. */
   flush(): void {
     const socket = this.socket;
-    if (socket === null || this.closed) return;
+    const writer = this.writer;
+    if (socket === null || writer === null || this.closed) return;
     if (this.waitOffset !== 0) {
       const gate = this.node.cluster?.gate;
       if (gate && !gate.passed(this.waitOffset)) return; // the gate flushes it once acknowledged
@@ -345,19 +357,11 @@ export class Client implements Session {
     }
     if (this.out.pending) {
       const data = this.out.takeBytes();
-      if (!Array.isArray(data)) {
-        this.node.stats.netOutputBytes += data.length;
-        socket.write(data);
-      } else {
-        socket.cork();
-        for (const part of data) {
-          this.node.stats.netOutputBytes += part.length;
-          socket.write(part);
-        }
-        socket.uncork();
-      }
+      if (!Array.isArray(data)) this.node.stats.netOutputBytes += data.length;
+      else for (const part of data) this.node.stats.netOutputBytes += part.length;
+      writer.write(data);
       // Written through at once (the usual case): the reply buffer is free again.
-      if (socket.writableLength === 0) this.out.recycle();
+      if (writer.pending === 0) this.out.recycle();
     }
     if (this.closeAfterReply) {
       this.closed = true;
@@ -365,7 +369,7 @@ export class Client implements Session {
       this.node.forget(this);
       return;
     }
-    if (socket.writableLength > 0) this.checkOutputLimits(socket);
+    if (writer.pending > 0) this.checkOutputLimits();
   }
 
   /** Closes the connection now, dropping pending output. */
@@ -378,8 +382,11 @@ export class Client implements Session {
   }
 
   /** Checks client-output-buffer-limit (normal class) and pauses reading from a client that does not read. */
-  checkOutputLimits(socket: net.Socket, now = this.node.clock.now()): void {
-    const pending = socket.writableLength;
+  checkOutputLimits(now = this.node.clock.now()): void {
+    const socket = this.socket;
+    const writer = this.writer;
+    if (socket === null || writer === null) return;
+    const pending = writer.pending;
     const lim = this.node.config.obuf().normal;
     let over = lim.hard > 0 && pending >= lim.hard;
     if (!over && lim.soft > 0 && pending >= lim.soft) {
@@ -397,7 +404,7 @@ export class Client implements Session {
     if (pending > PAUSE_OUTPUT_BYTES && !this.outputPaused) {
       this.outputPaused = true;
       socket.pause();
-      socket.once('drain', () => {
+      writer.whenDrained(() => {
         this.outputPaused = false;
         if (this.closed) return;
         if (!this.yielding) socket.resume();

@@ -119,7 +119,8 @@ function run(node: Node, c: Client, cmd: Command, argv: string[] | null, f: Fram
   const effects = node.env.effects;
   effects.db = c.db.id;
   out.checkpoint();
-  const t0 = performance.now();
+  const chain = node.cmdChain;
+  const t0 = chain > 0 ? chain : performance.now();
   try {
     if (argv === null) {
       const fast = spec.fast as FastHandler;
@@ -136,7 +137,9 @@ function run(node: Node, c: Client, cmd: Command, argv: string[] | null, f: Fram
   // replication-ack sync: a write's reply (and every later one on this connection) waits for the replicas.
   if (agent !== null && agent.gate !== null && cmd.write) agent.gate.hold(c);
   const stat = cmd.stat;
-  stat.usec += (performance.now() - t0) * 1000;
+  const t1 = performance.now();
+  stat.usec += (t1 - t0) * 1000;
+  if (chain >= 0) node.cmdChain = t1;
   stat.calls++;
   if (out.errors !== errorsBefore) {
     stat.failed++;

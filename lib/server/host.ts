@@ -33,6 +33,12 @@ export interface NodeCore extends ServerHost {
   executeMasterFrame(c: Session, f: Frame): boolean;
   /** Writes c's replies at the end of this event-loop turn. */
   flushLater(c: Session): void;
+  /**
+   * performance.now() at the end of the last command of the batch a client is running (dispatcher.ts
+   * run(): the next command's start, one clock read per command instead of two); 0 at the start of a
+   * batch, -1 outside one (each command reads the clock twice).
+   */
+  cmdChain: number;
   /** Counts event-loop turns in which commands ran (a client's fair share is per turn). */
   readonly turn: number;
   /** Forgets a closed client. */

@@ -23,7 +23,7 @@ import { execute, executeFrame, executeMasterFrame } from './dispatcher';
 import { Logger, type LogLevel } from './log';
 import { formatMonitorLine } from './monitor';
 import { IdleReclaimer } from './reclaim';
-import { chooseIoMode, IO_MODE_ENV, startReading, type IoMode } from './socket-io';
+import { chooseIoMode, IO_MODE_ENV, replyWriter, startReading, type IoMode } from './socket-io';
 
 export { REDIS_VERSION, SHARDCACHE_VERSION } from '../util/version';
 
@@ -188,6 +188,8 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
   private commandsAtLastCron = -1;
   /** Event-loop turns in which clients ran commands (each ends with flushPending); clients' fairness counts per turn. */
   turn = 0;
+  /** See NodeCore.cmdChain. */
+  cmdChain = -1;
   private pendingFlush: Client[] = [];
   private pendingFlushTimer: NodeJS.Immediate | null = null;
   /** Writes every client's replies queued by flushLater now (the end of the event-loop turn; specs). */
@@ -264,7 +266,7 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
     }
     const keepalive = this.config.num('tcp-keepalive');
     if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
-    const c = new Client(this, socket);
+    const c = new Client(this, socket, replyWriter(socket, this.ioMode));
     this.clients.set(c.id, c);
     startReading(socket, this.ioMode, {
       onData: (chunk, borrowed) => c.onData(chunk, borrowed),
@@ -279,13 +281,23 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
 
   private startCron(): void {
     if (this.cronTimer) clearInterval(this.cronTimer);
+    this.tickLruClock();
     this.cronTimer = setInterval(() => this.cron(), Math.max(1, Math.floor(1000 / this.config.num('hz'))));
     this.cronTimer.unref();
+  }
+
+  /**
+   * Keeps the LRU clock (StoreEnv.lruClock) on a node that runs on the system clock, as Redis's cron
+   * keeps server.lruclock: with 1 s of resolution, a tick of 1/hz s is exact enough.
+   */
+  private tickLruClock(): void {
+    if (this.clock === systemClock) this.env.lruClock = Math.floor(Date.now() / 1000);
   }
 
   /** Background work, hz times a second: active expiry, ops/sec samples, memory reclaim when idle, idle clients, output limits. */
   cron(): void {
     const now = this.clock.now();
+    this.tickLruClock();
     this.stats.sample(now);
     this.stats.notePeak(this.env.memory.used);
     if (this.activeExpire) {
@@ -311,7 +323,7 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
         this.log.verbose(`Closing idle client`);
         c.close();
       } else if (c.softLimitSince !== 0) {
-        c.checkOutputLimits(c.socket, now);
+        c.checkOutputLimits(now);
       }
     }
   }

@@ -105,3 +105,141 @@ export function startReading(socket: net.Socket, mode: IoMode, sink: SocketSink)
   socket.resume();
   return 'handle';
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing replies.
+
+/** How a connection's replies leave: one write per batch of replies. */
+export interface ReplyWriter {
+  /** Bytes written but not yet taken by the kernel. */
+  readonly pending: number;
+  /** Writes data (one buffer, or several in order); a failed write destroys the socket. */
+  write(data: Buffer | readonly Buffer[]): void;
+  /** Calls cb once, when pending falls to 0 (it is above 0 when this is called). */
+  whenDrained(cb: () => void): void;
+}
+
+/** Node's stream_wrap binding, as much of it as a direct handle write needs. */
+interface StreamBinding {
+  WriteWrap: new () => WriteReq;
+  streamBaseState: { [i: number]: number };
+  kLastWriteWasAsync: number;
+}
+
+/** A write request as the handle's write methods take it (Node's WriteWrap). */
+interface WriteReq {
+  handle: RawHandle;
+  oncomplete: (this: WriteReq, status: number) => void;
+  /** Ours: the writer waiting for this write, and its bytes. */
+  writer: HandleWriter;
+  bytes: number;
+  /** Keeps the written memory alive while the kernel has not taken it. */
+  buffer: Buffer | readonly Buffer[];
+}
+
+interface RawHandle {
+  writeBuffer(req: WriteReq, data: Buffer): number;
+  writev(req: WriteReq, chunks: readonly Buffer[], allBuffers: boolean): number;
+}
+
+let binding: StreamBinding | null | undefined;
+
+/** The binding, or null when this Node.js does not offer it (replies then go through socket.write). */
+function streamBinding(): StreamBinding | null {
+  if (binding !== undefined) return binding;
+  try {
+    const b = (process as unknown as { binding(name: string): Partial<StreamBinding> }).binding('stream_wrap');
+    binding = typeof b.WriteWrap === 'function' && b.streamBaseState !== undefined && typeof b.kLastWriteWasAsync === 'number' ? (b as StreamBinding) : null;
+  } catch {
+    binding = null;
+  }
+  return binding;
+}
+
+/** socket.write, Node's writable stream: the stream mode's writer, and the fallback. */
+class StreamWriter implements ReplyWriter {
+  constructor(private readonly socket: net.Socket) {}
+  get pending(): number {
+    return this.socket.writableLength;
+  }
+  write(data: Buffer | readonly Buffer[]): void {
+    const socket = this.socket;
+    if (Buffer.isBuffer(data)) {
+      socket.write(data);
+      return;
+    }
+    socket.cork();
+    for (const part of data) socket.write(part);
+    socket.uncork();
+  }
+  whenDrained(cb: () => void): void {
+    this.socket.once('drain', cb);
+  }
+}
+
+/**
+ * Writes straight to the socket's handle, as Node's own writeGeneric does, without the writable stream
+ * around it (its buffering, callbacks and bookkeeping per write): libuv writes at once what the kernel
+ * takes and queues the rest in order, so a write that did not complete at once needs nothing but its
+ * memory kept alive and its bytes counted until its completion. Only replies go this way; socket.end()
+ * still shuts the socket down after them (libuv runs a shutdown after the writes queued before it).
+ */
+class HandleWriter implements ReplyWriter {
+  pending = 0;
+  private drained: (() => void) | null = null;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly b: StreamBinding,
+  ) {}
+
+  write(data: Buffer | readonly Buffer[]): void {
+    const handle = (this.socket as unknown as { _handle: RawHandle | null })._handle;
+    if (handle === null || this.socket.destroyed) return;
+    const req = new this.b.WriteWrap();
+    req.handle = handle;
+    req.oncomplete = onWriteComplete;
+    const single = Buffer.isBuffer(data);
+    const err = single ? handle.writeBuffer(req, data as Buffer) : handle.writev(req, data as readonly Buffer[], true);
+    if (err !== 0) {
+      this.socket.destroy(new Error(`write failed (${err})`));
+      return;
+    }
+    if (this.b.streamBaseState[this.b.kLastWriteWasAsync] === 0) return; // the kernel took it all
+    let bytes = 0;
+    if (single) bytes = (data as Buffer).length;
+    else for (const part of data as readonly Buffer[]) bytes += part.length;
+    req.writer = this;
+    req.bytes = bytes;
+    req.buffer = data;
+    this.pending += bytes;
+  }
+
+  whenDrained(cb: () => void): void {
+    this.drained = cb;
+  }
+
+  /** A queued write completed (status < 0: it failed, and the socket goes). */
+  completed(bytes: number, status: number): void {
+    this.pending -= bytes;
+    if (status < 0) {
+      if (!this.socket.destroyed) this.socket.destroy(new Error(`write failed (${status})`));
+      return;
+    }
+    if (this.pending === 0 && this.drained !== null) {
+      const cb = this.drained;
+      this.drained = null;
+      cb();
+    }
+  }
+}
+
+function onWriteComplete(this: WriteReq, status: number): void {
+  this.writer.completed(this.bytes, status);
+}
+
+/** The writer for replies to `socket`, read in `mode` (startReading's answer). */
+export function replyWriter(socket: net.Socket, mode: IoMode): ReplyWriter {
+  const b = mode === 'handle' ? streamBinding() : null;
+  return b === null ? new StreamWriter(socket) : new HandleWriter(socket, b);
+}

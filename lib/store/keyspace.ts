@@ -85,6 +85,12 @@ export interface StoreEnv {
    * after the running command; null (no blocked client) costs one comparison per added collection.
    */
   keyReady: ((db: Keyspace, key: string | null) => void) | null;
+  /**
+   * The LRU clock (seconds since the epoch) as the node's cron last set it, Redis's cached
+   * server.lruclock: one clock read per tick instead of one per key access. -1: not kept (a node whose
+   * clock is not the system clock, specs); the keyspace then reads the clock at every access.
+   */
+  lruClock: number;
 }
 
 export function newStoreEnv(clock: Clock): StoreEnv {
@@ -100,6 +106,7 @@ export function newStoreEnv(clock: Clock): StoreEnv {
     hintKey: null,
     hintHash: 0,
     keyReady: null,
+    lruClock: -1,
   };
 }
 
@@ -868,9 +875,10 @@ export class Keyspace {
     this.lru.set(slot, this.env.lfu ? lfuTouch(this.lru.get(slot), this.env.clock.now(), this.env.lfuParams) : this.lruNow());
   }
 
-  /** The LRU clock: seconds since the epoch. */
+  /** The LRU clock: seconds since the epoch (StoreEnv.lruClock when the node keeps it). */
   lruNow(): number {
-    return Math.floor(this.env.clock.now() / 1000);
+    const cached = this.env.lruClock;
+    return cached >= 0 ? cached : Math.floor(this.env.clock.now() / 1000);
   }
 
   private charge(bytes: number): void {

@@ -177,10 +177,10 @@ describe('Client', () => {
       c.onData(Buffer.from('PING\r\n'));
       expect(sock.destroyed).to.equal(false);
       n.clock.advance(999);
-      c.checkOutputLimits(sock as unknown as net.Socket);
+      c.checkOutputLimits();
       expect(sock.destroyed).to.equal(false);
       n.clock.advance(1);
-      c.checkOutputLimits(sock as unknown as net.Socket);
+      c.checkOutputLimits();
       expect(sock.destroyed).to.equal(true);
     });
 
@@ -191,13 +191,13 @@ describe('Client', () => {
       c.onData(Buffer.from('PING\r\n'));
       n.clock.advance(900);
       sock.writableLength = 100;
-      c.checkOutputLimits(sock as unknown as net.Socket);
+      c.checkOutputLimits();
       expect(c.softLimitSince).to.equal(0);
       sock.writableLength = 600 * 1024;
       n.clock.advance(900);
-      c.checkOutputLimits(sock as unknown as net.Socket);
+      c.checkOutputLimits();
       n.clock.advance(900);
-      c.checkOutputLimits(sock as unknown as net.Socket);
+      c.checkOutputLimits();
       expect(sock.destroyed).to.equal(false);
     });
   });

@@ -249,6 +249,50 @@ describe('socket I/O (io-mode)', () => {
         expect(Date.now() - started).to.be.at.least(290);
       });
 
+      it('holds the replies a client does not read (omem), stops reading it, and delivers them all in order once it reads', async () => {
+        const value = crypto.randomBytes(1 << 20).toString('latin1');
+        const w = await open();
+        expect(await w.call('SET', 'big', Buffer.from(value, 'latin1'))).to.equal('OK');
+        const slow = await open();
+        slow.sock.pause(); // the kernel's buffers fill, then the node's writes stay pending
+        const n = 40;
+        const batch: Buffer[] = [];
+        for (let i = 0; i < n; i++) batch.push(cmd('GET', 'big'), cmd('INCR', 'count'));
+        slow.send(Buffer.concat(batch));
+        let omem = 0;
+        await until(() => {
+          const c = [...node.clients.values()].find((x) => x.outputBytes > 0);
+          omem = c?.outputBytes ?? 0;
+          return omem > 1 << 20;
+        }, 'replies held for the slow reader');
+        // Not all 40 ran: the node stopped reading this client while its output waits.
+        const count = Number(await w.call('GET', 'count'));
+        expect(count).to.be.lessThan(n);
+        slow.sock.resume();
+        const replies = await slow.take(2 * n, 60000);
+        for (let i = 0; i < n; i++) {
+          expect(replies[2 * i] === value, `GET reply ${i}`).to.equal(true);
+          expect(replies[2 * i + 1]).to.equal(i + 1);
+        }
+        expect(await slow.call('PING')).to.equal('PONG');
+        await until(() => [...node.clients.values()].every((x) => x.outputBytes === 0), 'output drained');
+      });
+
+      it('closes a client past the output hard limit while its replies are pending', async () => {
+        const w = await open();
+        expect(await w.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 4mb 0 0')).to.equal('OK');
+        expect(await w.call('SET', 'big', Buffer.alloc(1 << 20, 'x'))).to.equal('OK');
+        const slow = await open();
+        slow.sock.pause();
+        const batch: Buffer[] = [];
+        for (let i = 0; i < 64; i++) batch.push(cmd('GET', 'big'));
+        slow.send(Buffer.concat(batch));
+        await until(() => node.stats.clientOutputLimitDisconnections === 1, 'the hard limit closing the slow reader');
+        expect(await w.call('PING')).to.equal('PONG');
+        slow.sock.resume();
+        await until(() => slow.closed, 'the slow reader closed');
+      });
+
       it('keeps a yielding client\'s input while other clients are served (fair turns)', async () => {
         const a = await open();
         const b = await open();
