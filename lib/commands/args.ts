@@ -27,3 +27,9 @@ export function parseSafeInt(s: string): number | null {
 export function is(arg: string, keyword: string): boolean {
   return arg.length === keyword.length && arg.toLowerCase() === keyword;
 }
+
+/** A C string's view of an argument: up to its first NUL byte (what Redis's strcasecmp and strlen see). */
+export function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
+}

@@ -9,6 +9,8 @@ import { hashExpireCommands } from './hash-expire';
 import { listCommands } from './list';
 import { listBlockingCommands } from './list-blocking';
 import { setCommands } from './set';
+import { bitmapCommands } from './bitmap';
+import { hyperloglogCommands } from './hyperloglog';
 import { keyspaceCommands } from './keyspace';
 import { sortCommands } from './sort';
 import { serverCommands } from './server';
@@ -26,6 +28,8 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'list', commands: [...listCommands, ...listBlockingCommands] },
   { name: 'set', commands: setCommands },
   { name: 'keyspace', commands: [...keyspaceCommands, ...sortCommands] },
+  { name: 'bitmap', commands: bitmapCommands },
+  { name: 'hyperloglog', commands: hyperloglogCommands },
   { name: 'cluster', commands: clusterCommands },
   { name: 'replication', commands: replicationCommands },
 ];

@@ -90,6 +90,22 @@ export const ERR_SORT_SCORE = "ERR One or more scores can't be converted into do
 export const ERR_SORT_BY_CLUSTER = 'ERR BY option of SORT denied in Cluster mode.';
 export const ERR_SORT_GET_CLUSTER = 'ERR GET option of SORT denied in Cluster mode.';
 
+// Bitmap commands (bitops.c, Redis 7.2).
+export const ERR_BIT_OFFSET = 'ERR bit offset is not an integer or out of range';
+export const ERR_BIT_VALUE = 'ERR bit is not an integer or out of range';
+export const ERR_BITPOS_BIT = 'ERR The bit argument must be 1 or 0.';
+export const ERR_BITOP_NOT = 'ERR BITOP NOT must be called with a single source key.';
+export const ERR_BITFIELD_TYPE = 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.';
+export const ERR_BITFIELD_OVERFLOW = 'ERR Invalid OVERFLOW type specified';
+export const ERR_BITFIELD_RO = 'ERR BITFIELD_RO only supports the GET subcommand';
+
+// HyperLogLog commands (hyperloglog.c, Redis 7.2).
+export const ERR_HLL_WRONGTYPE = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
+export const ERR_HLL_CORRUPT = 'INVALIDOBJ Corrupted HLL object detected';
+export const ERR_PFDEBUG_NO_KEY = 'ERR The specified key does not exist';
+export const ERR_PFDEBUG_NOT_SPARSE = 'ERR HLL encoding is not sparse';
+export const errPfdebugSubcommand = (sub: string) => `ERR Unknown PFDEBUG subcommand '${sub}'`;
+
 // Keyspace commands (db.c, expire.c, object.c, cluster.c's DUMP/RESTORE).
 export const ERR_EXPIRE_NX_CONFLICT = 'ERR NX and XX, GT or LT options at the same time are not compatible';
 export const ERR_EXPIRE_GT_LT = 'ERR GT and LT options at the same time are not compatible';

@@ -11,6 +11,13 @@
 // and returns memory after mass deletes. A payload larger than a quarter slab gets a buffer of its own,
 // released as soon as it is freed.
 //
+// resize() changes an entry's size (a string value that grew: SETBIT past its end, HyperLogLog updates).
+// It works in place when it can: a large payload whose buffer has room, the last entry of the slab being
+// filled. Otherwise the entry moves; a payload of GROW_OWN_BYTES or more that moves to grow (asked to be
+// greedy: a bitmap set past its end) gets a buffer
+// of its own with as much room again (at most GROW_SLACK_MAX_BYTES more), as Redis's sds strings grow
+// greedily, so that a value growing a few bytes at a time is copied a logarithmic number of times.
+//
 // The arena never moves anything by itself: compact() runs only when its owner calls it, so addresses
 // the owner holds stay valid between its own calls.
 
@@ -22,6 +29,10 @@ export const SLAB_BYTES = 1 << 20;
 const ADDR_SPAN = 2 ** 32;
 /** A slab whose live bytes fall under this share of its size is compacted. */
 const SPARSE_SHARE = 0.5;
+/** A payload at least this large that has to move to grow gets a buffer of its own with room to grow (bytes). */
+export const GROW_OWN_BYTES = 64 * 1024;
+/** Most room added beyond the size asked for when a payload moves to grow (bytes). */
+const GROW_SLACK_MAX_BYTES = 1 << 20;
 
 /** What the arena holds (INFO's allocator_* figures). */
 export interface ArenaStats {
@@ -122,6 +133,39 @@ export class Arena {
     else if (live < this.slabBytes * SPARSE_SHARE) this.sparse.add(id);
   }
 
+  /**
+   * Changes the payload size of the entry at `addr` to `size`, keeping its first min(old, size) bytes
+   * (the bytes beyond the old size are undefined). Returns the entry's address: the same when it changed
+   * in place (a large payload with room in its buffer, or the last entry of the slab being filled with
+   * room after it), else a new one (the old address is freed; the owner must take the new one).
+   * `greedy`: the payload is expected to grow again (see the header: room to grow when it moves).
+   */
+  resize(addr: number, size: number, owner: number, greedy = false): number {
+    const id = Math.floor(addr / ADDR_SPAN);
+    const hdr = addr - id * ADDR_SPAN - ENTRY_HEADER;
+    const b = this.slabs[id] as Buffer;
+    const old = b.readUInt32LE(hdr);
+    const delta = size - old;
+    if (delta === 0) return addr;
+    const inPlace = this.large[id]
+      ? hdr + ENTRY_HEADER + size <= b.length
+      : id === this.cur && hdr + ENTRY_HEADER + old === this.top && size + ENTRY_HEADER <= this.slabBytes >>> 2 && this.top + delta <= this.slabBytes;
+    if (inPlace) {
+      b.writeUInt32LE(size, hdr);
+      this.live[id] += delta;
+      this.allocatedBytes += delta;
+      if (this.large[id]) this.ends[id] += delta;
+      else this.top += delta;
+      return addr;
+    }
+    const na =
+      greedy && delta > 0 && size >= GROW_OWN_BYTES ? this.allocLarge(size, owner, size + Math.min(size, GROW_SLACK_MAX_BYTES)) : this.alloc(size, owner);
+    const from = hdr + ENTRY_HEADER;
+    b.copy(this.buf(na), this.off(na), from, from + Math.min(old, size));
+    this.free(addr);
+    return na;
+  }
+
   /** The buffer holding the entry at `addr`. */
   buf(addr: number): Buffer {
     return this.slabs[Math.floor(addr / ADDR_SPAN)] as Buffer;
@@ -200,9 +244,10 @@ export class Arena {
     this.top = 0;
   }
 
-  private allocLarge(size: number, owner: number): number {
+  /** A payload in a buffer of its own with room for `capacity` bytes (resize() grows it in place up to that). */
+  private allocLarge(size: number, owner: number, capacity = size): number {
     const need = size + ENTRY_HEADER;
-    const b = Buffer.allocUnsafeSlow(need);
+    const b = Buffer.allocUnsafeSlow(capacity + ENTRY_HEADER);
     b.writeUInt32LE(size, 0);
     b.writeInt32LE(owner, 4);
     const id = this.newId(b, true);

@@ -150,6 +150,30 @@ export class ValueBytes {
   to = 0;
 }
 
+/**
+ * A string value's payload where it lies, buf[off, off + len) (Keyspace.stringView): read and written in
+ * place by commands that work on a string's bytes (bitmaps, HyperLogLog). Valid until the next write to
+ * the keyspace (a write may move entries).
+ */
+export interface StringView {
+  buf: Buffer;
+  off: number;
+  len: number;
+}
+
+/** The bulk form of an empty string: a key made to be sized with resizeString(). */
+export const EMPTY_STRING_VALUE = '$0\r\n\r\n';
+
+/** Decimal digits of a non-negative integer. */
+function digits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+
 /** Copies src[from, to) to dst at `at`: a loop for short runs (a native copy costs more than it saves). */
 function copyBytes(src: Buffer, from: number, to: number, dst: Buffer, at: number): void {
   if (to - from > 48) {
@@ -320,6 +344,67 @@ export class Keyspace {
     const b = this.arena.buf(a);
     const o = this.arena.off(a);
     sink.rawBytes(b, o + KLEN + b.readUInt32LE(o), o + this.arena.sizeOf(a));
+  }
+
+  /**
+   * Points `view` at the payload of the string value in slot, in place (no copy): its bytes may be read,
+   * and changed without changing the length (resizeString() changes it). Returns `view`.
+   */
+  stringView(slot: number, view: StringView): StringView {
+    const a = this.addr.get(slot);
+    const b = this.arena.buf(a);
+    const o = this.arena.off(a);
+    let p = o + KLEN + b.readUInt32LE(o) + 1; // after '$'
+    let len = 0;
+    for (let ch = b[p]; ch !== 13; ch = b[++p]) len = len * 10 + ch - 48;
+    view.buf = b;
+    view.off = p + 2;
+    view.len = len;
+    return view;
+  }
+
+  /**
+   * Makes the string value in slot `len` bytes long, keeping its key, TTL and access field and its first
+   * min(old, len) bytes; bytes added are zero (unless `zero` is false: then they are undefined and the
+   * caller writes them). The value may move (views taken before are stale). `greedy`: it may grow again
+   * (SETBIT past the end): a large one that moves gets room to grow in place, so that a string grown in
+   * steps is copied a logarithmic number of times (store/arena.ts resize). Charges the difference.
+   */
+  resizeString(slot: number, len: number, zero = true, greedy = false): void {
+    const a = this.addr.get(slot);
+    let b = this.arena.buf(a);
+    let o = this.arena.off(a);
+    const klen = b.readUInt32LE(o);
+    const size = this.arena.sizeOf(a);
+    let v = o + KLEN + klen; // the bulk form's '$'
+    let oldHdr = 1;
+    while (b[v + oldHdr] !== 13) oldHdr++;
+    oldHdr += 2; // '$', digits, CRLF
+    const oldLen = size - KLEN - klen - oldHdr - 2;
+    if (len === oldLen) return;
+    const newHdr = digits(len) + 3;
+    const newSize = KLEN + klen + newHdr + len + 2;
+    const keep = Math.min(oldLen, len);
+    // A shorter value: its bytes move left (when the header shrinks) before the entry is cut.
+    if (len < oldLen && newHdr !== oldHdr) b.copyWithin(v + newHdr, v + oldHdr, v + oldHdr + keep);
+    const na = this.arena.resize(a, newSize, slot, greedy);
+    if (na !== a) {
+      this.addr.set(slot, na);
+      b = this.arena.buf(na);
+      o = this.arena.off(na);
+      v = o + KLEN + klen;
+    }
+    if (len > oldLen && newHdr !== oldHdr) b.copyWithin(v + newHdr, v + oldHdr, v + oldHdr + keep);
+    b[v] = 36; // '$'
+    b.latin1Write(String(len), v + 1);
+    b[v + newHdr - 2] = 13;
+    b[v + newHdr - 1] = 10;
+    const end = v + newHdr + len;
+    if (zero && len > oldLen) b.fill(0, v + newHdr + oldLen, end);
+    b[end] = 13;
+    b[end + 1] = 10;
+    this.charge(newSize - size);
+    this.maintain(Math.abs(newSize - size));
   }
 
   /** The type of the value in slot (without reading a string value). */

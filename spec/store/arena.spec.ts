@@ -21,16 +21,29 @@ function intact(a: Arena, addr: number, size: number, o: number): boolean {
   return true;
 }
 
-type Op = { kind: 'alloc'; size: number } | { kind: 'free'; pick: number } | { kind: 'compact'; budget: number };
+type Op =
+  | { kind: 'alloc'; size: number }
+  | { kind: 'free'; pick: number }
+  | { kind: 'compact'; budget: number }
+  | { kind: 'resize'; pick: number; size: number; greedy: boolean };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('alloc' as const), size: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 900, max: 3000 })) }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('free' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const), budget: fc.integer({ min: 0, max: 5000 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('resize' as const),
+      pick: fc.nat(),
+      size: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 900, max: 3000 }), fc.integer({ min: 60000, max: 140000 })),
+      greedy: fc.boolean(),
+    }),
+  },
 );
 
 describe('Arena', () => {
-  it('keeps every live entry intact and its figures exact through allocs, frees and compactions (property)', () => {
+  it('keeps every live entry intact and its figures exact through allocs, frees, resizes and compactions (property)', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
         const addrOf = new Map<number, number>();
@@ -53,6 +66,18 @@ describe('Arena', () => {
             a.free(addrOf.get(o) as number);
             addrOf.delete(o);
             sizeOf.delete(o);
+          } else if (x.kind === 'resize') {
+            if (addrOf.size === 0) continue;
+            const o = [...addrOf.keys()][x.pick % addrOf.size];
+            const old = sizeOf.get(o) as number;
+            const addr = a.resize(addrOf.get(o) as number, x.size, o, x.greedy);
+            // The kept bytes are the old ones; then the whole payload gets the owner's pattern again.
+            const b = a.buf(addr);
+            const off = a.off(addr);
+            for (let i = 0; i < Math.min(old, x.size); i++) if (b[off + i] !== ((o * 31 + i) & 0xff)) return false;
+            fill(a, addr, x.size, o);
+            addrOf.set(o, addr);
+            sizeOf.set(o, x.size);
           } else {
             a.compact(x.budget);
           }
@@ -115,5 +140,23 @@ describe('Arena', () => {
     a.free(big);
     expect(a.active).to.equal(before - (100000 + ENTRY_HEADER));
     expect(a.sizeOf(small)).to.equal(10);
+  });
+
+  it('resize grows in place where there is room: the last entry of the slab being filled, a large buffer with room', () => {
+    const a = new Arena(() => undefined, SLAB);
+    const x = a.alloc(10, 0);
+    expect(a.resize(x, 500, 0)).to.equal(x); // at the top of the slab
+    const y = a.alloc(10, 1);
+    const x2 = a.resize(x, 600, 0); // no longer at the top: it moves
+    expect(x2).to.not.equal(x);
+    expect(a.sizeOf(y)).to.equal(10);
+    // Greedy growth past GROW_OWN_BYTES: a buffer with as much room again, then in place.
+    const big = a.resize(x2, 70000, 0, true);
+    expect(a.buf(big).length).to.equal(140000 + ENTRY_HEADER);
+    expect(a.resize(big, 139000, 0, true)).to.equal(big);
+    expect(a.allocated).to.equal(139000 + 10 + 2 * ENTRY_HEADER);
+    const moved = a.resize(big, 150000, 0, true);
+    expect(moved).to.not.equal(big);
+    expect(a.active).to.equal(a.buf(moved).length + SLAB * (a.stats.slabs - 1));
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { KEEP_TTL, KEY_OVERHEAD_BYTES, Keyspace, newStoreEnv } from '../../lib/store/keyspace';
+import fc from 'fast-check';
+import { EMPTY_STRING_VALUE, KEEP_TTL, KEY_OVERHEAD_BYTES, Keyspace, newStoreEnv, type StringView } from '../../lib/store/keyspace';
 import { stringValue } from '../../lib/store/value';
 import { ManualClock } from '../../lib/util/clock';
 import { UnitNode } from '../helpers/unit-node';
@@ -22,6 +23,57 @@ function scanAll(db: Keyspace, count: number): string[] {
 }
 
 describe('Keyspace', () => {
+  it('stringView and resizeString read, write and resize a string in place against a model (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.record({ kind: fc.constant('resize' as const), len: fc.oneof(fc.integer({ min: 0, max: 120 }), fc.constantFrom(9, 10, 99, 100, 999, 1000), fc.integer({ min: 60000, max: 70000 })), greedy: fc.boolean(), zero: fc.boolean() }),
+            fc.record({ kind: fc.constant('poke' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
+            fc.record({ kind: fc.constant('other' as const), len: fc.integer({ min: 0, max: 5000 }) }),
+          ),
+          { maxLength: 60 },
+        ),
+        (ops) => {
+          const { db, env, clock } = newDb();
+          let model = 'ab';
+          const s = db.set('k', stringValue(model), clock.now() + 5000);
+          const view: StringView = { buf: Buffer.alloc(0), off: 0, len: 0 };
+          let others = 0;
+          for (const op of ops) {
+            if (op.kind === 'resize') {
+              db.resizeString(s, op.len, op.zero, op.greedy);
+              const v = db.stringView(s, view);
+              if (!op.zero && op.len > model.length) v.buf.fill(7, v.off + model.length, v.off + op.len);
+              model = op.len <= model.length ? model.slice(0, op.len) : model + (op.zero ? '\0' : '\x07').repeat(op.len - model.length);
+            } else if (op.kind === 'poke') {
+              if (model.length === 0) continue;
+              const i = op.at % model.length;
+              const v = db.stringView(s, view);
+              v.buf[v.off + i] = op.byte;
+              model = model.slice(0, i) + String.fromCharCode(op.byte) + model.slice(i + 1);
+            } else db.set(`o${others++}`, stringValue('x'.repeat(op.len)));
+            expect(db.valueAt(s)).to.equal(stringValue(model));
+            expect(db.stringView(s, view).len).to.equal(model.length);
+          }
+          expect(db.keyAt(s)).to.equal('k');
+          expect(db.expireAt(s)).to.equal(clock.now() + 5000);
+          let used = 0;
+          db.forEachLive((slot) => (used += db.keyAt(slot).length + (db.valueAt(slot) as string).length + KEY_OVERHEAD_BYTES));
+          expect(env.memory.used).to.equal(used);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('resizeString from the empty value makes a zero-filled string', () => {
+    const { db } = newDb();
+    const s = db.add('k', EMPTY_STRING_VALUE);
+    db.resizeString(s, 12);
+    expect(db.valueAt(s)).to.equal(stringValue('\0'.repeat(12)));
+  });
+
   it('sets, looks up and deletes keys, charging their bytes to the shared memory count', () => {
     const { db, env } = newDb();
     const v = stringValue('value');
