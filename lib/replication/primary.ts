@@ -4,6 +4,7 @@
 import * as E from '../protocol/errors';
 import type { Client } from '../server/client';
 import type { ReplicaInfo, ReplicationState as Replication } from './state';
+import { isRelayedOwner } from '../store/staging';
 import { SNAP_END, snapEntry } from './stream';
 
 /** What a connection announced with REPLCONF before PSYNC. */
@@ -126,6 +127,9 @@ export class Primary {
     } else {
       if (replid !== '?') this.syncPartialErr++;
       this.syncFull++;
+      // Values staged from pieces (RESTORE-PIECE) are not in the snapshot and their earlier pieces not in
+      // the stream this replica gets: dropped (the other replicas are told), their senders start again.
+      repl.node.staging.dropAll((owner) => !isRelayedOwner(owner));
       repl.ensureBacklog();
       c.out.raw(`+FULLRESYNC ${repl.replid} ${repl.offset}\r\n`);
       link.sent = repl.offset;

@@ -241,6 +241,7 @@ export class ReplicaLink {
       const words = line.slice(1).split(' ');
       if (words[0] === 'FULLRESYNC') {
         for (const db of repl.node.dbs) db.flush();
+        repl.node.staging.dropAll();
         repl.adoptHistory(words[1], Number(words[2]));
         repl.partial = true;
         this.master.db = repl.node.dbs[0];
