@@ -145,6 +145,8 @@ export const DIRECTIVES: readonly Directive[] = [
   // data structures
   { name: 'hash-max-listpack-entries', type: 'int', default: '512', min: 0, max: 2 ** 53, aliases: ['hash-max-ziplist-entries'], mutable: true, doc: 'A hash with more fields than this is reported as hashtable (OBJECT ENCODING) for good; also the size up to which HSCAN returns a hash whole.' },
   { name: 'hash-max-listpack-value', type: 'bytes', default: '64', min: 0, max: 2 ** 53, aliases: ['hash-max-ziplist-value'], mutable: true, doc: 'A hash written a field or value longer than this many bytes is reported as hashtable for good.' },
+  { name: 'zset-max-listpack-entries', type: 'int', default: '128', min: 0, max: 2 ** 53, aliases: ['zset-max-ziplist-entries'], mutable: true, doc: 'A sorted set growing past this many members is reported as skiplist (OBJECT ENCODING) for good; a listpack one keeps -0 scores as 0 and comes whole from one ZSCAN, as in Redis.' },
+  { name: 'zset-max-listpack-value', type: 'bytes', default: '64', min: 0, max: 2 ** 53, aliases: ['zset-max-ziplist-value'], mutable: true, doc: 'A sorted set given a member longer than this many bytes is reported as skiplist for good.' },
   // replication
   { name: 'repl-backlog-size', type: 'bytes', default: '1mb', min: 1, max: 2 ** 53, mutable: true, doc: 'Bytes of the replication stream kept for replicas that reconnect (partial resync).' },
   { name: 'repl-ping-replica-period', type: 'int', default: '10', min: 1, max: INT_MAX, aliases: ['repl-ping-slave-period'], mutable: true, doc: 'Seconds between the PINGs a primary sends its replicas.' },
