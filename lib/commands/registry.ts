@@ -6,6 +6,9 @@ import { connectionCommands } from './connection';
 import { stringCommands } from './string';
 import { hashCommands } from './hash';
 import { hashExpireCommands } from './hash-expire';
+import { zsetCommands } from './zset';
+import { zsetRangeCommands } from './zset-range';
+import { zsetSetopCommands } from './zset-setops';
 import { keyspaceCommands } from './keyspace';
 import { serverCommands } from './server';
 import { memoryCommands } from './memory';
@@ -19,6 +22,7 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'memory', commands: memoryCommands },
   { name: 'string', commands: stringCommands },
   { name: 'hash', commands: [...hashCommands, ...hashExpireCommands] },
+  { name: 'sorted-set', commands: [...zsetCommands, ...zsetRangeCommands, ...zsetSetopCommands] },
   { name: 'keyspace', commands: keyspaceCommands },
   { name: 'cluster', commands: clusterCommands },
   { name: 'replication', commands: replicationCommands },

@@ -31,7 +31,7 @@ export type CommandFlag =
   | 'allow_busy';
 
 /** Redis's command groups (COMMAND DOCS `group`). */
-export type CommandGroup = 'string' | 'hash' | 'generic' | 'connection' | 'server' | 'cluster';
+export type CommandGroup = 'string' | 'hash' | 'sorted-set' | 'geo' | 'generic' | 'connection' | 'server' | 'cluster';
 
 /**
  * A handler writes exactly one reply to c.out (or none for QUIT-like commands that close). argv[0] is

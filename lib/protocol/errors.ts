@@ -64,6 +64,26 @@ export const ERR_FIELD_EXPIRE_NEGATIVE = 'ERR invalid expire time, must be >= 0'
 /** Ours: one hash holds at most store/hash.ts HASH_MAX_FIELDS fields (V8's Map limit). */
 export const ERR_HASH_TOO_BIG = (max: number) => `ERR hash would exceed the maximum of ${max} fields`;
 
+// Sorted-set commands (t_zset.c, Redis 7.2) and Redis's integer readers (object.c) they use.
+export const ERR_ZADD_XX_NX = 'ERR XX and NX options at the same time are not compatible';
+export const ERR_ZADD_GT_LT_NX = 'ERR GT, LT, and/or NX options at the same time are not compatible';
+export const ERR_ZADD_INCR_PAIRS = 'ERR INCR option supports a single increment-element pair';
+export const ERR_ZSCORE_NAN = 'ERR resulting score is not a number (NaN)';
+export const ERR_MIN_MAX_NOT_FLOAT = 'ERR min or max is not a float';
+export const ERR_MIN_MAX_NOT_LEX = 'ERR min or max not valid string range item';
+export const ERR_ZRANGE_LIMIT_RANK = 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX';
+export const ERR_ZRANGE_WITHSCORES_BYLEX = 'ERR syntax error, WITHSCORES not supported in combination with BYLEX';
+export const ERR_WEIGHT_NOT_FLOAT = 'ERR weight value is not a float';
+export const errAtLeastOneKey = (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`;
+export const ERR_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
+export const ERR_NUMKEYS_GT0 = 'ERR numkeys should be greater than 0';
+export const ERR_COUNT_GT0 = 'ERR count should be greater than 0';
+export const ERR_MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';
+/** getRangeLongFromObjectOrReply's text without a message of the command's own. */
+export const errLongRange = (min: bigint, max: bigint) => `ERR value is out of range, value must between ${min} and ${max}`;
+/** Ours: one sorted set holds at most store/zset.ts ZSET_MAX_MEMBERS members (V8's Map limit). */
+export const ERR_ZSET_TOO_BIG = (max: number) => `ERR sorted set would exceed the maximum of ${max} members`;
+
 // Keyspace commands (db.c, expire.c, object.c, cluster.c's DUMP/RESTORE).
 export const ERR_EXPIRE_NX_CONFLICT = 'ERR NX and XX, GT or LT options at the same time are not compatible';
 export const ERR_EXPIRE_GT_LT = 'ERR GT and LT options at the same time are not compatible';

@@ -57,6 +57,11 @@ export class ZSetValue implements Collection {
   private limitsApplied: boolean;
   /** The score zsetAdd computed last (ZADD INCR's reply: not the stored one for a listpack's -0). */
   lastScore = 0;
+  /**
+   * Members removed or moved by a score change so far (never decreases): ZSCAN's cursor carries it, so
+   * that a scan resumes early enough when members before its position went away.
+   */
+  moves = 0;
 
   /** A new, empty sorted set; `listpack` as zsetTypeCreate decided. */
   constructor(listpack = true, limitsApplied = true) {
@@ -175,6 +180,7 @@ export class ZSetValue implements Collection {
       if ((flags & ZADD_LT && score >= cur) || (flags & ZADD_GT && score <= cur)) return ZADD_NOP;
       this.lastScore = score;
       if (score === cur) return 0;
+      this.moves++;
       this.tree.remove(cur, member);
       this.tree.insert(this.listpack ? listpackScore(score) : score, member);
       return ZADD_UPDATED;
@@ -191,6 +197,7 @@ export class ZSetValue implements Collection {
   delete(member: string): boolean {
     const s = this.tree.score(member);
     if (s === undefined) return false;
+    this.moves++;
     this.tree.remove(s, member);
     this.bytes -= member.length + ZSET_MEMBER_OVERHEAD_BYTES;
     return true;
@@ -219,6 +226,7 @@ export class ZSetValue implements Collection {
     if (n === this.tree.size) this.tree = new ZTree();
     else for (let i = 0; i < n; i++) this.tree.remove(scores[i], members[i]);
     this.bytes -= freed;
+    this.moves += n;
     return n;
   }
 
