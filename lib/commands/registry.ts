@@ -9,6 +9,7 @@ import { hashExpireCommands } from './hash-expire';
 import { zsetCommands } from './zset';
 import { zsetRangeCommands } from './zset-range';
 import { zsetSetopCommands } from './zset-setops';
+import { geoCommands } from './geo';
 import { keyspaceCommands } from './keyspace';
 import { serverCommands } from './server';
 import { memoryCommands } from './memory';
@@ -23,6 +24,7 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'string', commands: stringCommands },
   { name: 'hash', commands: [...hashCommands, ...hashExpireCommands] },
   { name: 'sorted-set', commands: [...zsetCommands, ...zsetRangeCommands, ...zsetSetopCommands] },
+  { name: 'geo', commands: geoCommands },
   { name: 'keyspace', commands: keyspaceCommands },
   { name: 'cluster', commands: clusterCommands },
   { name: 'replication', commands: replicationCommands },

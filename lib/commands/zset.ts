@@ -53,7 +53,7 @@ const SCAN_MOVES = 2 ** 20;
  * pairs, odd count), XX and NX, GT/LT/NX, INCR with several pairs, value is not a valid float, WRONGTYPE,
  * resulting score is not a number (NaN), too many members.
  */
-function zaddGeneric(c: Client, argv: string[], incrCmd: boolean): void {
+export function zaddGeneric(c: Client, argv: string[], incrCmd: boolean): void {
   let flags = incrCmd ? ZADD_INCR : 0;
   let ch = false;
   let at = 2;

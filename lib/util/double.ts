@@ -580,3 +580,66 @@ function emitDigits(digits: string, ndigits: number, K: number, neg: boolean): s
   } else if (cent) out += '0';
   return out + String(exp % 10);
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Fixed-point printing (GEO replies, the invalid longitude,latitude error)
+
+/**
+ * C's printf("%.<n>f", d): n decimals of the exact value, an exact tie rounded to even (glibc), where
+ * V8's toFixed would round it away from zero. A tie happens only for an odd multiple of 2^-(n+1).
+ */
+export function formatFixed(d: number, n: number): string {
+  if (d !== d) return d < 0 ? '-nan' : 'nan';
+  if (d === Infinity) return 'inf';
+  if (d === -Infinity) return '-inf';
+  const neg = d < 0 || Object.is(d, -0);
+  const a = Math.abs(d);
+  let out: string;
+  if (a >= 1e21) out = BigInt(a).toString() + (n > 0 ? '.' + '0'.repeat(n) : '');
+  else {
+    const scaled = a * 2 ** (n + 1);
+    if (Number.isInteger(scaled) && scaled % 2 === 1) {
+      // An exact tie: n + 1 decimals are exact, the last one a 5; keep or round up to make the last even.
+      const exact = a.toFixed(n + 1);
+      const kept = exact.slice(0, -1).replace(/\.$/, '');
+      const last = kept.charCodeAt(kept.length - 1) - 48;
+      out = last % 2 === 0 ? kept : a.toFixed(n);
+    } else out = a.toFixed(n);
+  }
+  return neg ? '-' + out : out;
+}
+
+/**
+ * ld2string(LD_STR_HUMAN) of a double, as addReplyHumanLongDouble prints GEOPOS and WITHCOORD: "%.17Lf"
+ * with trailing zeros (and a trailing '.') dropped, "-0" printed "0".
+ */
+export function formatHuman(d: number): string {
+  if (d === Infinity) return 'inf';
+  if (d === -Infinity) return '-inf';
+  if (d !== d) return 'nan';
+  let s = formatFixed(d, 17);
+  if (s.indexOf('.') >= 0) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  return s === '-0' ? '0' : s;
+}
+
+/** rint: to the nearest integer, ties to even (C's llrint in the default rounding mode). */
+function rintEven(x: number): number {
+  const f = Math.floor(x);
+  const diff = x - f;
+  if (diff > 0.5) return f + 1;
+  if (diff < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/**
+ * fixedpoint_d2string(d, digits) of Redis 7.2 (util.c), as GEODIST and WITHDIST print distances:
+ * llrint(d * 10^digits) written with `digits` decimals ("0.0000" for 0).
+ */
+export function formatFixedPoint(d: number, digits: number): string {
+  if (d === 0) return '0.' + '0'.repeat(digits);
+  const v = rintEven(d * 10 ** digits);
+  const neg = v < 0;
+  let s = (Number.isSafeInteger(Math.abs(v)) ? String(Math.abs(v)) : BigInt(Math.abs(v)).toString()).padStart(digits + 1, '0');
+  s = s.slice(0, s.length - digits) + '.' + s.slice(s.length - digits);
+  return neg ? '-' + s : s;
+}

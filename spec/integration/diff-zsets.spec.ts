@@ -17,7 +17,6 @@ import {
   DiffPair,
   bulk,
   chain,
-  diffSelf,
   each,
   haveRedis,
   hscanAll,
@@ -27,59 +26,11 @@ import {
   pick,
   rng,
   scanned,
-  sorted,
   type Normalizer,
-  type Resp,
   type Step,
 } from '../helpers/differential';
+import { detectReference, forReference, v72 } from '../helpers/diff-versions';
 import { needs } from './needs';
-
-/** Set in before(): the reference is older than 7.2 (compare numbers by value, skip 7.2-only steps). */
-let legacy = false;
-
-const NUM_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$|^-?inf$/i;
-
-/** A number's text rewritten as the shortest form of the same double ("-0" as "0"). */
-function canonText(s: string): string {
-  const v = /^-?inf$/i.test(s) ? (s[0] === '-' ? -Infinity : Infinity) : Number(s);
-  return Number.isNaN(v) ? s : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v);
-}
-
-function canon(r: Resp): Resp {
-  if (r.t === ',') return { t: ',', s: canonText(r.s) };
-  if (r.t === '$' && r.b !== null) {
-    const s = r.b.toString('latin1');
-    return NUM_RE.test(s) ? bulk(canonText(s)) : r;
-  }
-  if ('a' in r && r.a !== null) return { t: r.t, a: r.a.map(canon) } as Resp;
-  return r;
-}
-
-/** With a 7.0 reference: numbers compared by value (see the header); exact otherwise. */
-const byVersion: Normalizer = (a, b) => (legacy ? [canon(a), canon(b)] : [a, b]);
-
-/** Every step of a sequence through byVersion (after its own normalizer); 7.2-only steps dropped for 7.0. */
-function forReference(steps: (Step | { only72: Step })[]): Step[] {
-  const out: Step[] = [];
-  for (const s of steps) {
-    if ('only72' in s) {
-      if (legacy) continue;
-      out.push(...forReference([s.only72]));
-      continue;
-    }
-    if ('sleepMs' in s || 'scanAll' in s) {
-      if ('scanAll' in s) out.push({ ...s, norm: s.norm ? chain(byVersion, s.norm) : byVersion });
-      else out.push(s);
-      continue;
-    }
-    const cmd = Array.isArray(s) ? s : s.cmd;
-    const norm = Array.isArray(s) ? undefined : s.norm;
-    out.push({ cmd, norm: norm ? chain(byVersion, norm) : byVersion });
-  }
-  return out;
-}
-
-const v72 = (step: Step): { only72: Step } => ({ only72: step });
 
 /** A whole ZSCAN (cursor at index 2). */
 const zscanAll = (norm: Normalizer | undefined, ...cmd: string[]) => hscanAll(norm, ...cmd);
@@ -968,8 +919,7 @@ const commandsIn = (steps: Step[]): number => steps.filter((s) => !('sleepMs' in
   let pair: DiffPair;
   before(async () => {
     pair = await DiffPair.start();
-    const [major, minor] = await pair.redisVersion();
-    legacy = major < 7 || (major === 7 && minor < 2);
+    await detectReference(pair);
   });
   after(async () => {
     await pair?.stop();

@@ -71,3 +71,35 @@ describe('doubles as Redis 7.2 prints and reads them', () => {
     }
   });
 });
+
+describe('fixed-point printing as Redis and glibc', () => {
+  // Local imports keep this block self-contained.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { formatFixed, formatFixedPoint, formatHuman } = require('../../lib/util/double') as typeof import('../../lib/util/double');
+
+  it('%f rounds exact ties to even (V8 toFixed rounds them up)', () => {
+    expect(formatFixed(180.0078125, 6)).to.equal('180.007812');
+    expect(formatFixed(0.0078125, 6)).to.equal('0.007812');
+    expect(formatFixed(0.0234375, 6)).to.equal('0.023438');
+    expect(formatFixed(2.5, 0)).to.equal('2');
+    expect(formatFixed(3.5, 0)).to.equal('4');
+    expect(formatFixed(-0, 6)).to.equal('-0.000000');
+    expect(formatFixed(200, 6)).to.equal('200.000000');
+    expect(formatFixed(1e22, 2)).to.equal('10000000000000000000000.00');
+    expect(formatFixed(1e300, 0).slice(0, 20)).to.equal('10000000000000000525');
+    expect(formatFixed(-Infinity, 6)).to.equal('-inf');
+  });
+
+  it('%.17Lf without trailing zeros; fixedpoint_d2string with llrint', () => {
+    expect(formatHuman(13.361389338970184)).to.equal('13.36138933897018433');
+    expect(formatHuman(-0)).to.equal('0');
+    expect(formatHuman(2)).to.equal('2');
+    expect(formatFixedPoint(0, 4)).to.equal('0.0000');
+    expect(formatFixedPoint(166274.15156960033, 4)).to.equal('166274.1516');
+    // 0.00015 * 10000 is 1.4999999999999998: llrint gives 1. 2.5 and 3.5 tie to even.
+    expect(formatFixedPoint(0.00015, 4)).to.equal('0.0001');
+    expect(formatFixedPoint(2.5 / 16, 1)).to.equal('0.2');
+    expect(formatFixedPoint(0.25, 1)).to.equal('0.2');
+    expect(formatFixedPoint(12.5, 4)).to.equal('12.5000');
+  });
+});
