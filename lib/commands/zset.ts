@@ -429,8 +429,9 @@ function zrandmember(c: Client, argv: string[]): void {
  * comes whole with cursor 0 (scores printed as the listpack stores them); a larger one by rank (scores as
  * "%.17g", as Redis prints a skiplist's): the cursor carries the rank to resume from and how many members
  * had moved or gone by then, and resumes that many ranks earlier, so a member present for the whole scan
- * is returned at least once. Errors: invalid cursor; WRONGTYPE; not an integer (COUNT); syntax error
- * (COUNT < 1, unknown or incomplete option).
+ * is returned at least once (unless its own score decreases meanwhile: it may move behind the cursor).
+ * Errors: invalid cursor; WRONGTYPE; not an integer (COUNT); syntax error (COUNT < 1, unknown or
+ * incomplete option).
  */
 function zscan(c: Client, argv: string[]): void {
   const cursor = parseCursor(argv[2]);
