@@ -369,7 +369,7 @@ function zrandmember(c: Client, argv: string[]): void {
   if (withScores && (n > ZRANDMEMBER_HALF || n < -ZRANDMEMBER_HALF)) return c.out.error(E.ERR_OUT_OF_RANGE);
   const unique = n >= 0;
   const count = unique ? Number(n) : -Number(n);
-  if ((!unique || count === 1) && count > ZRANDMEMBER_MAX_REPEATS) return c.out.error(E.ERR_OUT_OF_RANGE);
+  if (!unique && count > ZRANDMEMBER_MAX_REPEATS) return c.out.error(E.ERR_OUT_OF_RANGE);
   const s = lookupRead(c, argv[1]);
   if (s === WRONG_TYPE) return;
   if (s < 0 || count === 0) return c.out.array(0);
