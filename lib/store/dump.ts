@@ -3,9 +3,9 @@
 // version number Redis never uses, so neither side misreads the other's payloads.
 //
 //   offset  size  field
-//   0       1     type: Redis's RDB type numbers for the type as such (0 = string, 1 = list, 2 = set, 4 = hash;
-//                 later 3 zset, ...), not Redis's encoding-specific ones (its lists are RDB type 18,
-//                 RDB_TYPE_LIST_QUICKLIST_2): the body below is ours whatever the encoding
+//   0       1     type: Redis's RDB type numbers for the type as such (0 = string, 1 = list, 2 = set, 4 = hash,
+//                 5 = zset as RDB_TYPE_ZSET_2: binary double scores), not Redis's encoding-specific ones (its
+//                 lists are RDB type 18, RDB_TYPE_LIST_QUICKLIST_2): the body below is ours whatever the encoding
 //   1       n     body, self-delimiting, type-specific; "varint" is an unsigned LEB128 (7 bits a byte, low
 //                 first), "bytes" a varint length then that many bytes:
 //                   string: bytes
@@ -24,6 +24,10 @@
 //                           its elements as bytes, head to tail. The nodes are the list's chunks (as
 //                           Redis's payload keeps its quicklist nodes); the restoring side keeps them and
 //                           converts as Redis's loader does (listpack when one node fits the limits).
+//                   zset:   varint member count (>= 1), then per member in the set's order: member bytes and
+//                           its score as 8 bytes, an IEEE 754 double, little-endian (exact: -0, inf kept;
+//                           NaN is refused). The restoring side sorts the pairs, refuses duplicates, and
+//                           picks the encoding by the zset-max-listpack-* limits as Redis does on load.
 //   1+n     2     format version, little-endian: 0x8000 | DUMP_FORMAT. The high bit marks a shardcache
 //                 payload: Redis's RDB versions stay below 0x8000, so a real Redis rejects ours with
 //                 "DUMP payload version or checksum are wrong" and we reject Redis's the same way.
@@ -35,6 +39,7 @@ import { HASH_MAX_FIELDS, HashValue } from './hash';
 import { ListValue } from './list';
 import { DEFAULT_SET_LIMITS, ENC_HASHTABLE, SET_MAX_MEMBERS, SetValue, setLimits, type SetEncoding } from './set';
 import { stringPayload, stringValue, type Value } from './value';
+import { ZSET_MAX_MEMBERS, ZSetValue } from './zset';
 
 /** Current format version (the low 15 bits of the version field). */
 export const DUMP_FORMAT = 1;
@@ -47,6 +52,8 @@ export const TYPE_LIST = 1;
 export const TYPE_SET = 2;
 /** Redis's RDB_TYPE_HASH. */
 export const TYPE_HASH = 4;
+/** Redis's RDB_TYPE_ZSET_2 (scores as binary doubles). */
+export const TYPE_ZSET = 5;
 /** Hash body flag: every field is followed by its expiry. */
 const HASH_FLAG_TTL = 1;
 /** type + empty varint + version + CRC. */
@@ -130,6 +137,27 @@ function listBody(l: ListValue): string {
   return parts.join('');
 }
 
+const F64 = new Float64Array(1);
+const U8 = new Uint8Array(F64.buffer);
+/** True on little-endian machines (the payload's doubles are little-endian). */
+const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function doubleBytes(d: number): string {
+  F64[0] = d;
+  return LE
+    ? String.fromCharCode(U8[0], U8[1], U8[2], U8[3], U8[4], U8[5], U8[6], U8[7])
+    : String.fromCharCode(U8[7], U8[6], U8[5], U8[4], U8[3], U8[2], U8[1], U8[0]);
+}
+
+/** The type byte and body of a sorted set. */
+function zsetBody(z: ZSetValue): string {
+  const parts: string[] = [String.fromCharCode(TYPE_ZSET), varint(z.size)];
+  z.forEach((m, score) => {
+    parts.push(bytesField(m), doubleBytes(score));
+  });
+  return parts.join('');
+}
+
 /** The type byte and body of a set. */
 function setBody(v: SetValue): string {
   let s = String.fromCharCode(TYPE_SET) + varint(v.size) + String.fromCharCode(v.encodingId);
@@ -146,6 +174,7 @@ export function dumpValue(v: Value): string {
   else if (v instanceof HashValue) head = hashBody(v);
   else if (v instanceof ListValue) head = listBody(v);
   else if (v instanceof SetValue) head = setBody(v);
+  else if (v instanceof ZSetValue) head = zsetBody(v);
   else throw new Error(`DUMP of a ${v.type} value is not implemented`);
   const version = VERSION_FLAG | DUMP_FORMAT;
   const body = head + String.fromCharCode(version & 0xff, version >>> 8);
@@ -184,6 +213,37 @@ class Reader {
   byte(): number {
     return this.pos < this.end ? this.s.charCodeAt(this.pos++) : -1;
   }
+
+  /** An 8-byte little-endian double, null when truncated. */
+  double(): number | null {
+    if (this.pos + 8 > this.end) return null;
+    for (let i = 0; i < 8; i++) U8[LE ? i : 7 - i] = this.s.charCodeAt(this.pos + i);
+    this.pos += 8;
+    return F64[0];
+  }
+}
+
+/** A sorted-set body: null when malformed (truncated, empty, NaN scores, duplicate members). */
+function readZset(r: Reader): ZSetValue | null {
+  const count = r.varint();
+  if (count < 1 || count > ZSET_MAX_MEMBERS) return null;
+  const pairs: { m: string; s: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    const m = r.bytes();
+    const s = m === null ? null : r.double();
+    if (m === null || s === null || s !== s) return null;
+    pairs.push({ m, s });
+  }
+  pairs.sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.m < b.m ? -1 : a.m > b.m ? 1 : 0));
+  const seen = new Set<string>();
+  for (const p of pairs) {
+    if (seen.has(p.m)) return null;
+    seen.add(p.m);
+  }
+  return ZSetValue.fromSorted(
+    pairs.map((p) => p.m),
+    pairs.map((p) => p.s),
+  );
 }
 
 /** A hash body: null when malformed (truncated, empty, duplicate fields, unknown flags). */
@@ -272,6 +332,9 @@ export function restoreValue(payload: string, config?: { num(name: string): numb
       break;
     case TYPE_LIST:
       value = readList(r);
+      break;
+    case TYPE_ZSET:
+      value = readZset(r);
       break;
     default:
       return 'format';
