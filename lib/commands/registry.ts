@@ -11,6 +11,10 @@ import { listBlockingCommands } from './list-blocking';
 import { setCommands } from './set';
 import { bitmapCommands } from './bitmap';
 import { hyperloglogCommands } from './hyperloglog';
+import { zsetCommands } from './zset';
+import { zsetRangeCommands } from './zset-range';
+import { zsetSetopCommands } from './zset-setops';
+import { geoCommands } from './geo';
 import { keyspaceCommands } from './keyspace';
 import { sortCommands } from './sort';
 import { serverCommands } from './server';
@@ -27,9 +31,11 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'hash', commands: [...hashCommands, ...hashExpireCommands] },
   { name: 'list', commands: [...listCommands, ...listBlockingCommands] },
   { name: 'set', commands: setCommands },
-  { name: 'keyspace', commands: [...keyspaceCommands, ...sortCommands] },
   { name: 'bitmap', commands: bitmapCommands },
   { name: 'hyperloglog', commands: hyperloglogCommands },
+  { name: 'sorted-set', commands: [...zsetCommands, ...zsetRangeCommands, ...zsetSetopCommands] },
+  { name: 'geo', commands: geoCommands },
+  { name: 'keyspace', commands: [...keyspaceCommands, ...sortCommands] },
   { name: 'cluster', commands: clusterCommands },
   { name: 'replication', commands: replicationCommands },
 ];

@@ -4,8 +4,7 @@
 // itself) and STORE (the result as a list).
 //
 // The types are reached through sortElements(): the elements of a value of each sortable type in its
-// native order. Sets and lists are here; sorted sets plug in through the HOOK line below when their
-// family lands (a sorted set in the keyspace before ZSET_ELEMENTS is set is a bug: it throws).
+// native order (lists head to tail, sets in their iteration order, sorted sets by score).
 //
 // Redis details kept: a set sorted with BY <constant> for STORE is sorted ALPHA instead (so that the stored
 // result is deterministic); a list or sorted set with BY <constant> keeps its own order (DESC reverses it,
@@ -20,22 +19,29 @@ import * as E from '../protocol/errors';
 import { HashValue } from '../store/hash';
 import { ListValue } from '../store/list';
 import { SetValue } from '../store/set';
+import { ZSetValue } from '../store/zset';
 import { stringPayload, type Collection, type Value } from '../store/value';
 import { is, parseInt64 } from './args';
 import type { Session as Client } from './types';
 import { declarer, type CommandSpec } from './types';
 
-// ---- the sortable types (HOOKs for the list and sorted-set families) ----
+// ---- the sortable types ----
 
 /** A list's elements head to tail. */
 function listElements(v: Collection): string[] {
   return (v as ListValue).toArray();
 }
 /**
- * HOOK(zset): a sorted set's members by ascending score, e.g. `(v) => (v as ZSetValue).membersByScore()`.
- * Redis's SORT also turns a listpack sorted set into a skiplist for good (zsetConvert): do it here too.
+ * A sorted set's members by ascending score; as Redis's SORT, the value becomes a skiplist for good
+ * (zsetConvert).
  */
-const ZSET_ELEMENTS: ((v: Collection) => string[]) | null = null;
+function zsetElements(v: Collection): string[] {
+  const z = v as ZSetValue;
+  z.toSkiplist();
+  const items: string[] = [];
+  z.forEach((m) => void items.push(m));
+  return items;
+}
 /**
  * The list SORT ... STORE stores: pushed as Redis pushes them into a new list, with the encoding that
  * gives (listpack while it fits one node of list-max-listpack-size).
@@ -60,8 +66,7 @@ export function sortElements(v: Value): { kind: SortKind; items: string[] } | nu
     case 'list':
       return { kind: 'list', items: listElements(v) };
     case 'zset':
-      if (ZSET_ELEMENTS === null) throw new Error('SORT of a sorted set: wire ZSET_ELEMENTS in lib/commands/sort.ts');
-      return { kind: 'zset', items: ZSET_ELEMENTS(v) };
+      return { kind: 'zset', items: zsetElements(v) };
     default:
       return null;
   }

@@ -32,7 +32,7 @@ export type CommandFlag =
   | 'allow_busy';
 
 /** Redis's command groups (COMMAND DOCS `group`). */
-export type CommandGroup = 'string' | 'hash' | 'list' | 'set' | 'bitmap' | 'hyperloglog' | 'generic' | 'connection' | 'server' | 'cluster';
+export type CommandGroup = 'string' | 'hash' | 'list' | 'set' | 'sorted-set' | 'bitmap' | 'hyperloglog' | 'geo' | 'generic' | 'connection' | 'server' | 'cluster';
 
 /**
  * A handler writes exactly one reply to c.out (or none for QUIT-like commands that close). argv[0] is

@@ -151,6 +151,8 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'set-max-listpack-entries', type: 'int', default: '128', min: 0, max: 2 ** 53, mutable: true, doc: 'A set with a non-integer member is reported as listpack up to this many members; past it hashtable for good. A listpack or intset set comes whole from one SSCAN call.' },
   { name: 'set-max-listpack-value', type: 'int', default: '64', min: 0, max: 2 ** 53, mutable: true, doc: 'A set given a member longer than this many bytes is reported as hashtable for good.' },
   { name: 'hll-sparse-max-bytes', type: 'bytes', default: '3000', min: 0, max: 2 ** 53, mutable: true, doc: 'A sparse HyperLogLog that would grow past this many bytes (header included) becomes dense (12304 bytes).' },
+  { name: 'zset-max-listpack-entries', type: 'int', default: '128', min: 0, max: 2 ** 53, aliases: ['zset-max-ziplist-entries'], mutable: true, doc: 'A sorted set growing past this many members is reported as skiplist (OBJECT ENCODING) for good; a listpack one keeps -0 scores as 0 and comes whole from one ZSCAN, as in Redis.' },
+  { name: 'zset-max-listpack-value', type: 'bytes', default: '64', min: 0, max: 2 ** 53, aliases: ['zset-max-ziplist-value'], mutable: true, doc: 'A sorted set given a member longer than this many bytes is reported as skiplist for good.' },
   // replication
   { name: 'repl-backlog-size', type: 'bytes', default: '1mb', min: 1, max: 2 ** 53, mutable: true, doc: 'Bytes of the replication stream kept for replicas that reconnect (partial resync).' },
   { name: 'repl-ping-replica-period', type: 'int', default: '10', min: 1, max: INT_MAX, aliases: ['repl-ping-slave-period'], mutable: true, doc: 'Seconds between the PINGs a primary sends its replicas.' },

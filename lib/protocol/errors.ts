@@ -106,6 +106,39 @@ export const ERR_PFDEBUG_NO_KEY = 'ERR The specified key does not exist';
 export const ERR_PFDEBUG_NOT_SPARSE = 'ERR HLL encoding is not sparse';
 export const errPfdebugSubcommand = (sub: string) => `ERR Unknown PFDEBUG subcommand '${sub}'`;
 
+// Sorted-set commands (t_zset.c, Redis 7.2) and Redis's integer readers (object.c) they use.
+export const ERR_ZADD_XX_NX = 'ERR XX and NX options at the same time are not compatible';
+export const ERR_ZADD_GT_LT_NX = 'ERR GT, LT, and/or NX options at the same time are not compatible';
+export const ERR_ZADD_INCR_PAIRS = 'ERR INCR option supports a single increment-element pair';
+export const ERR_ZSCORE_NAN = 'ERR resulting score is not a number (NaN)';
+export const ERR_MIN_MAX_NOT_FLOAT = 'ERR min or max is not a float';
+export const ERR_MIN_MAX_NOT_LEX = 'ERR min or max not valid string range item';
+export const ERR_ZRANGE_LIMIT_RANK = 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX';
+export const ERR_ZRANGE_WITHSCORES_BYLEX = 'ERR syntax error, WITHSCORES not supported in combination with BYLEX';
+export const ERR_WEIGHT_NOT_FLOAT = 'ERR weight value is not a float';
+export const errAtLeastOneKey = (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`;
+/** getRangeLongFromObjectOrReply's text without a message of the command's own. */
+export const errLongRange = (min: bigint, max: bigint) => `ERR value is out of range, value must between ${min} and ${max}`;
+/** Ours: one sorted set holds at most store/zset.ts ZSET_MAX_MEMBERS members (V8's Map limit). */
+export const ERR_ZSET_TOO_BIG = (max: number) => `ERR sorted set would exceed the maximum of ${max} members`;
+
+// Geo commands (geo.c, Redis 7.2).
+/** Both coordinates as printf's %f (lib/util/double.ts formatFixed(x, 6)). */
+export const errGeoLonLat = (lon: string, lat: string) => `ERR invalid longitude,latitude pair ${lon},${lat}`;
+export const ERR_GEO_UNIT = 'ERR unsupported unit provided. please use M, KM, FT, MI';
+export const ERR_GEO_RADIUS = 'ERR need numeric radius';
+export const ERR_GEO_RADIUS_NEGATIVE = 'ERR radius cannot be negative';
+export const ERR_GEO_WIDTH = 'ERR need numeric width';
+export const ERR_GEO_HEIGHT = 'ERR need numeric height';
+export const ERR_GEO_BOX_NEGATIVE = 'ERR height or width cannot be negative';
+export const ERR_GEO_MEMBER = 'ERR could not decode requested zset member';
+export const ERR_GEO_COUNT = 'ERR COUNT must be > 0';
+export const ERR_GEO_ANY = 'ERR the ANY argument requires COUNT argument';
+export const errGeoStoreWith = (what: string) => `ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`;
+/** `cmd` as the client spelled it (Redis prints argv[0]). */
+export const errGeoFrom = (cmd: string) => `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cmd}`;
+export const errGeoBy = (cmd: string) => `ERR exactly one of BYRADIUS and BYBOX can be specified for ${cmd}`;
+
 // Keyspace commands (db.c, expire.c, object.c, cluster.c's DUMP/RESTORE).
 export const ERR_EXPIRE_NX_CONFLICT = 'ERR NX and XX, GT or LT options at the same time are not compatible';
 export const ERR_EXPIRE_GT_LT = 'ERR GT and LT options at the same time are not compatible';

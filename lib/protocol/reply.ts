@@ -147,9 +147,20 @@ export class Reply {
   /** A bulk string of the bytes src[from, to) (a list element), copied. */
   bulkBytes(src: Buffer, from: number, to: number): void {
     const n = to - from;
-    this.w(n < HDR_CACHE ? BULK_HDRS[n] : '$' + n + '\r\n');
-    this.rawBytes(src, from, to);
-    this.w('\r\n');
+    const hdr = n < HDR_CACHE ? BULK_HDRS[n] : '$' + n + '\r\n';
+    const h = hdr.length;
+    // One room check and no calls per element: LRANGE and friends write hundreds of these per reply.
+    if (this.pos + h + n + 2 > this.buf.length) this.room(h + n + 2);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < h; i++) b[p + i] = hdr.charCodeAt(i);
+    p += h;
+    if (n <= SHORT) for (let i = 0; i < n; i++) b[p + i] = src[from + i];
+    else src.copy(b, p, from, to);
+    p += n;
+    b[p] = 13;
+    b[p + 1] = 10;
+    this.pos = p + 2;
   }
 
   /** A bulk string whose bytes are in a Buffer (not copied when large). */

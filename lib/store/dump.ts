@@ -3,9 +3,9 @@
 // version number Redis never uses, so neither side misreads the other's payloads.
 //
 //   offset  size  field
-//   0       1     type: Redis's RDB type numbers for the type as such (0 = string, 1 = list, 2 = set, 4 = hash;
-//                 later 3 zset, ...), not Redis's encoding-specific ones (its lists are RDB type 18,
-//                 RDB_TYPE_LIST_QUICKLIST_2): the body below is ours whatever the encoding
+//   0       1     type: Redis's RDB type numbers for the type as such (0 = string, 1 = list, 2 = set, 4 = hash,
+//                 5 = zset as RDB_TYPE_ZSET_2: binary double scores), not Redis's encoding-specific ones (its
+//                 lists are RDB type 18, RDB_TYPE_LIST_QUICKLIST_2): the body below is ours whatever the encoding
 //   1       n     body, self-delimiting, type-specific; "varint" is an unsigned LEB128 (7 bits a byte, low
 //                 first), "bytes" a varint length then that many bytes:
 //                   string: bytes
@@ -24,6 +24,10 @@
 //                           its elements as bytes, head to tail. The nodes are the list's chunks (as
 //                           Redis's payload keeps its quicklist nodes); the restoring side keeps them and
 //                           converts as Redis's loader does (listpack when one node fits the limits).
+//                   zset:   varint member count (>= 1), then per member in the set's order: member bytes and
+//                           its score as 8 bytes, an IEEE 754 double, little-endian (exact: -0, inf kept;
+//                           NaN is refused). The restoring side sorts the pairs, refuses duplicates, and
+//                           picks the encoding by the zset-max-listpack-* limits as Redis does on load.
 //   1+n     2     format version, little-endian: 0x8000 | DUMP_FORMAT. The high bit marks a shardcache
 //                 payload: Redis's RDB versions stay below 0x8000, so a real Redis rejects ours with
 //                 "DUMP payload version or checksum are wrong" and we reject Redis's the same way.
@@ -45,6 +49,7 @@ import { HASH_MAX_FIELDS, HashValue } from './hash';
 import { ListValue } from './list';
 import { DEFAULT_SET_LIMITS, ENC_HASHTABLE, SET_MAX_MEMBERS, SetLoader, SetValue, setLimits, type SetEncoding } from './set';
 import { stringPayload, stringValue, type Value } from './value';
+import { ZSET_MAX_MEMBERS, ZSetValue } from './zset';
 
 /** Current format version (the low 15 bits of the version field). */
 export const DUMP_FORMAT = 1;
@@ -57,6 +62,8 @@ export const TYPE_LIST = 1;
 export const TYPE_SET = 2;
 /** Redis's RDB_TYPE_HASH. */
 export const TYPE_HASH = 4;
+/** Redis's RDB_TYPE_ZSET_2 (scores as binary doubles). */
+export const TYPE_ZSET = 5;
 /** Hash body flag: every field is followed by its expiry. */
 const HASH_FLAG_TTL = 1;
 /** type + empty varint + version + CRC. */
@@ -138,6 +145,18 @@ function bytesField(b: string): string {
   return varint(b.length) + b;
 }
 
+const F64 = new Float64Array(1);
+const U8 = new Uint8Array(F64.buffer);
+/** True on little-endian machines (the payload's doubles are little-endian). */
+const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function doubleBytes(d: number): string {
+  F64[0] = d;
+  return LE
+    ? String.fromCharCode(U8[0], U8[1], U8[2], U8[3], U8[4], U8[5], U8[6], U8[7])
+    : String.fromCharCode(U8[7], U8[6], U8[5], U8[4], U8[3], U8[2], U8[1], U8[0]);
+}
+
 // ---- writing ----
 
 /** A value's body, written a piece at a time. */
@@ -210,6 +229,34 @@ class SetWriter implements BodyWriter {
   }
 }
 
+class ZSetWriter implements BodyWriter {
+  done = false;
+  private at = 0;
+
+  constructor(private readonly z: ZSetValue) {}
+
+  head(): string {
+    return String.fromCharCode(TYPE_ZSET) + varint(this.z.size);
+  }
+
+  items(s: string, maxBytes: number, maxItems: number): string {
+    if (this.at < 0 || this.z.size === 0) {
+      this.done = true;
+      return s;
+    }
+    const parts: string[] = [s];
+    let bytes = s.length;
+    let n = 0;
+    this.at = this.z.forEachFrom(this.at, (m, score) => {
+      parts.push(bytesField(m), doubleBytes(score));
+      bytes += m.length + 10;
+      return ++n < maxItems && bytes < maxBytes;
+    });
+    this.done = this.at < 0;
+    return parts.join('');
+  }
+}
+
 /** A list's chunks are its payload's nodes; a piece may end inside a node. */
 class ListWriter implements BodyWriter {
   done = false;
@@ -277,6 +324,7 @@ function bodyWriter(v: Value): BodyWriter {
   if (v instanceof HashValue) return new HashWriter(v);
   if (v instanceof ListValue) return new ListWriter(v);
   if (v instanceof SetValue) return new SetWriter(v);
+  if (v instanceof ZSetValue) return new ZSetWriter(v);
   throw new Error(`DUMP of a ${v.type} value is not implemented`);
 }
 
@@ -366,6 +414,14 @@ class Reader {
 
   byte(): number {
     return this.pos < this.end ? this.s.charCodeAt(this.pos++) : -1;
+  }
+
+  /** An 8-byte little-endian double, null when truncated. */
+  double(): number | null {
+    if (this.pos + 8 > this.end) return null;
+    for (let i = 0; i < 8; i++) U8[LE ? i : 7 - i] = this.s.charCodeAt(this.pos + i);
+    this.pos += 8;
+    return F64[0];
   }
 }
 
@@ -509,6 +565,69 @@ class SetReader implements BodyReader {
   }
 }
 
+/**
+ * A sorted-set body: malformed when empty, truncated, with a NaN score or a repeated member. A whole
+ * payload's pairs are sorted and the tree built at once (ZSetValue.fromSorted); in pieces, each pair is
+ * inserted as it comes (O(log n) each). Either way the encoding is decided by the first look or write.
+ */
+class ZSetReader implements BodyReader {
+  private got = 0;
+  /** In pieces: the sorted set being built; whole: null (the pairs are collected). */
+  private readonly z: ZSetValue | null;
+  private members: string[] = [];
+  private scores: number[] = [];
+
+  constructor(
+    private readonly count: number,
+    pieces: boolean,
+  ) {
+    this.z = pieces ? new ZSetValue(false, false) : null;
+  }
+
+  static header(r: Reader, pieces: boolean): ZSetReader | null {
+    const count = r.varint();
+    return count < 1 || count > ZSET_MAX_MEMBERS ? null : new ZSetReader(count, pieces);
+  }
+
+  get bytes(): number {
+    return this.z === null ? 0 : this.z.bytes;
+  }
+
+  read(r: Reader): boolean {
+    const z = this.z;
+    while (r.more) {
+      if (this.got === this.count) return false;
+      const m = r.bytes();
+      const s = m === null ? null : r.double();
+      if (m === null || s === null || s !== s) return false;
+      if (z === null) {
+        this.members.push(m);
+        this.scores.push(s);
+      } else {
+        if (z.has(m)) return false;
+        z.add(s, m, 0, Infinity, Infinity);
+      }
+      this.got++;
+    }
+    return true;
+  }
+
+  value(): Value | null {
+    if (this.got !== this.count) return null;
+    if (this.z !== null) return this.z;
+    const pairs = this.members.map((m, i) => ({ m, s: this.scores[i] }));
+    pairs.sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.m < b.m ? -1 : a.m > b.m ? 1 : 0));
+    const seen = new Set<string>();
+    for (const p of pairs) {
+      if (seen.has(p.m)) return null;
+      seen.add(p.m);
+    }
+    const members = pairs.map((p) => p.m);
+    const scores = pairs.map((p) => p.s);
+    return ZSetValue.fromSorted(members, scores);
+  }
+}
+
 /** A string body: its length, then that many bytes, in any number of pieces. */
 class StringReader implements BodyReader {
   private parts: string[] = [];
@@ -536,8 +655,11 @@ class StringReader implements BodyReader {
   }
 }
 
-/** The body reader for a type byte, its header read from r: null when the header is malformed, 'type' for an unknown type. */
-function bodyReader(type: number, r: Reader, config: DumpConfig | undefined): BodyReader | null | 'type' {
+/**
+ * The body reader for a type byte, its header read from r (`pieces`: the body comes in pieces): null
+ * when the header is malformed, 'type' for an unknown type.
+ */
+function bodyReader(type: number, r: Reader, config: DumpConfig | undefined, pieces: boolean): BodyReader | null | 'type' {
   switch (type) {
     case TYPE_STRING:
       return StringReader.header(r);
@@ -547,6 +669,8 @@ function bodyReader(type: number, r: Reader, config: DumpConfig | undefined): Bo
       return ListReader.header(r);
     case TYPE_SET:
       return SetReader.header(r, config);
+    case TYPE_ZSET:
+      return ZSetReader.header(r, pieces);
     default:
       return 'type';
   }
@@ -572,7 +696,7 @@ export function restoreValue(payload: string, config?: DumpConfig): Value | 'che
   if (!knownVersion(payload, n - TRAILER_BYTES)) return 'checksum';
   if (crc64Bytes(payload, n - 8) !== payload.slice(n - 8)) return 'checksum';
   const r = new Reader(payload, 1, n - TRAILER_BYTES);
-  const body = bodyReader(payload.charCodeAt(0), r, config);
+  const body = bodyReader(payload.charCodeAt(0), r, config, false);
   if (body === null || body === 'type' || !body.read(r)) return 'format';
   return body.value() ?? 'format';
 }
@@ -620,7 +744,7 @@ export class DumpLoader {
     const r = new Reader(s, 0, end);
     if (this.body === null) {
       if (!r.more) return;
-      const body = bodyReader(r.byte(), r, this.config);
+      const body = bodyReader(r.byte(), r, this.config, true);
       if (body === null || body === 'type') {
         this.failed = true;
         return;

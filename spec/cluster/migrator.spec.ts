@@ -278,14 +278,15 @@ describe('Migrator (opens sockets)', () => {
   describe('large values in pieces', () => {
     const N = 200_000;
     /** Fills key with n elements of `type` (1,000 per command); a hash gets TTLs on every 1,000th field. */
-    function big(node: Node, type: 'hash' | 'list' | 'set', key: string, n: number): void {
+    function big(node: Node, type: 'hash' | 'list' | 'set' | 'zset', key: string, n: number): void {
       for (let i = 0; i < n; i += 1000) {
         const args: string[] = [];
         for (let j = i; j < Math.min(n, i + 1000); j++) {
           if (type === 'hash') args.push(`f${j}`, `v${j}`);
+          else if (type === 'zset') args.push(String((j * 7919) % 100003) + (j % 3 === 0 ? '.5' : ''), `z${j}`);
           else args.push(type === 'set' ? `m${j}` : `e${j}`);
         }
-        run(node, type === 'hash' ? 'HSET' : type === 'set' ? 'SADD' : 'RPUSH', key, ...args);
+        run(node, { hash: 'HSET', set: 'SADD', list: 'RPUSH', zset: 'ZADD' }[type], key, ...args);
       }
       if (type === 'hash') {
         const fields: string[] = [];
@@ -306,6 +307,7 @@ describe('Migrator (opens sockets)', () => {
       }
       if (type === 'list') return { type, els: run(node, 'LRANGE', key, '0', '-1') };
       if (type === 'set') return { type, members: (run(node, 'SMEMBERS', key) as string[]).sort() };
+      if (type === 'zset') return { type, pairs: run(node, 'ZRANGE', key, '0', '-1', 'WITHSCORES'), enc: run(node, 'OBJECT', 'ENCODING', key) };
       return { type };
     }
     /** Runs a write on the source as a client would: the router marks the key (noteWrite) first. */
@@ -314,11 +316,13 @@ describe('Migrator (opens sockets)', () => {
       return run(node, ...argv);
     }
 
-    it('moves a 200k-element hash, list and set in bounded pieces with writes during the move; contents and TTLs equal', async () => {
+    it('moves a 200k-element hash, list, set and zset in bounded pieces with writes during the move; contents and TTLs equal', async () => {
       h = await harness();
       big(h.source, 'hash', '{m1}hash', N);
       big(h.source, 'list', '{m1}list', N);
       big(h.source, 'set', '{m1}set', N);
+      big(h.source, 'zset', '{m1}zset', N);
+      run(h.source, 'PEXPIRE', '{m1}zset', '650000');
       run(h.source, 'PEXPIRE', '{m1}hash', '600000');
       run(h.source, 'PEXPIRE', '{m1}set', '700000');
       fill(h.source, 50);
@@ -331,12 +335,14 @@ describe('Migrator (opens sockets)', () => {
         '{m1}hash': (r) => [['HSET', '{m1}hash', `new${r}`, 'x', 'f5', `changed${r}`]],
         '{m1}list': (r) => [['RPUSH', '{m1}list', `tail${r}`], ['LPUSH', '{m1}list', 'head']],
         '{m1}set': (r) => [['SADD', '{m1}set', `new${r}`], ['SREM', '{m1}set', `m${7 + r}`], ['PEXPIRE', '{m1}set', String(800000 + r)]],
+        '{m1}zset': (r) => [['ZADD', '{m1}zset', '-1', `new${r}`, 'inf', 'z5'], ['ZINCRBY', '{m1}zset', '2.5', 'z6']],
       };
-      const rounds: Record<string, number> = { '{m1}hash': 0, '{m1}list': 0, '{m1}set': 0 };
+      const rounds: Record<string, number> = { '{m1}hash': 0, '{m1}list': 0, '{m1}set': 0, '{m1}zset': 0 };
       const want: Record<string, unknown> = {};
       let setTtl = 0;
+      let zsetTtl = 0;
       let writes = 0;
-      while (writes < 6) {
+      while (writes < 8) {
         let key = '';
         await waitFor('a key with pieces in flight', () => {
           key = Object.keys(rounds).find((k) => rounds[k] < 2 && m.piecesOf(k) >= 3) ?? '';
@@ -350,9 +356,10 @@ describe('Migrator (opens sockets)', () => {
         // What the target must end with (no await since the writes: the key is still here).
         want[key] = contents(h.source, key);
         if (key === '{m1}set') setTtl = run(h.source, 'PEXPIRETIME', '{m1}set') as number;
+        if (key === '{m1}zset') zsetTtl = run(h.source, 'PEXPIRETIME', '{m1}zset') as number;
         await waitFor('the transfer to start over', () => m.stats.keysInPieces > transfers);
       }
-      const want_ = { hash: want['{m1}hash'], list: want['{m1}list'], set: want['{m1}set'] };
+      const want_ = { hash: want['{m1}hash'], list: want['{m1}list'], set: want['{m1}set'], zset: want['{m1}zset'] };
       await waitFor('commit', () => committed(h).length === 1, 60000);
       expect(contents(h.target, '{m1}hash')).to.deep.equal(want_.hash);
       expect(contents(h.target, '{m1}list')).to.deep.equal(want_.list);
@@ -360,6 +367,10 @@ describe('Migrator (opens sockets)', () => {
       expect((want_.hash as { pairs: unknown[] }).pairs).to.have.length(N + 2);
       expect((want_.list as { els: unknown[] }).els).to.have.length(N + 4);
       expect((want_.set as { members: unknown[] }).members).to.have.length(N);
+      expect(contents(h.target, '{m1}zset')).to.deep.equal(want_.zset);
+      expect((want_.zset as { pairs: unknown[] }).pairs).to.have.length(2 * (N + 2));
+      expect(run(h.target, 'ZSCORE', '{m1}zset', 'z5')).to.equal('inf');
+      expect(run(h.target, 'PEXPIRETIME', '{m1}zset') as number).to.be.within(zsetTtl, zsetTtl + 5000);
       expect(run(h.target, 'HGET', '{m1}hash', 'f5')).to.equal('changed1');
       expect((run(h.target, 'LRANGE', '{m1}list', '0', '0') as string[])[0]).to.equal('head');
       expect(run(h.target, 'PEXPIRETIME', '{m1}hash') as number).to.be.within(ttl.hash, ttl.hash + 5000);
@@ -368,11 +379,11 @@ describe('Migrator (opens sockets)', () => {
       expect(h.source.dbs[0].countKeysInSlot(M1)).to.equal(0);
       expect(run(h.target, 'GET', '{m1}7')).to.equal('v1-7');
       // Bounded pieces: each at most PIECE_MAX_ITEMS elements, about PIECE_MAX_BYTES; at least N/1000 a key.
-      expect(m.stats.piecesSent).to.be.at.least((3 * N) / PIECE_MAX_ITEMS);
+      expect(m.stats.piecesSent).to.be.at.least((4 * N) / PIECE_MAX_ITEMS);
       expect(m.stats.largestPiece).to.be.at.most(PIECE_MAX_BYTES + 64);
       // Each round of writes restarted its key.
-      expect(m.stats.keysInPieces).to.equal(3 + 6);
-      expect(m.stats.keysMoved).to.equal(3 + 51);
+      expect(m.stats.keysInPieces).to.equal(4 + 8);
+      expect(m.stats.keysMoved).to.equal(4 + 51);
       expect(h.target.staging.size).to.equal(0);
       expect(h.target.staging.bytes).to.equal(0);
       expect(h.warnings).to.deep.equal([]);

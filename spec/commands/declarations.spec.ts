@@ -27,9 +27,13 @@ const NOT_MODELLED = new Set(['no_async_loading', 'module']);
 
 /**
  * Where Redis 7.2 (which we follow) declares a command differently from the 7.0 fixture: full name ->
- * the 7.2 values. Empty until a family needs it.
+ * the 7.2 values.
  */
-const REDIS_72_CHANGES: Record<string, Partial<FixtureEntry>> = {};
+const REDIS_72_CHANGES: Record<string, Partial<FixtureEntry>> = {
+  // ZRANK / ZREVRANK key member [WITHSCORE] (7.2).
+  zrank: { arity: -3 },
+  zrevrank: { arity: -3 },
+};
 
 /** Every declaration with its Redis full name ('get', 'config|get'). */
 function flatten(specs: readonly CommandSpec[], parent = ''): Array<{ fullName: string; spec: CommandSpec }> {

@@ -5,6 +5,8 @@
 //
 // DIFF_SELF=1 points both sides at a redis-server: every sequence must then pass, which checks that the
 // sequences and their normalizers are right before they are used to judge shardcache.
+// REDIS_SERVER=/path/to/redis-server picks the reference binary (default: redis-server on PATH, 7.0.15 in
+// CI); a spec can ask the running reference its version (redisVersion) where 7.0 and 7.2 answer apart.
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -12,8 +14,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { freePort, startServer, type ServerProcess } from './server-process';
 
-/** True when redis-server is on PATH (the differential specs skip themselves otherwise). */
-export const haveRedis = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0;
+/** The reference redis-server binary: REDIS_SERVER, or redis-server on PATH. */
+export const redisBin = process.env.REDIS_SERVER || 'redis-server';
+/** True when the reference redis-server exists (the differential specs skip themselves otherwise). */
+export const haveRedis = spawnSync('sh', ['-c', 'command -v "$0"', redisBin]).status === 0;
 /** DIFF_SELF=1: both sides are redis-server (to validate the sequences themselves). */
 export const diffSelf = process.env.DIFF_SELF === '1';
 
@@ -424,7 +428,7 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-redis-'));
-    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], {
+    const proc = spawn(redisBin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -472,6 +476,18 @@ export class DiffPair {
 
   async stop(): Promise<void> {
     await Promise.all([this.redis.stop(), this.node.stop()]);
+  }
+
+  /** The reference's redis_version as [major, minor, patch] (INFO server). */
+  async redisVersion(): Promise<number[]> {
+    const c = await Conn.open(this.redis.port);
+    try {
+      const got = await c.call(['INFO', 'server']);
+      const m = /redis_version:([\d.]+)/.exec(text(got.r) ?? '');
+      return m === null ? [0, 0, 0] : m[1].split('.').map(Number);
+    } finally {
+      c.close();
+    }
   }
 
   /**

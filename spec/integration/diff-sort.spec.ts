@@ -109,6 +109,27 @@ const SEQUENCES: Record<string, Step[]> = {
     ['HSET', 'fruit_fig', 'color', 'purple'],
     ['SORT', 'w', 'BY', 'fruit_*->color', 'ALPHA', 'GET', 'fruit_*->color'],
   ],
+  'lists and sorted sets: numeric, ALPHA, their own order with BY nosort, LIMIT, GET, encodings after': [
+    ['RPUSH', 'l', '3', '10', '1', '2', '10'],
+    ['SORT', 'l'],
+    ['SORT', 'l', 'DESC', 'LIMIT', '1', '3'],
+    ['SORT', 'l', 'ALPHA'],
+    ['SORT', 'l', 'BY', 'nosort'],
+    ['SORT', 'l', 'BY', 'nosort', 'DESC', 'LIMIT', '0', '2'],
+    ['RPUSH', 'lw', 'b', 'a'],
+    ['SORT', 'lw'],
+    ['SORT', 'lw', 'ALPHA', 'GET', '#'],
+    ['ZADD', 'z', '3', 'c', '1', 'a', '2', 'b', '2', 'bb'],
+    ['SORT', 'z', 'ALPHA'],
+    ['SORT', 'z', 'BY', 'nosort'],
+    ['SORT', 'z', 'BY', 'nosort', 'DESC'],
+    ['SORT', 'z', 'BY', 'nosort', 'LIMIT', '1', '2'],
+    ['SORT', 'z', 'BY', 'nosort', 'DESC', 'LIMIT', '1', '2'],
+    ['OBJECT', 'ENCODING', 'z'],
+    ['ZADD', 'zn', '1', '30', '2', '4'],
+    ['SORT', 'zn'],
+    ['SORT', 'zn', 'ALPHA', 'DESC'],
+  ],
   'GET patterns: #, string keys, hash fields, missing keys and wrong types give nil': [
     ['SADD', 'i', '1', '2', '3'],
     ['MSET', 'o_1', 'one', 'o_2', 'two'],
@@ -204,7 +225,7 @@ export function randomSortSequence(seed: number, count: number): Step[] {
   return out;
 }
 
-(haveRedis ? needs(['sort', 'sort_ro', 'sadd']) : describe.skip)('differential: SORT on sets against redis-server 7', function () {
+(haveRedis ? needs(['sort', 'sort_ro', 'sadd', 'rpush', 'zadd']) : describe.skip)('differential: SORT on sets against redis-server 7', function () {
   this.timeout(60000);
   let pair: DiffPair;
   before(async () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { DUMP_FORMAT, DumpLoader, DumpWriter, TYPE_HASH, TYPE_SET, TYPE_STRING, crc64, dumpValue, restoreValue } from '../../lib/store/dump';
 import { HashValue } from '../../lib/store/hash';
 import { ListValue } from '../../lib/store/list';
+import { ZSetValue } from '../../lib/store/zset';
 import { DEFAULT_SET_LIMITS, ENC_HASHTABLE, ENC_LISTPACK, SetValue, type SetEncoding } from '../../lib/store/set';
 import { stringPayload, stringValue, type Value } from '../../lib/store/value';
 
@@ -218,6 +219,11 @@ describe('DUMP payloads (store/dump)', () => {
         for (const m of intset ? ints : ms) v.add(m, L);
         return v;
       }),
+      fc.array(fc.tuple(item, fc.oneof(fc.double({ noNaN: true }), fc.integer({ min: -5, max: 5 }))), { minLength: 1, maxLength: 300 }).map((pairs) => {
+        const z = new ZSetValue(false);
+        for (const [m, score] of pairs) z.add(score, m, 0, 128, 64);
+        return z;
+      }),
     );
     const limits = fc.record({ maxBytes: fc.integer({ min: 1, max: 3000 }), maxItems: fc.integer({ min: 1, max: 70 }) });
     const itemsOf = (v: Value): number => (typeof v === 'string' ? stringPayload(v).length : v.size);
@@ -251,6 +257,11 @@ describe('DUMP payloads (store/dump)', () => {
           expect(dumpValue(back as Value)).to.equal(whole);
           if (typeof back !== 'string') expect((back as HashValue).bytes).to.equal((direct as HashValue).bytes);
           if (back instanceof SetValue) expect(back.encoding()).to.equal((direct as SetValue).encoding());
+          if (back instanceof ZSetValue) {
+            const cfg = { num: (name: string) => (name === 'zset-max-listpack-entries' ? 128 : 64) };
+            expect(back.encoding(cfg)).to.equal((direct as ZSetValue).encoding(cfg));
+            expect(back.check()).to.equal(null);
+          }
         }),
         { numRuns: 300 },
       );
