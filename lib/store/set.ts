@@ -376,6 +376,11 @@ export class SetValue implements Collection {
     return true;
   }
 
+  /** For SetLoader: a hashtable about to receive `n` members sizes its table for them at once. */
+  reserve(n: number): void {
+    if (this.enc === ENC_HASHTABLE && this.count === 0 && n > LINEAR_MAX) this.rebuildTable(n);
+  }
+
   /** For SetLoader: an intset or listpack payload with more than `max` members becomes a hashtable. */
   loadDone(max: number): void {
     if (this.count > max) this.convert(ENC_HASHTABLE);
@@ -501,9 +506,12 @@ export class SetValue implements Collection {
     this.rebuildTable();
   }
 
-  /** A table sized for the positions (none while they fit LINEAR_MAX), all positions inserted. */
-  private rebuildTable(): void {
-    const n = this.members.length;
+  /**
+   * A table sized for the positions (none while they fit LINEAR_MAX), or for `expect` positions when more
+   * are coming (SetLoader: no rebuild while they arrive), all positions inserted.
+   */
+  private rebuildTable(expect = 0): void {
+    const n = Math.max(this.members.length, expect);
     if (this.tab !== null) this.bytes -= TABLE_BASE_BYTES + 4 * this.tab.length;
     if (n <= LINEAR_MAX) {
       this.tab = null;
@@ -514,7 +522,7 @@ export class SetValue implements Collection {
     this.tab = new Int32Array(cap);
     this.bytes += TABLE_BASE_BYTES + 4 * cap;
     const ms = this.members;
-    for (let p = 0; p < n; p++) if (ms[p] !== undefined) this.insertSlot(p);
+    for (let p = 0; p < ms.length; p++) if (ms[p] !== undefined) this.insertSlot(p);
   }
 
   /** A hashtable halves its table when the load drops below 1/8, and drops it at LINEAR_MAX members. */
@@ -580,6 +588,8 @@ export class SetLoader {
     private readonly L: SetLimits,
   ) {
     this.set = new SetValue(dumped !== ENC_HASHTABLE ? dumped : count > intsetMax(L) ? ENC_HASHTABLE : ENC_INTSET);
+    // A large set arriving in pieces: no table rebuild (O(size)) while they come.
+    this.set.reserve(count);
   }
 
   add(m: string): boolean {
