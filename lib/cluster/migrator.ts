@@ -34,7 +34,9 @@
 // Serializing is bounded per event-loop turn: once TURN_BUDGET_BYTES of payload were made in a turn, the
 // rest (window refills, the next piece) waits for the next turn.
 import type { ClusterLog } from './host';
-import { DumpWriter, dumpValue } from '../store/dump';
+import { CHUNK_MIN_BYTES, CHUNK_MIN_ITEMS, DumpWriter, PIECE_MAX_BYTES, PIECE_MAX_ITEMS, dumpValue } from '../store/dump';
+
+export { CHUNK_MIN_BYTES, CHUNK_MIN_ITEMS, PIECE_MAX_BYTES, PIECE_MAX_ITEMS };
 import type { Keyspace } from '../store/keyspace';
 import { stringValue, type Collection, type Value } from '../store/value';
 import { Peer, PeerError, type PeerReply } from './peer';
@@ -67,14 +69,6 @@ export interface MigratorOptions {
 
 /** Pause after an error reply, a lost connection or a failed commit before trying again, ms. */
 export const RETRY_PAUSE_MS = 500;
-/** A collection with more elements than this goes in pieces. */
-export const CHUNK_MIN_ITEMS = 1024;
-/** A value charged more bytes than this (Collection.bytes, a string's length) goes in pieces. */
-export const CHUNK_MIN_BYTES = 256 * 1024;
-/** Most elements (fields, members) in one piece. */
-export const PIECE_MAX_ITEMS = 1000;
-/** Bytes of one piece, about (it ends with the element that reaches this). */
-export const PIECE_MAX_BYTES = 64 * 1024;
 /** Payload bytes serialized per event-loop turn (about 4 ms of work here) before the rest waits a turn. */
 export const TURN_BUDGET_BYTES = 256 * 1024;
 /** A key in pieces restarted this many times (written meanwhile) goes whole the next time. */

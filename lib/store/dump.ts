@@ -73,6 +73,15 @@ const TRAILER_BYTES = 2 + 8;
 /** The version field as written. */
 const VERSION_BYTES = String.fromCharCode((VERSION_FLAG | DUMP_FORMAT) & 0xff, (VERSION_FLAG | DUMP_FORMAT) >>> 8);
 
+/** A collection with more elements than this is sent in pieces (slot migration, replica snapshots). */
+export const CHUNK_MIN_ITEMS = 1024;
+/** A value charged more bytes than this (Collection.bytes, a string's length) is sent in pieces. */
+export const CHUNK_MIN_BYTES = 256 * 1024;
+/** Most elements (fields, members) in one piece. */
+export const PIECE_MAX_ITEMS = 1000;
+/** Bytes of one piece, about (it ends with the element that reaches this). */
+export const PIECE_MAX_BYTES = 64 * 1024;
+
 /** Restoring reads the set-max-* directives from this (a Config). */
 export type DumpConfig = { num(name: string): number };
 

@@ -465,6 +465,32 @@ describe('Migrator (opens sockets)', () => {
       expect(h.warnings).to.have.length(1); // the lost connection, once
     });
 
+    it('the target\'s replica builds the value from the relayed pieces; a dropped connection\'s pieces go there too', async () => {
+      h = await harness();
+      const replica = await newNode(true);
+      replica.log.level = 'nothing';
+      h.target.log.level = 'nothing';
+      try {
+        run(replica, 'REPLICAOF', '127.0.0.1', String(h.target.port));
+        await waitFor('replica online', () => h.target.repl.replicas().filter((x) => x.online).length === 1);
+        big(h.source, 'hash', '{m1}h', 30000);
+        big(h.source, 'zset', '{m1}z', 30000);
+        m = new Migrator(h.host, { pieceItems: 100 });
+        m.update(view(h.target.port, [M1]), 's1');
+        // Mid-value, the migrator's connection drops: the target and its replica drop what they staged.
+        await waitFor('pieces staged on the replica', () => replica.staging.size === 1 && h.target.staging.size === 1);
+        for (const c of h.target.clients.values()) if (c.connected && !c.replicaLink) c.close();
+        await waitFor('staging dropped on both', () => h.target.staging.size === 0 && replica.staging.size === 0);
+        await waitFor('commit', () => committed(h).length === 1, 30000);
+        await waitFor('replica caught up', () => replica.repl.offset === h.target.repl.offset);
+        for (const key of ['{m1}h', '{m1}z']) expect(contents(replica, key)).to.deep.equal(contents(h.target, key));
+        expect(run(replica, 'HLEN', '{m1}h')).to.equal(30000);
+        expect(replica.staging.size).to.equal(0);
+      } finally {
+        await replica.shutdown();
+      }
+    });
+
     it('a migration cancelled mid-value sends DISCARD: the target keeps nothing staged', async () => {
       h = await harness();
       big(h.source, 'set', '{m1}s', 50000);
