@@ -1,7 +1,7 @@
 // Differential: the sorted-set family (ZADD ... ZSCAN) on a real redis-server and on a shardcache node,
 // the same sequences, every reply compared byte for byte in RESP2 and in RESP3 (spec/helpers/differential.ts):
 // option conflicts and their errors, scores with ties, -0/+0, inf, 0.1 and 3.0000000000000004, binary
-// members, every range form, pops, set operations with WEIGHTS and AGGREGATE, encodings across the
+// members, every range form, pops (the blocking ones too: at once and with 10 ms timeouts), set operations with WEIGHTS and AGGREGATE, encodings across the
 // zset-max-listpack-* limits, keyspace commands on sorted sets, and seeded random sequences.
 //
 // shardcache follows Redis 7.2. Run against a 7.2 server (REDIS_SERVER=/path/to/7.2/redis-server) the
