@@ -116,7 +116,7 @@ describe('fast paths of list, set and sorted-set commands equal their string han
               spFull = true;
               return [c('SADD'), 'sp', r.pick(members)];
             }
-            const k = r.pick(['sp', 'sp', 'str', 'nokey', 'l1']);
+            const k = r.pick(['sp', 'sp', 'str', 'never', 'l1']); // ('never' is never written)
             if (k === 'sp') spFull = false;
             return [c('SPOP'), k];
           }
