@@ -17,10 +17,28 @@
 // flight is handed to host.commit(); commits coalesce: one at a time, slots emptied meanwhile go together
 // in the next one; a false or rejected commit is retried after RETRY_PAUSE_MS.
 // A migration that leaves the view stops: its keys in flight are forgotten (stay local), replies ignored.
+//
+// Large values (a collection of more than CHUNK_MIN_ITEMS elements, or a value over CHUNK_MIN_BYTES) go in
+// pieces, so that neither node stalls on a multi-megabyte DUMP or RESTORE: `RESTORE-PIECE key 0 <piece>
+// <seq>` for each piece of the payload (store/dump.ts DumpWriter: at most PIECE_MAX_ITEMS elements / about
+// PIECE_MAX_BYTES), then `RESTORE-PIECE key <ttl> <last piece> <seq> LAST REPLACE`; the target stages the
+// pieces outside its keyspace and restores the whole value with the last one (store/staging.ts). One
+// piece at a time per key, the next sent when the previous one's OK arrives, and one such key at a time
+// per target (others wait their turn in flight); small keys keep flowing meanwhile. Before each piece the
+// key must still hold the same collection with the same stamp (Collection.stamp: not written since the
+// first piece) and not be expired; otherwise the key starts over from its first piece (which replaces
+// what the target staged), or goes as the delete form when gone. A key restarted CHUNK_MAX_RESTARTS
+// times (written during each of its transfers) goes whole the next time, so that a hot key cannot hold
+// its slot's migration for ever (that send stalls as before). An error or a lost connection: the key
+// starts over from its first piece after the pause (the target dropped what it staged).
+// Serializing is bounded per event-loop turn: once TURN_BUDGET_BYTES of payload were made in a turn, the
+// rest (window refills, the next piece) waits for the next turn.
 import type { ClusterLog } from './host';
-import { dumpValue } from '../store/dump';
+import { CHUNK_MIN_BYTES, CHUNK_MIN_ITEMS, DumpWriter, PIECE_MAX_BYTES, PIECE_MAX_ITEMS, dumpValue } from '../store/dump';
+
+export { CHUNK_MIN_BYTES, CHUNK_MIN_ITEMS, PIECE_MAX_BYTES, PIECE_MAX_ITEMS };
 import type { Keyspace } from '../store/keyspace';
-import { stringValue } from '../store/value';
+import { stringValue, type Collection, type Value } from '../store/value';
 import { Peer, PeerError, type PeerReply } from './peer';
 import type { ClusterView } from './view';
 
@@ -39,10 +57,22 @@ export interface MigratorHost {
 export interface MigratorOptions {
   /** Sends awaiting a reply per target (default 100). */
   batchKeys?: number;
+  /** A value goes in pieces above this many elements (default CHUNK_MIN_ITEMS) ... */
+  chunkItems?: number;
+  /** ... or above this many bytes (default CHUNK_MIN_BYTES). */
+  chunkBytes?: number;
+  /** Most elements per piece (default PIECE_MAX_ITEMS). */
+  pieceItems?: number;
+  /** Bytes per piece, about (default PIECE_MAX_BYTES). */
+  pieceBytes?: number;
 }
 
 /** Pause after an error reply, a lost connection or a failed commit before trying again, ms. */
 export const RETRY_PAUSE_MS = 500;
+/** Payload bytes serialized per event-loop turn (about 4 ms of work here) before the rest waits a turn. */
+export const TURN_BUDGET_BYTES = 256 * 1024;
+/** A key in pieces restarted this many times (written meanwhile) goes whole the next time. */
+export const CHUNK_MAX_RESTARTS = 3;
 
 /** The delete form's payload: an empty string (with expiry 1 ms ABSTTL it is never created). */
 const DELETE_PAYLOAD = dumpValue(stringValue(''));
@@ -56,6 +86,13 @@ interface Flight {
   sentValue: boolean;
   /** Its migration stopped: replies are ignored. */
   cancelled: boolean;
+  /** The collection its latest whole send or first piece carried, and that collection's stamp then (null: a string or nothing). */
+  sent: Collection | null;
+  stamp: number;
+  /** Going in pieces: the writer and the next piece's seq; null otherwise. */
+  pieces: { writer: DumpWriter; seq: number } | null;
+  /** Times its pieces started over because it changed. */
+  restarts: number;
 }
 
 /** Work towards one target shard. */
@@ -80,11 +117,27 @@ interface Target {
   /** An error was logged and no OK came since (log once). */
   failing: boolean;
   stopped: boolean;
+  /** The key going in pieces to this target (one at a time), null when none. */
+  chunking: string | null;
+  /** Large keys in flight waiting for their turn to go in pieces. */
+  waiting: string[];
+  /** The chunking key's next piece waits for the next event-loop turn (the turn's budget was spent). */
+  pieceDue: boolean;
+  /** A pump() scheduled for the next event-loop turn. */
+  later: NodeJS.Immediate | null;
 }
 
 export class Migrator {
-  readonly stats = { keysMoved: 0, slotsCommitted: 0 };
+  /** piecesSent: RESTORE-PIECE commands; keysInPieces: keys that went in pieces; largestPiece: bytes. */
+  readonly stats = { keysMoved: 0, slotsCommitted: 0, piecesSent: 0, keysInPieces: 0, largestPiece: 0 };
   private readonly batch: number;
+  private readonly chunkItems: number;
+  private readonly chunkBytes: number;
+  private readonly pieceItems: number;
+  private readonly pieceBytes: number;
+  /** Payload bytes serialized in this event-loop turn, and the immediate that resets the count. */
+  private spent = 0;
+  private spentReset: NodeJS.Immediate | null = null;
   private readonly targets = new Map<string, Target>();
   /** Every key in flight, all targets. */
   private readonly flights = new Map<string, Flight>();
@@ -103,6 +156,10 @@ export class Migrator {
     opts: MigratorOptions = {},
   ) {
     this.batch = Math.max(1, opts.batchKeys ?? 100);
+    this.chunkItems = opts.chunkItems ?? CHUNK_MIN_ITEMS;
+    this.chunkBytes = opts.chunkBytes ?? CHUNK_MIN_BYTES;
+    this.pieceItems = Math.max(1, opts.pieceItems ?? PIECE_MAX_ITEMS);
+    this.pieceBytes = Math.max(1, opts.pieceBytes ?? PIECE_MAX_BYTES);
   }
 
   /** Starts and stops work to match the migrations out of myShard in view (null: not a primary, stop all). */
@@ -146,6 +203,10 @@ export class Migrator {
           paused: null,
           failing: false,
           stopped: false,
+          chunking: null,
+          waiting: [],
+          pieceDue: false,
+          later: null,
         };
         this.targets.set(shard, t);
         this.host.log.notice(`Migrating ${todo.size} slot(s) to shard ${shard} at ${addr}`);
@@ -163,6 +224,11 @@ export class Migrator {
   /** True when key was sent to a target and is not yet acknowledged and deleted here. */
   inFlight(key: string): boolean {
     return this.flights.has(key);
+  }
+
+  /** Pieces of key sent in its current transfer in pieces; 0 when it is not going in pieces. */
+  piecesOf(key: string): number {
+    return this.flights.get(key)?.pieces?.seq ?? 0;
   }
 
   /** A client wrote or deleted key: when it is in flight, its current state is sent again before it is deleted. */
@@ -183,13 +249,21 @@ export class Migrator {
 
   // ---- sending ----
 
-  /** Sends retries, then fills the window from the current slot; moves to the next slot when one is empty. */
+  /**
+   * Sends retries and the chunking key's due piece, then fills the window from the current slot; moves to
+   * the next slot when one is empty. Once the turn's serializing budget is spent, the rest waits a turn.
+   */
   private pump(t: Target): void {
     if (t.stopped || t.paused !== null) return;
     while (t.retry.length > 0 && t.outstanding < this.batch) {
       const key = t.retry.pop() as string;
       const f = t.flight.get(key);
       if (f !== undefined) this.sendKey(t, key, f);
+    }
+    if (t.pieceDue) {
+      const f = t.chunking === null ? undefined : t.flight.get(t.chunking);
+      if (f === undefined || f.pieces === null) t.pieceDue = false;
+      else if (!this.overBudget(t)) this.sendPiece(t, t.chunking as string, f);
     }
     // Refill only once half the window came back: each refill walks the slot's list past the keys in flight.
     if (t.outstanding * 2 > this.batch) return;
@@ -207,39 +281,141 @@ export class Migrator {
       if (want <= 0) return;
       const inSlot = t.perSlot.get(slot) ?? 0;
       let sent = 0;
+      let spent = false;
       // Keys in flight that are still here come back in this walk too: ask for that many more.
       for (const key of db.keysInSlot(slot, want + inSlot)) {
         if (t.flight.has(key)) continue;
-        const f: Flight = { slot, dirty: false, sentValue: false, cancelled: false };
+        if (this.overBudget(t)) {
+          spent = true;
+          break;
+        }
+        const f: Flight = { slot, dirty: false, sentValue: false, cancelled: false, sent: null, stamp: 0, pieces: null, restarts: 0 };
         t.flight.set(key, f);
         this.flights.set(key, f);
         this.sendKey(t, key, f);
         if (++sent === want) break;
       }
       if (sent > 0) t.perSlot.set(slot, inSlot + sent);
-      if (sent === want) return; // window full
+      if (sent === want || spent) return; // window full, or the rest next turn
       // Every key of the slot is in flight: on to the next slot; this one is done once its replies are in.
       t.current = -1;
       if (inSlot + sent === 0) this.slotEmptied(slot);
     }
   }
 
-  /** Sends key's current state: its value and expiry, or the delete form when it is gone or expired. */
+  /** True (and a pump of t scheduled for the next turn) when this turn's serializing budget is spent. */
+  private overBudget(t: Target): boolean {
+    if (this.spent < TURN_BUDGET_BYTES) return false;
+    if (t.later === null) {
+      t.later = setImmediate(() => {
+        t.later = null;
+        this.pump(t);
+      });
+    }
+    return true;
+  }
+
+  /** Counts payload bytes serialized in this turn. */
+  private spend(bytes: number): void {
+    this.spent += bytes;
+    if (this.spentReset === null) {
+      this.spentReset = setImmediate(() => {
+        this.spentReset = null;
+        this.spent = 0;
+      });
+    }
+  }
+
+  /** True when v goes in pieces. */
+  private large(v: Value): boolean {
+    if (typeof v === 'string') return v.length > this.chunkBytes;
+    return v.size > this.chunkItems || v.bytes > this.chunkBytes;
+  }
+
+  /** key's TTL to send, relative (as Redis's MIGRATE: the target's clock may differ from ours); 0 none. */
+  private ttlOf(s: number): number {
+    const db = this.host.db;
+    const exp = db.expireAt(s);
+    return exp === 0 ? 0 : Math.max(1, exp - db.env.clock.now());
+  }
+
+  /**
+   * Sends key's current state from the start: its value and expiry (a large value: its first piece, or
+   * it waits for the target's chunking key), or the delete form when it is gone or expired.
+   */
   private sendKey(t: Target, key: string, f: Flight): void {
     const db = this.host.db;
     const s = db.peek(key);
+    if (f.pieces !== null) {
+      f.pieces = null;
+      t.pieceDue = false;
+    }
     let argv: string[];
     if (s >= 0 && !db.isExpired(s)) {
-      // A relative TTL, as Redis's MIGRATE: the target's clock may differ from ours.
-      const exp = db.expireAt(s);
-      const ttl = exp === 0 ? 0 : Math.max(1, exp - db.env.clock.now());
-      argv = ['RESTORE-ASKING', key, String(ttl), dumpValue(db.valueAt(s)), 'REPLACE'];
+      const v = db.valueAt(s);
+      if (this.large(v) && f.restarts < CHUNK_MAX_RESTARTS) {
+        if (t.chunking !== null && t.chunking !== key) {
+          if (!t.waiting.includes(key)) t.waiting.push(key);
+          return;
+        }
+        t.chunking = key;
+        f.dirty = false;
+        f.pieces = { writer: new DumpWriter(v), seq: 0 };
+        f.sent = typeof v === 'string' ? null : v;
+        f.stamp = typeof v === 'string' ? 0 : v.stamp;
+        this.stats.keysInPieces++;
+        this.sendPiece(t, key, f);
+        return;
+      }
+      if (f.restarts >= CHUNK_MAX_RESTARTS && this.large(v)) {
+        this.host.log.verbose(`Migration: ${JSON.stringify(key)} changed during ${f.restarts} transfers in pieces; sending it whole`);
+      }
+      const payload = dumpValue(v);
+      this.spend(payload.length);
+      argv = ['RESTORE-ASKING', key, String(this.ttlOf(s)), payload, 'REPLACE'];
       f.sentValue = true;
+      f.sent = typeof v === 'string' ? null : v;
+      f.stamp = typeof v === 'string' ? 0 : v.stamp;
     } else {
       argv = ['RESTORE-ASKING', key, '1', DELETE_PAYLOAD, 'REPLACE', 'ABSTTL'];
       f.sentValue = false;
+      f.sent = null;
     }
     f.dirty = false;
+    this.transmit(t, key, f, argv);
+  }
+
+  /**
+   * Sends the next piece of the chunking key, or starts it over when it changed since its first piece
+   * (another collection, another stamp, gone or expired: Collection.stamp is bumped by every write).
+   */
+  private sendPiece(t: Target, key: string, f: Flight): void {
+    t.pieceDue = false;
+    const p = f.pieces as { writer: DumpWriter; seq: number };
+    const db = this.host.db;
+    const s = db.peek(key);
+    const v = s < 0 || db.isExpired(s) ? null : db.valueAt(s);
+    const same = v !== null && (typeof v === 'string' ? f.sent === null && p.seq > 0 && !f.dirty : v === f.sent && v.stamp === f.stamp);
+    if (p.seq > 0 && !same) {
+      f.restarts++;
+      this.sendKey(t, key, f);
+      return;
+    }
+    const piece = p.writer.next(this.pieceBytes, this.pieceItems);
+    this.spend(piece.length);
+    this.stats.piecesSent++;
+    if (piece.length > this.stats.largestPiece) this.stats.largestPiece = piece.length;
+    const seq = String(p.seq++);
+    let argv: string[];
+    if (p.writer.done) {
+      argv = ['RESTORE-PIECE', key, String(this.ttlOf(s)), piece, seq, 'LAST', 'REPLACE'];
+      f.sentValue = true;
+      f.dirty = false;
+    } else argv = ['RESTORE-PIECE', key, '0', piece, seq];
+    this.transmit(t, key, f, argv);
+  }
+
+  private transmit(t: Target, key: string, f: Flight, argv: string[]): void {
     t.outstanding++;
     t.peer.send(argv).then(
       (r) => this.onReply(t, key, f, r),
@@ -271,7 +447,16 @@ export class Migrator {
       t.failing = false;
       this.host.log.notice(`Migration to shard ${t.shard} at ${t.addr} resumed`);
     }
-    if (f.dirty) {
+    if (f.pieces !== null && !f.pieces.writer.done) {
+      // A piece staged: the next one (this turn unless paused or the turn's budget is spent).
+      if (t.paused !== null || this.overBudget(t)) t.pieceDue = true;
+      else this.sendPiece(t, key, f);
+      return;
+    }
+    // Changed since it was sent, by a client (dirty) or by the store itself (a hash field expired, the key
+    // expired or was evicted: the stamp, the value's identity).
+    if (f.dirty || this.changed(key, f)) {
+      if (f.pieces !== null) f.restarts++;
       if (t.paused === null) this.sendKey(t, key, f);
       else t.retry.push(key);
       return;
@@ -285,6 +470,7 @@ export class Migrator {
       this.host.deleted?.(key);
     }
     if (f.sentValue) this.stats.keysMoved++;
+    if (t.chunking === key) this.nextChunking(t);
     const left = (t.perSlot.get(f.slot) ?? 0) - 1;
     if (f.slot !== t.current) {
       if (left > 0) t.perSlot.set(f.slot, left);
@@ -299,6 +485,27 @@ export class Migrator {
     this.pump(t);
   }
 
+  /** True when the collection key's latest send carried is no longer its value, or was written since. */
+  private changed(key: string, f: Flight): boolean {
+    if (f.sent === null) return false;
+    const db = this.host.db;
+    const s = db.peek(key);
+    return s < 0 || db.valueAt(s) !== f.sent || f.sent.stamp !== f.stamp;
+  }
+
+  /** The chunking key is done (or cancelled): the next large key waiting in flight starts. */
+  private nextChunking(t: Target): void {
+    t.chunking = null;
+    t.pieceDue = false;
+    while (t.waiting.length > 0) {
+      const key = t.waiting.shift() as string;
+      const f = t.flight.get(key);
+      if (f === undefined) continue;
+      this.sendKey(t, key, f); // its first piece, or whole (it shrank, or changed too often), or deleted
+      if (t.chunking !== null) return;
+    }
+  }
+
   // ---- stopping ----
 
   /** Forgets t's keys in flight of the slots `which` selects: they stay here, their replies are ignored. */
@@ -309,8 +516,16 @@ export class Migrator {
       t.flight.delete(key);
       this.flights.delete(key);
       t.perSlot.delete(f.slot);
+      if (t.chunking === key) {
+        // What the target staged of it goes now (not only when this connection closes).
+        if (f.pieces !== null && f.pieces.seq > 0 && !t.stopped) t.peer.send(['RESTORE-PIECE', key, 'DISCARD']).catch(() => undefined);
+        t.chunking = null;
+        t.pieceDue = false;
+      }
     }
     t.retry = t.retry.filter((key) => t.flight.has(key));
+    t.waiting = t.waiting.filter((key) => t.flight.has(key));
+    if (t.chunking === null && t.waiting.length > 0 && !t.stopped) this.nextChunking(t);
   }
 
   private stopTarget(t: Target): void {
@@ -321,6 +536,8 @@ export class Migrator {
     t.queue = [];
     if (t.paused !== null) clearTimeout(t.paused);
     t.paused = null;
+    if (t.later !== null) clearImmediate(t.later);
+    t.later = null;
     t.peer.close();
     if (this.targets.get(t.shard) === t) this.targets.delete(t.shard);
   }

@@ -1,8 +1,9 @@
 // Introspection and serialization: OBJECT (ENCODING, FREQ, IDLETIME, REFCOUNT, HELP), DUMP, RESTORE, RESTORE-ASKING.
 import * as E from '../protocol/errors';
 import { dumpValue, restoreValue } from '../store/dump';
+import { connectionOwner, originOwner } from '../store/staging';
 import { lfuDecayed, lfuMinutes } from '../store/lfu';
-import { stringPayload } from '../store/value';
+import { stringPayload, type Value } from '../store/value';
 import type { Session as Client } from './types';
 import { replyHelp } from './help';
 import { is, parseInt64 } from './args';
@@ -98,47 +99,69 @@ function dump(c: Client, argv: string[]): void {
   c.out.bulk(dumpValue(c.db.valueAt(s)));
 }
 
+/** RESTORE's options, and RESTORE-PIECE's LAST and ORIGIN. */
+interface RestoreOptions {
+  replace: boolean;
+  absTtl: boolean;
+  /** IDLETIME seconds, -1 when not given. */
+  idle: number;
+  /** FREQ counter, -1 when not given. */
+  freq: number;
+  /** RESTORE-PIECE: the last piece (the value is restored). */
+  last: boolean;
+  /** RESTORE-PIECE from the replication link: the owner on the primary whose pieces these are. */
+  origin: string | null;
+}
+
 /**
- * RESTORE (and RESTORE-ASKING) key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]: OK. ttl 0 = no expiry; an expiry
- * already past answers OK without creating the key (but REPLACE still removed the old one). Errors in
- * Redis's order: syntax error (unknown option, IDLETIME with FREQ), not an integer, Invalid IDLETIME /
- * FREQ value, BUSYKEY without REPLACE, not an integer / Invalid TTL value, DUMP payload version or
- * checksum are wrong, Bad data format.
+ * Parses [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f] from argv[from] on (with `piece`, also LAST, and ORIGIN
+ * id from the replication link only). Null after writing Redis's error: syntax error (unknown option,
+ * IDLETIME with FREQ), not an integer, Invalid IDLETIME / FREQ value.
  */
-function restore(c: Client, argv: string[]): void {
-  let replace = false;
-  let absTtl = false;
-  let idle = -1;
-  let freq = -1;
-  for (let j = 4; j < argv.length; j++) {
+function restoreOptions(c: Client, argv: string[], from: number, piece: boolean): RestoreOptions | null {
+  const o: RestoreOptions = { replace: false, absTtl: false, idle: -1, freq: -1, last: false, origin: null };
+  for (let j = from; j < argv.length; j++) {
     const a = argv[j];
     const more = j + 1 < argv.length;
-    if (is(a, 'replace')) replace = true;
-    else if (is(a, 'absttl')) absTtl = true;
-    else if (is(a, 'idletime') && more && freq === -1) {
+    if (is(a, 'replace')) o.replace = true;
+    else if (is(a, 'absttl')) o.absTtl = true;
+    else if (is(a, 'idletime') && more && o.freq === -1) {
       const n = parseInt64(argv[++j]);
-      if (n === null) return c.out.error(E.ERR_NOT_INTEGER);
-      if (n < 0) return c.out.error(E.ERR_INVALID_IDLETIME);
-      idle = Number(n);
-    } else if (is(a, 'freq') && more && idle === -1) {
+      if (n === null) return (c.out.error(E.ERR_NOT_INTEGER), null);
+      if (n < 0) return (c.out.error(E.ERR_INVALID_IDLETIME), null);
+      o.idle = Number(n);
+    } else if (is(a, 'freq') && more && o.idle === -1) {
       const n = parseInt64(argv[++j]);
-      if (n === null) return c.out.error(E.ERR_NOT_INTEGER);
-      if (n < 0 || n > 255) return c.out.error(E.ERR_INVALID_FREQ);
-      freq = Number(n);
-    } else return c.out.error(E.ERR_SYNTAX);
+      if (n === null) return (c.out.error(E.ERR_NOT_INTEGER), null);
+      if (n < 0 || n > 255) return (c.out.error(E.ERR_INVALID_FREQ), null);
+      o.freq = Number(n);
+    } else if (piece && is(a, 'last')) o.last = true;
+    else if (piece && c.master && is(a, 'origin') && more) o.origin = argv[++j];
+    else return (c.out.error(E.ERR_SYNTAX), null);
   }
+  return o;
+}
+
+/**
+ * RESTORE's work after its options: BUSYKEY without REPLACE, the TTL (not an integer / Invalid TTL
+ * value), then `load()` gives the value (DUMP payload version or checksum are wrong, Bad data format,
+ * RESTORE-PIECE's out of order);
+ * REPLACE removes the old key, an expiry already past creates nothing. Writes OK or the error; returns
+ * 'created', 'none' (OK, nothing created) or 'error' (load() not called when the error came before it).
+ */
+function restoreKey(c: Client, key: string, ttlText: string, o: RestoreOptions, load: () => Value | 'checksum' | 'format' | 'order'): 'created' | 'none' | 'error' {
   const db = c.db;
-  const key = argv[1];
-  if (!replace && db.lookup(key) >= 0) return c.out.error(E.ERR_BUSYKEY);
-  const ttlArg = parseInt64(argv[2]);
-  if (ttlArg === null) return c.out.error(E.ERR_NOT_INTEGER);
-  if (ttlArg < 0) return c.out.error(E.ERR_INVALID_TTL);
-  const value = restoreValue(argv[3], c.config);
-  if (value === 'checksum') return c.out.error(E.ERR_DUMP_PAYLOAD);
-  if (value === 'format') return c.out.error(E.ERR_BAD_DATA_FORMAT);
+  if (!o.replace && db.lookup(key) >= 0) return (c.out.error(E.ERR_BUSYKEY), 'error');
+  const ttlArg = parseInt64(ttlText);
+  if (ttlArg === null) return (c.out.error(E.ERR_NOT_INTEGER), 'error');
+  if (ttlArg < 0) return (c.out.error(E.ERR_INVALID_TTL), 'error');
+  const value = load();
+  if (value === 'order') return (c.out.error(E.ERR_PIECE_ORDER), 'error');
+  if (value === 'checksum') return (c.out.error(E.ERR_DUMP_PAYLOAD), 'error');
+  if (value === 'format') return (c.out.error(E.ERR_BAD_DATA_FORMAT), 'error');
   // As Redis's dbDelete: an expired key is removed without counting as an expiry (or telling onRemoved).
   let removed = false;
-  if (replace) {
+  if (o.replace) {
     const old = db.peek(key);
     if (old >= 0) {
       db.deleteSlot(old);
@@ -147,20 +170,85 @@ function restore(c: Client, argv: string[]): void {
   }
   const now = c.clock.now();
   let ttl = Math.min(Number(ttlArg), MAX_EXPIRE_MS);
-  if (ttl !== 0 && !absTtl) ttl = Math.min(ttl + now, MAX_EXPIRE_MS);
+  if (ttl !== 0 && !o.absTtl) ttl = Math.min(ttl + now, MAX_EXPIRE_MS);
   if (ttl !== 0 && ttl <= now) {
     if (removed) c.effects.key(key);
-    return c.out.ok();
+    c.out.ok();
+    return 'none';
   }
   const s = db.add(key, value);
-  c.effects.key(key);
   if (ttl !== 0) db.setExpireAt(s, ttl);
   if (db.env.lfu) {
-    if (freq >= 0) db.setAccessField(s, (lfuMinutes(now) << 8) | freq);
-  } else if (idle >= 0) {
-    db.setAccessField(s, Math.max(0, db.lruNow() - idle));
+    if (o.freq >= 0) db.setAccessField(s, (lfuMinutes(now) << 8) | o.freq);
+  } else if (o.idle >= 0) {
+    db.setAccessField(s, Math.max(0, db.lruNow() - o.idle));
   }
   c.out.ok();
+  return 'created';
+}
+
+/**
+ * RESTORE (and RESTORE-ASKING) key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]: OK. ttl 0 = no expiry; an expiry
+ * already past answers OK without creating the key (but REPLACE still removed the old one). Errors in
+ * Redis's order: syntax error (unknown option, IDLETIME with FREQ), not an integer, Invalid IDLETIME /
+ * FREQ value, BUSYKEY without REPLACE, not an integer / Invalid TTL value, DUMP payload version or
+ * checksum are wrong, Bad data format. Pieces of key this connection staged (RESTORE-PIECE) are dropped.
+ */
+function restore(c: Client, argv: string[]): void {
+  const o = restoreOptions(c, argv, 4, false);
+  if (o === null) return;
+  const key = argv[1];
+  c.node.staging.drop(connectionOwner(c.id), c.db.id, key);
+  if (restoreKey(c, key, argv[2], o, () => restoreValue(argv[3], c.config)) === 'created') c.effects.key(key);
+}
+
+/**
+ * RESTORE-PIECE key ttl piece seq [LAST] [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f], and RESTORE-PIECE key
+ * DISCARD (ours; slot migration of large values, cluster/migrator.ts): a value's DUMP payload in pieces
+ * (store/dump.ts DumpWriter), staged by this connection outside the keyspace (store/staging.ts) until the
+ * LAST one, which restores the whole value as RESTORE would (its ttl and options; before it the ttl is
+ * not looked at). seq 0 starts a value (replacing anything the connection staged), then 1, 2, ...
+ * OK for a piece staged; errors as RESTORE's, and ERR ... out of order for an unexpected seq; any error
+ * drops what the connection staged. DISCARD drops the connection's staged pieces of key (OK either way).
+ * From the replication link, a trailing ORIGIN id names the primary's connection the pieces came from.
+ * Replicas get the pieces as they are staged (ORIGIN the connection's id), so that they stage and restore
+ * the value at the same point of the stream, in pieces too.
+ */
+function restorePiece(c: Client, argv: string[]): void {
+  const key = argv[1];
+  const staging = c.node.staging;
+  if (is(argv[2], 'discard')) {
+    const o = restoreOptions(c, argv, 3, true);
+    if (o === null) return;
+    if (o.last || o.replace || o.absTtl || o.idle >= 0 || o.freq >= 0) return c.out.error(E.ERR_SYNTAX);
+    staging.drop(o.origin === null ? connectionOwner(c.id) : originOwner(o.origin), c.db.id, key);
+    return c.out.ok();
+  }
+  if (argv.length < 5) return c.out.error(E.ERR_WRONG_ARITY('restore-piece'));
+  const o = restoreOptions(c, argv, 5, true);
+  const seq = parseInt64(argv[4]);
+  const who = o?.origin == null ? connectionOwner(c.id) : originOwner(o.origin);
+  if (o === null || seq === null || seq < 0 || seq > Number.MAX_SAFE_INTEGER) {
+    if (o !== null) c.out.error(E.ERR_NOT_INTEGER);
+    staging.drop(who);
+    return;
+  }
+  const origin = o.origin ?? connectionOwner(c.id);
+  const n = Number(seq);
+  const piece = argv[3];
+  if (!o.last) {
+    const r = staging.piece(who, c.db.id, key, n, piece, false, c.config);
+    if (r !== 'staged') return c.out.error(r === 'order' ? E.ERR_PIECE_ORDER : E.ERR_BAD_DATA_FORMAT);
+    c.effects.command(['RESTORE-PIECE', key, '0', piece, argv[4], 'ORIGIN', origin]);
+    return c.out.ok();
+  }
+  const done = restoreKey(c, key, argv[2], o, () => staging.piece(who, c.db.id, key, n, piece, true, c.config) as Value | 'checksum' | 'format' | 'order');
+  if (done === 'error') staging.drop(who); // an error before the value was loaded (else nothing is staged)
+  else if (done === 'created') {
+    const s = c.db.peek(key);
+    const at = c.db.expireAt(s);
+    c.effects.command(['RESTORE-PIECE', key, String(at), piece, argv[4], 'LAST', 'REPLACE', 'ABSTTL', 'ORIGIN', origin]);
+  } else if (done === 'none') c.effects.command(['RESTORE-PIECE', key, 'DISCARD', 'ORIGIN', origin]);
 }
 
 const KEY_AT_2: KeyPositions = { first: 2, last: 2, step: 1 };
@@ -233,5 +321,17 @@ export const objectCommands: readonly CommandSpec[] = [
     acl: ['keyspace', 'write', 'slow', 'dangerous'],
     keys: ONE_KEY,
     handler: restore,
+  },
+  {
+    // Ours: RESTORE-ASKING in pieces for large values (cluster/migrator.ts); 'asking' as RESTORE-ASKING.
+    name: 'restore-piece',
+    group: 'server',
+    summary: 'Internal: a piece of a large value migrating to this node, restored whole with its last piece.',
+    since: '7.0.0',
+    arity: -3,
+    flags: ['write', 'denyoom', 'asking', 'skip_monitor'],
+    acl: ['keyspace', 'write', 'slow', 'dangerous'],
+    keys: ONE_KEY,
+    handler: restorePiece,
   },
 ];

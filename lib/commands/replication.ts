@@ -1,9 +1,11 @@
-// Replication commands: PSYNC and REPLCONF (the replica's handshake, Redis's declarations), REPLSNAP and
-// REPLSNAP-END (internal: the snapshot entries a primary sends, applied only from the master client),
+// Replication commands: PSYNC and REPLCONF (the replica's handshake, Redis's declarations), REPLSNAP,
+// REPLSNAP-PIECE and REPLSNAP-END (internal: the snapshot entries a primary sends, applied only from the
+// master client),
 // ROLE, WAIT, and REPLICAOF / SLAVEOF for standalone nodes. The machinery is lib/replication/.
 import * as E from '../protocol/errors';
 import type { Session as Client } from './types';
 import { restoreValue } from '../store/dump';
+import { SNAPSHOT_OWNER } from '../store/staging';
 import { parseInt64, parseSafeInt } from './args';
 import { declarer, type CommandSpec } from './types';
 
@@ -63,9 +65,27 @@ function replsnap(c: Client, argv: string[]): void {
   db.set(argv[1], v, Number.isFinite(at) && at > 0 ? at : 0);
 }
 
-/** REPLSNAP-END: the snapshot is complete (master client only; the link then acks). */
+/**
+ * REPLSNAP-PIECE key <expireAt ms or 0> <piece> <db> <seq> [LAST]: a piece of a large value of the snapshot
+ * (master client only): staged (store/staging.ts) until the LAST, which sets the whole value with the
+ * expiry given with it. A bad piece drops what was staged (the key is missing until the stream sets it).
+ */
+function replsnapPiece(c: Client, argv: string[]): void {
+  if (!c.master) return c.out.error(E.ERR_MASTER_ONLY);
+  const db = c.node.dbs[Number(argv[4])];
+  const seq = Number(argv[5]);
+  if (db === undefined || !Number.isSafeInteger(seq) || seq < 0) return c.node.staging.drop(SNAPSHOT_OWNER);
+  const last = argv.length > 6 && argv[6].toLowerCase() === 'last';
+  const v = c.node.staging.piece(SNAPSHOT_OWNER, db.id, argv[1], seq, argv[3], last, c.config);
+  if (v === 'staged' || v === 'order' || v === 'checksum' || v === 'format') return;
+  const at = Number(argv[2]);
+  db.set(argv[1], v, Number.isFinite(at) && at > 0 ? at : 0);
+}
+
+/** REPLSNAP-END: the snapshot is complete (master client only; the link then acks). Pieces left staged go. */
 function replsnapEnd(c: Client): void {
   if (!c.master) return c.out.error(E.ERR_MASTER_ONLY);
+  c.node.staging.drop(SNAPSHOT_OWNER);
 }
 
 /** ROLE: ["master", offset, [[ip, port, offset]...]] or ["slave", host, port, state, offset], as Redis. */
@@ -137,6 +157,7 @@ export const replicationCommands: readonly CommandSpec[] = [
   cmd({ name: 'psync', summary: 'An internal command used in replication.', since: '2.8.0', arity: -3, flags: ['admin', 'noscript', 'no_multi'], handler: psync }),
   cmd({ name: 'replconf', summary: 'An internal command for configuring the replication stream.', since: '3.0.0', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'allow_busy'], handler: replconf }),
   cmd({ name: 'replsnap', summary: 'Internal: one key of a replica\'s snapshot (from its primary only).', since: '7.0.0', arity: -4, flags: ['admin', 'noscript', 'skip_monitor'], handler: replsnap }),
+  cmd({ name: 'replsnap-piece', summary: 'Internal: a piece of a large key of a replica\'s snapshot (from its primary only).', since: '7.0.0', arity: -6, flags: ['admin', 'noscript', 'skip_monitor'], handler: replsnapPiece }),
   cmd({ name: 'replsnap-end', summary: 'Internal: the end of a replica\'s snapshot (from its primary only).', since: '7.0.0', arity: 1, flags: ['admin', 'noscript', 'skip_monitor'], handler: replsnapEnd }),
   cmd({ name: 'role', summary: 'Returns the replication role.', since: '2.8.12', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast'], acl: ['admin', 'fast', 'dangerous'], handler: role }),
   cmd({ name: 'wait', summary: 'Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.', since: '3.0.0', arity: 3, flags: ['noscript'], acl: ['slow', 'connection'], handler: wait, group: 'generic' }),

@@ -7,6 +7,7 @@ import type { Frame } from '../protocol/parser';
 import type { Reply } from '../protocol/reply';
 import type { Config } from '../config/config';
 import type { Keyspace, StoreEnv } from '../store/keyspace';
+import type { Staging } from '../store/staging';
 import type { CommandContext } from './context';
 
 /** Redis 7 command flags (COMMAND INFO shows them lower-case). */
@@ -89,6 +90,8 @@ export interface Session extends CommandContext {
 export interface ServerHost {
   readonly dbs: readonly Keyspace[];
   readonly env: StoreEnv;
+  /** Values arriving in pieces (RESTORE-PIECE, REPLSNAP-PIECE), held outside the keyspace until their last piece. */
+  readonly staging: Staging;
   readonly config: Config;
   readonly commands: CommandTableView;
   /** Cluster mode: the cluster plug-in; null for a standalone node. */

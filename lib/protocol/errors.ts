@@ -150,6 +150,8 @@ export const ERR_SAME_OBJECT = 'ERR source and destination objects are the same'
 export const ERR_BUSYKEY = 'BUSYKEY Target key name already exists.';
 export const ERR_DUMP_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';
 export const ERR_BAD_DATA_FORMAT = 'ERR Bad data format';
+/** RESTORE-PIECE (ours): not the piece expected; what the connection staged was dropped. */
+export const ERR_PIECE_ORDER = 'ERR RESTORE-PIECE piece out of order, the staged pieces were dropped';
 export const ERR_INVALID_TTL = 'ERR Invalid TTL value, must be >= 0';
 export const ERR_INVALID_IDLETIME = 'ERR Invalid IDLETIME value, must be >= 0';
 export const ERR_INVALID_FREQ = 'ERR Invalid FREQ value, must be >= 0 and <= 255';

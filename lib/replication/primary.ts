@@ -1,10 +1,22 @@
 // The primary's side: replica links (clients that sent PSYNC). Handshake details (REPLCONF), the PSYNC
 // decision (continue from the backlog or full resync), the snapshot sent a chunk per event-loop turn
 // interleaved with the live stream, one write per turn per replica, acks, heartbeats and timeouts.
+//
+// A large collection (more than CHUNK_MIN_ITEMS elements or CHUNK_MIN_BYTES: store/dump.ts) is not put
+// in a chunk whole: it waits until the scan is over, then goes a piece per turn as `REPLSNAP-PIECE key
+// <expireAt or 0> <piece> <db> <seq> [LAST]` (the replica stages the pieces and sets the whole value with
+// the last, store/staging.ts). The live stream's bytes go before each piece, as before each chunk: a write
+// to the key meanwhile reaches the replica's keyspace and bumps the collection's stamp, so the next piece
+// starts the key over (seq 0) and the last piece carries its state after every write already streamed.
+// A key gone or expired before its last piece is dropped (its DEL is in the stream); one restarted
+// SNAP_MAX_RESTARTS times goes whole as REPLSNAP. Large strings go whole too (no stamp to watch).
 import * as E from '../protocol/errors';
 import type { Client } from '../server/client';
 import type { ReplicaInfo, ReplicationState as Replication } from './state';
-import { SNAP_END, snapEntry } from './stream';
+import { CHUNK_MIN_BYTES, CHUNK_MIN_ITEMS, DumpWriter, PIECE_MAX_BYTES, PIECE_MAX_ITEMS } from '../store/dump';
+import { isRelayedOwner } from '../store/staging';
+import type { Collection } from '../store/value';
+import { SNAP_END, encodeCommand, snapEntry } from './stream';
 
 /** What a connection announced with REPLCONF before PSYNC. */
 interface Announce {
@@ -27,12 +39,36 @@ interface Link {
   sent: number;
   ackOffset: number;
   lastAckMs: number;
-  /** Snapshot still to send: database index and slot cursor; null when sent (or none needed). */
-  snap: { db: number; cursor: number } | null;
+  /** Snapshot still to send; null when sent (or none needed). */
+  snap: Snapshot | null;
 }
 
-/** Keys per snapshot chunk (one chunk per event-loop turn per replica). */
+/** A snapshot's progress: the scan's database and cursor, the large keys it put aside, the one in pieces. */
+interface Snapshot {
+  db: number;
+  cursor: number;
+  large: { db: number; key: string }[];
+  piece: SnapPiece | null;
+}
+
+/** A large key going in pieces: the collection and its stamp at the first piece (null: not started), the next seq. */
+interface SnapPiece {
+  db: number;
+  key: string;
+  value: Collection | null;
+  stamp: number;
+  writer: DumpWriter | null;
+  seq: number;
+  restarts: number;
+}
+
+/** Keys per snapshot chunk (one chunk per event-loop turn per replica) ... */
 const SNAP_CHUNK_KEYS = 2000;
+/** ... and payload bytes, about (keys are taken in scans of SNAP_SCAN_STEP until one of them is reached). */
+const SNAP_CHUNK_BYTES = 1024 * 1024;
+const SNAP_SCAN_STEP = 100;
+/** A large key restarted this many times (written during its pieces) goes whole. */
+const SNAP_MAX_RESTARTS = 3;
 /** A chunk waits while the socket holds more than this many bytes not yet taken by the kernel. */
 const SNAP_MAX_PENDING = 4 * 1024 * 1024;
 
@@ -55,6 +91,8 @@ export class Primary {
   /** Socket writes of live stream bytes, over all links, and REPLCONF ACKs received (specs count batching). */
   streamWrites = 0;
   acksReceived = 0;
+  /** Snapshot pieces of large keys sent (REPLSNAP-PIECE), over all full syncs. */
+  snapPieces = 0;
 
   constructor(private readonly repl: Replication) {}
 
@@ -126,11 +164,14 @@ export class Primary {
     } else {
       if (replid !== '?') this.syncPartialErr++;
       this.syncFull++;
+      // Values staged from pieces (RESTORE-PIECE) are not in the snapshot and their earlier pieces not in
+      // the stream this replica gets: dropped (the other replicas are told), their senders start again.
+      repl.node.staging.dropAll((owner) => !isRelayedOwner(owner));
       repl.ensureBacklog();
       c.out.raw(`+FULLRESYNC ${repl.replid} ${repl.offset}\r\n`);
       link.sent = repl.offset;
       link.state = 'send_bulk';
-      link.snap = { db: 0, cursor: 0 };
+      link.snap = { db: 0, cursor: 0, large: [], piece: null };
     }
     c.flush(); // replies pending before PSYNC's, then PSYNC's: the stream follows on the socket
     repl.forceSelect();
@@ -233,17 +274,26 @@ export class Primary {
     if (more) this.flushTimer = setImmediate(this.flush);
   };
 
-  /** The next snapshot chunk of link (REPLSNAP entries; REPLSNAP-END after the last key). */
+  /**
+   * The next snapshot chunk of link: REPLSNAP entries of up to SNAP_CHUNK_KEYS keys / SNAP_CHUNK_BYTES,
+   * large collections put aside; after the scan, one piece of a large key per chunk; REPLSNAP-END last.
+   */
   private chunk(link: Link): string {
-    const snap = link.snap as { db: number; cursor: number };
+    const snap = link.snap as Snapshot;
     const dbs = this.repl.node.dbs;
+    const now = this.repl.node.clock.now();
+    if (snap.piece !== null) return this.piece(snap, now);
     let out = '';
     let n = 0;
-    const now = this.repl.node.clock.now();
-    while (n < SNAP_CHUNK_KEYS && snap.db < dbs.length) {
+    while (n < SNAP_CHUNK_KEYS && out.length < SNAP_CHUNK_BYTES && snap.db < dbs.length) {
       const db = dbs[snap.db];
-      const next = db.scan(snap.cursor, SNAP_CHUNK_KEYS - n, (s) => {
+      const next = db.scan(snap.cursor, Math.min(SNAP_SCAN_STEP, SNAP_CHUNK_KEYS - n), (s) => {
         if (db.isExpired(s, now)) return; // its DEL follows in the stream
+        const v = db.valueAt(s);
+        if (typeof v !== 'string' && (v.size > CHUNK_MIN_ITEMS || v.bytes > CHUNK_MIN_BYTES)) {
+          snap.large.push({ db: db.id, key: db.keyAt(s) });
+          return;
+        }
         out += snapEntry(db, s);
         n++;
       });
@@ -252,11 +302,47 @@ export class Primary {
         snap.cursor = 0;
       } else snap.cursor = next;
     }
-    if (snap.db >= dbs.length) {
-      out += SNAP_END;
-      link.snap = null;
+    if (snap.db < dbs.length || out !== '') return out;
+    const large = snap.large.shift();
+    if (large !== undefined) {
+      snap.piece = { db: large.db, key: large.key, value: null, stamp: 0, writer: null, seq: 0, restarts: 0 };
+      return this.piece(snap, now);
     }
-    return out;
+    link.snap = null;
+    return SNAP_END;
+  }
+
+  /** The next piece of the large key in snap.piece ('' when it went away), starting it over when it changed. */
+  private piece(snap: Snapshot, now: number): string {
+    const p = snap.piece as SnapPiece;
+    const db = this.repl.node.dbs[p.db];
+    const s = db.peek(p.key);
+    const v = s < 0 || db.isExpired(s, now) ? null : db.valueAt(s);
+    if (v === null || typeof v === 'string') {
+      // Gone or expired (its DEL is in the stream; what the replica staged goes at REPLSNAP-END), or now a string.
+      snap.piece = null;
+      return v === null ? '' : snapEntry(db, s);
+    }
+    let w = p.writer;
+    if (w === null || v !== p.value || v.stamp !== p.stamp) {
+      if (w !== null) p.restarts++;
+      if (p.restarts >= SNAP_MAX_RESTARTS) {
+        snap.piece = null;
+        return snapEntry(db, s);
+      }
+      p.value = v;
+      p.stamp = v.stamp;
+      p.writer = w = new DumpWriter(v);
+      p.seq = 0;
+    }
+    const piece = w.next(PIECE_MAX_BYTES, PIECE_MAX_ITEMS);
+    this.snapPieces++;
+    const argv = ['REPLSNAP-PIECE', p.key, String(db.expireAt(s)), piece, String(db.id), String(p.seq++)];
+    if (w.done) {
+      argv.push('LAST');
+      snap.piece = null;
+    }
+    return encodeCommand(argv);
   }
 
   /** Per second: heartbeat PING every repl-ping-replica-period, drop links silent for repl-timeout. */

@@ -160,15 +160,15 @@ export class ReplicaLink {
           if (argv === null) break;
         }
         const name = argv[0];
-        if (name === 'REPLSNAP' || name === 'REPLSNAP-END') {
+        if (name === 'REPLSNAP' || name === 'REPLSNAP-PIECE' || name === 'REPLSNAP-END') {
           // Snapshot entries are not stream bytes (no offset): what was applied before them is kept first
           // (REPLSNAP-END acks the offset).
           this.keep(applied);
           this.take(parser.consumed);
           applied = parser.consumed;
           node.execute(master, argv);
-          if (name === 'REPLSNAP') this.snapKeys++;
-          else this.synced();
+          if (name === 'REPLSNAP' || (name === 'REPLSNAP-PIECE' && argv.length > 6)) this.snapKeys++;
+          else if (name === 'REPLSNAP-END') this.synced();
           continue;
         }
         node.execute(master, argv);
@@ -241,6 +241,7 @@ export class ReplicaLink {
       const words = line.slice(1).split(' ');
       if (words[0] === 'FULLRESYNC') {
         for (const db of repl.node.dbs) db.flush();
+        repl.node.staging.dropAll();
         repl.adoptHistory(words[1], Number(words[2]));
         repl.partial = true;
         this.master.db = repl.node.dbs[0];

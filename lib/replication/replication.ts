@@ -7,6 +7,7 @@ import type { Node } from '../server/node';
 import type { ReplicationPort } from '../server/ports';
 import { EFFECT_COMMAND, EFFECT_STATE, type Effects } from '../store/effects';
 import type { Keyspace } from '../store/keyspace';
+import { isRelayedOwner, ownerOrigin } from '../store/staging';
 import { Backlog } from './backlog';
 import type { ReplicaInfo, ReplicationState } from './state';
 
@@ -70,6 +71,12 @@ export class Replication implements ReplicationPort, ReplicationState {
     };
     node.env.onStoreWrite = (db, argv) => {
       if (this.feeding) this.emit(db.id, encodeCommand(argv));
+    };
+    // Pieces staged here were relayed to the replicas as they came (RESTORE-PIECE): one dropped unfinished
+    // (an error, its connection gone, a full sync, a promotion) is dropped on the replicas too.
+    node.staging.onDrop = (owner, db, key) => {
+      const origin = ownerOrigin(owner);
+      if (origin !== null) this.propagate(['RESTORE-PIECE', key, 'DISCARD', 'ORIGIN', origin], db);
     };
     node.config.onChange((name) => {
       if (name === 'repl-backlog-size') this.backlog?.resize(node.config.num('repl-backlog-size'));
@@ -273,6 +280,9 @@ export class Replication implements ReplicationPort, ReplicationState {
     this.seldb = -1;
     this.ensureBacklog();
     this.updateFlags();
+    // Pieces the old primary relayed will never be finished (their sender starts again here from the
+    // first piece); the replicas continuing with this node drop theirs too.
+    this.node.staging.dropAll(isRelayedOwner);
   }
 
   /**

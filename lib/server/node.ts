@@ -12,6 +12,7 @@ import { activeExpireCycle } from '../store/expire';
 import { activeExpireFieldsCycle } from '../store/field-expire';
 import { Evictor } from '../store/evict';
 import { Keyspace, newStoreEnv, type StoreEnv } from '../store/keyspace';
+import { Staging, connectionOwner } from '../store/staging';
 import { systemClock, type Clock } from '../util/clock';
 import { Client } from './client';
 import { BlockingKeys, type BlockedClient } from './blocking';
@@ -50,6 +51,8 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
   readonly clock: Clock;
   readonly env: StoreEnv;
   readonly dbs: Keyspace[];
+  /** Values arriving in pieces, per connection (store/staging.ts); a connection's go when it closes. */
+  readonly staging: Staging;
   readonly stats = new ServerStats();
   readonly commands = new CommandTable();
   readonly evictor: Evictor;
@@ -109,6 +112,7 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
     this.env = newStoreEnv(this.clock);
     this.dbs = [];
     for (let i = 0; i < config.num('databases'); i++) this.dbs.push(new Keyspace(i, this.env));
+    this.staging = new Staging(this.env.memory);
     this.evictor = new Evictor(this.dbs, this.env, config);
     this.startedAt = this.clock.now();
     this.log.level = config.str('loglevel') as LogLevel;
@@ -167,6 +171,7 @@ export class Node<R extends ReplicationPort = ReplicationPort, C extends Cluster
 
   /** Forgets a closed client. */
   forget(c: Client): void {
+    this.staging.drop(connectionOwner(c.id));
     this.blocking.forget(c);
     this.clients.delete(c.id);
     this.monitors.delete(c);

@@ -44,6 +44,7 @@ export class HashValue implements Collection {
   readonly type = 'hash' as const;
   bytes = HASH_BASE_BYTES;
   charged = 0;
+  stamp = 0;
   /** Earliest field expiry in ms since the epoch (expired-not-collected ones included); 0: no field has a TTL. */
   nextExpire = 0;
   /** Field -> entry number. */
@@ -160,6 +161,24 @@ export class HashValue implements Collection {
       const f = this.fields[e];
       if (f !== undefined) visit(f, this.vals[e], this.expiryAt(e));
     }
+  }
+
+  /**
+   * forEachRaw a piece at a time (DUMP in pieces): visits the entries from entry number `start` on until
+   * the visitor returns false (after that entry); returns the entry number to go on from, -1 when none is
+   * left. Entry numbers hold while the hash is not written.
+   */
+  forEachRawFrom(start: number, visit: (field: string, value: string, expireAt: number) => boolean): number {
+    const fields = this.fields;
+    let e = start;
+    while (e < fields.length) {
+      const f = fields[e];
+      const go = f === undefined || visit(f, this.vals[e], this.expiryAt(e));
+      e++;
+      if (!go) break;
+    }
+    while (e < fields.length && fields[e] === undefined) e++;
+    return e < fields.length ? e : -1;
   }
 
   /**

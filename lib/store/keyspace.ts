@@ -612,8 +612,8 @@ export class Keyspace {
   }
 
   /**
-   * After a command changed the collection in slot in place: charges what it grew or shrank, keeps the
-   * list of keys with field expiries, and deletes the key when the collection is empty (as Redis).
+   * After a command changed the collection in slot in place: charges what it grew or shrank, bumps its
+   * stamp, keeps the list of keys with field expiries, and deletes the key when the collection is empty (as Redis).
    * Returns false when the key was deleted.
    */
   written(slot: number): boolean {
@@ -625,6 +625,7 @@ export class Keyspace {
     }
     this.charge(v.bytes - v.charged);
     v.charged = v.bytes;
+    v.stamp++;
     if (v.nextExpire) this.partTtl.add(slot);
     else this.partTtl.delete(slot);
     return true;

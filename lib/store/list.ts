@@ -213,6 +213,7 @@ export class ListValue implements Collection {
   readonly type = 'list' as const;
   bytes = LIST_BASE_BYTES;
   charged = 0;
+  stamp = 0;
   /** Ring of chunks: chunk k (0 = head) is ring[(head + k) & (ring.length - 1)]. */
   private ring: (Chunk | undefined)[] = [];
   private head = 0;

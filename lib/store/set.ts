@@ -114,6 +114,7 @@ export class SetValue implements Collection {
   readonly type = 'set' as const;
   bytes = SET_BASE_BYTES;
   charged = 0;
+  stamp = 0;
   /** Member strings by position; undefined: a hole (small encodings only). */
   private members: (string | undefined)[] = [];
   /** Slot -> position + 1, 0 empty; null while the set has at most LINEAR_MAX positions. */
@@ -167,6 +168,23 @@ export class SetValue implements Collection {
       const m = ms[i];
       if (m !== undefined) visit(m);
     }
+  }
+
+  /**
+   * forEach a piece at a time (DUMP in pieces): visits the members from position `start` on (0: the
+   * first) until the visitor returns false (after that member); returns the position to go on from, -1
+   * when none is left. Positions hold while the set is not written.
+   */
+  forEachFrom(start: number, visit: (m: string) => boolean): number {
+    if (this.enc === ENC_INTSET) this.sortInts();
+    const ms = this.members;
+    let i = start;
+    while (i < ms.length) {
+      const m = ms[i++];
+      if (m !== undefined && !visit(m)) break;
+    }
+    while (i < ms.length && ms[i] === undefined) i++;
+    return i < ms.length ? i : -1;
   }
 
   /** forEach that stops at the first member for which `stop` returns true; returns whether it stopped. */
@@ -336,30 +354,36 @@ export class SetValue implements Collection {
    * Returns null when a member repeats or an intset payload holds a non-integer (a corrupt payload).
    */
   static load(dumped: SetEncoding, list: readonly string[], L: SetLimits): SetValue | null {
-    const n = list.length;
-    if (dumped !== ENC_HASHTABLE) {
-      const s = new SetValue(dumped);
-      for (const m of list) {
-        if (dumped === ENC_INTSET && !isInt64(m)) return null;
-        if (s.find(m) >= 0) return null;
-        s.append(m);
+    const loader = new SetLoader(dumped, list.length, L);
+    for (const m of list) if (!loader.add(m)) return null;
+    return loader.finish();
+  }
+
+  /**
+   * For SetLoader: appends m unless present (false then). `rdbSet`: loading a hashtable payload as Redis
+   * loads RDB_TYPE_SET, moving intset -> listpack -> hashtable as members stop fitting (maxLen: the
+   * longest member so far).
+   */
+  loadMember(m: string, rdbSet: boolean, L: SetLimits, maxLen: number): boolean {
+    if (this.find(m) >= 0) return false;
+    if (rdbSet) {
+      if (this.enc === ENC_INTSET && !isInt64(m)) {
+        this.convert(this.count < L.listpackEntries && maxLen <= L.listpackValue ? ENC_LISTPACK : ENC_HASHTABLE);
       }
-      const max = dumped === ENC_INTSET ? L.intsetEntries : L.listpackEntries;
-      if (n > max) s.convert(ENC_HASHTABLE);
-      return s;
+      if (this.enc === ENC_LISTPACK && !(this.count < L.listpackEntries && m.length <= L.listpackValue)) this.convert(ENC_HASHTABLE);
     }
-    const s = new SetValue(n > intsetMax(L) ? ENC_HASHTABLE : ENC_INTSET);
-    let maxLen = 0;
-    for (const m of list) {
-      if (s.find(m) >= 0) return null;
-      if (m.length > maxLen) maxLen = m.length;
-      if (s.enc === ENC_INTSET && !isInt64(m)) {
-        s.convert(s.count < L.listpackEntries && maxLen <= L.listpackValue ? ENC_LISTPACK : ENC_HASHTABLE);
-      }
-      if (s.enc === ENC_LISTPACK && !(s.count < L.listpackEntries && m.length <= L.listpackValue)) s.convert(ENC_HASHTABLE);
-      s.append(m);
-    }
-    return s;
+    this.append(m);
+    return true;
+  }
+
+  /** For SetLoader: a hashtable about to receive `n` members sizes its table for them at once. */
+  reserve(n: number): void {
+    if (this.enc === ENC_HASHTABLE && this.count === 0 && n > LINEAR_MAX) this.rebuildTable(n);
+  }
+
+  /** For SetLoader: an intset or listpack payload with more than `max` members becomes a hashtable. */
+  loadDone(max: number): void {
+    if (this.count > max) this.convert(ENC_HASHTABLE);
   }
 
   /** `bytes` computed from scratch (specs check that the mutators keep `bytes` equal to it). */
@@ -482,9 +506,12 @@ export class SetValue implements Collection {
     this.rebuildTable();
   }
 
-  /** A table sized for the positions (none while they fit LINEAR_MAX), all positions inserted. */
-  private rebuildTable(): void {
-    const n = this.members.length;
+  /**
+   * A table sized for the positions (none while they fit LINEAR_MAX), or for `expect` positions when more
+   * are coming (SetLoader: no rebuild while they arrive), all positions inserted.
+   */
+  private rebuildTable(expect = 0): void {
+    const n = Math.max(this.members.length, expect);
     if (this.tab !== null) this.bytes -= TABLE_BASE_BYTES + 4 * this.tab.length;
     if (n <= LINEAR_MAX) {
       this.tab = null;
@@ -495,7 +522,7 @@ export class SetValue implements Collection {
     this.tab = new Int32Array(cap);
     this.bytes += TABLE_BASE_BYTES + 4 * cap;
     const ms = this.members;
-    for (let p = 0; p < n; p++) if (ms[p] !== undefined) this.insertSlot(p);
+    for (let p = 0; p < ms.length; p++) if (ms[p] !== undefined) this.insertSlot(p);
   }
 
   /** A hashtable halves its table when the load drops below 1/8, and drops it at LINEAR_MAX members. */
@@ -542,6 +569,44 @@ export class SetValue implements Collection {
     if (this.enc === ENC_INTSET) this.sortInts();
     if (to === ENC_HASHTABLE) this.compact();
     this.enc = to;
+  }
+}
+
+/**
+ * SetValue.load a member at a time (a payload arriving in pieces): `count` members of a payload dumped from
+ * encoding `dumped` are announced, then add()ed (false: a repeated member or a non-integer in an intset, the
+ * payload is corrupt), then finish() gives the set, as load() would have built it. Each add is O(1)
+ * amortized: no step redoes the members added before.
+ */
+export class SetLoader {
+  readonly set: SetValue;
+  private maxLen = 0;
+
+  constructor(
+    private readonly dumped: SetEncoding,
+    private readonly count: number,
+    private readonly L: SetLimits,
+  ) {
+    this.set = new SetValue(dumped !== ENC_HASHTABLE ? dumped : count > intsetMax(L) ? ENC_HASHTABLE : ENC_INTSET);
+    // A large set arriving in pieces: no table rebuild (O(size)) while they come.
+    this.set.reserve(count);
+  }
+
+  add(m: string): boolean {
+    const s = this.set;
+    if (this.dumped !== ENC_HASHTABLE) {
+      if (this.dumped === ENC_INTSET && !isInt64(m)) return false;
+      return s.loadMember(m, false, this.L, 0);
+    }
+    if (m.length > this.maxLen) this.maxLen = m.length;
+    return s.loadMember(m, true, this.L, this.maxLen);
+  }
+
+  /** The set once every announced member was added. */
+  finish(): SetValue {
+    const s = this.set;
+    if (this.dumped !== ENC_HASHTABLE) s.loadDone(this.dumped === ENC_INTSET ? this.L.intsetEntries : this.L.listpackEntries);
+    return s;
   }
 }
 

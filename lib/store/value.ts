@@ -19,6 +19,12 @@ export interface Collection {
   bytes: number;
   /** Bytes the keyspace last charged for it (managed by the keyspace only). */
   charged: number;
+  /**
+   * Bumped by Keyspace.written(slot) after every change in place (managed by the keyspace only): a
+   * value sent a piece at a time (store/dump.ts DumpWriter) is known unchanged while its identity and
+   * stamp are.
+   */
+  stamp: number;
   /** Entries (fields, elements, members), expired-not-collected ones included; 0 = empty. */
   readonly size: number;
   /** Earliest expiry of a part of the value (hash fields), ms since the epoch; 0 or absent: none. */

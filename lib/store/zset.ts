@@ -46,6 +46,7 @@ export class ZSetValue implements Collection {
   readonly type = 'zset' as const;
   bytes = ZSET_BASE_BYTES;
   charged = 0;
+  stamp = 0;
   private tree = new ZTree();
   /** Redis would hold this sorted set in a listpack. */
   private listpack: boolean;
@@ -141,6 +142,21 @@ export class ZSetValue implements Collection {
   /** Visits every pair in order (DUMP, clone, set operations). */
   forEach(visit: (member: string, score: number) => void): void {
     for (let c = this.tree.first(); c !== null && c.leaf !== null; ZTree.next(c)) visit(c.leaf.mem[c.pos] as string, c.leaf.sc[c.pos]);
+  }
+
+  /**
+   * forEach a piece at a time (DUMP in pieces): visits the pairs from rank `start` on until the visitor
+   * returns false (after that pair); returns the rank to go on from, -1 when none is left. Ranks hold
+   * while the sorted set is not written.
+   */
+  forEachFrom(start: number, visit: (member: string, score: number) => boolean): number {
+    if (start >= this.tree.size) return -1;
+    let rank = start;
+    for (const c = this.tree.select(start); c.leaf !== null; ZTree.next(c)) {
+      rank++;
+      if (!visit(c.leaf.mem[c.pos] as string, c.leaf.sc[c.pos])) break;
+    }
+    return rank < this.tree.size ? rank : -1;
   }
 
   /** Longest member in bytes (zsetConvertToListpackIfNeeded's maxelelen). */

@@ -3,7 +3,9 @@
 // in-process Node without sockets whose db 0 has the hash-slot index. The ClusterView is built by hand
 // (two shards, slots migrating from s1 to s2); host.commit records its calls and answers true.
 import { expect } from 'chai';
-import { Migrator, RETRY_PAUSE_MS, type MigratorHost } from '../../lib/cluster/migrator';
+import { CHUNK_MAX_RESTARTS, Migrator, PIECE_MAX_BYTES, PIECE_MAX_ITEMS, RETRY_PAUSE_MS, type MigratorHost } from '../../lib/cluster/migrator';
+import * as net from 'net';
+import { DumpWriter } from '../../lib/store/dump';
 import { keySlot } from '../../lib/util/slots';
 import { validateTopology, type Topology } from '../../lib/cluster/topology';
 import { ClusterView } from '../../lib/cluster/view';
@@ -125,7 +127,7 @@ describe('Migrator (opens sockets)', () => {
     m.update(view(h.target.port, [M1, M2, EMPTY]), 's1');
     await waitFor('commit of all slots', () => committed(h).length === 3);
     expect(committed(h)).to.deep.equal([M1, M2, EMPTY].sort((a, b) => a - b));
-    expect(m.stats).to.deep.equal({ keysMoved: 601, slotsCommitted: 3 });
+    expect(m.stats).to.deep.include({ keysMoved: 601, slotsCommitted: 3, piecesSent: 0 });
     for (let i = 0; i < 300; i++) {
       expect(run(h.target, 'GET', `{m1}${i}`)).to.equal(`v1-${i}`);
       expect(run(h.target, 'GET', `{m2}${i}`)).to.equal(`v2-${i}`);
@@ -271,5 +273,236 @@ describe('Migrator (opens sockets)', () => {
     release();
     await waitFor('stats', () => m.stats.slotsCommitted === slots.length);
     expect(calls).to.have.length(3);
+  });
+
+  describe('large values in pieces', () => {
+    const N = 200_000;
+    /** Fills key with n elements of `type` (1,000 per command); a hash gets TTLs on every 1,000th field. */
+    function big(node: Node, type: 'hash' | 'list' | 'set' | 'zset', key: string, n: number): void {
+      for (let i = 0; i < n; i += 1000) {
+        const args: string[] = [];
+        for (let j = i; j < Math.min(n, i + 1000); j++) {
+          if (type === 'hash') args.push(`f${j}`, `v${j}`);
+          else if (type === 'zset') args.push(String((j * 7919) % 100003) + (j % 3 === 0 ? '.5' : ''), `z${j}`);
+          else args.push(type === 'set' ? `m${j}` : `e${j}`);
+        }
+        run(node, { hash: 'HSET', set: 'SADD', list: 'RPUSH', zset: 'ZADD' }[type], key, ...args);
+      }
+      if (type === 'hash') {
+        const fields: string[] = [];
+        for (let j = 0; j < n; j += 1000) fields.push(`f${j}`);
+        run(node, 'HPEXPIRE', key, '900000', 'FIELDS', String(fields.length), ...fields);
+      }
+    }
+    /** What a client sees of key: sorted fields with values and field TTLs, a list in order, sorted members. */
+    function contents(node: Node, key: string): unknown {
+      const type = run(node, 'TYPE', key);
+      if (type === 'hash') {
+        const flat = run(node, 'HGETALL', key) as string[];
+        const pairs: string[][] = [];
+        for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
+        pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        const ttl = run(node, 'HPEXPIRETIME', key, 'FIELDS', '3', 'f0', 'f1', 'f199000');
+        return { type, pairs, ttl };
+      }
+      if (type === 'list') return { type, els: run(node, 'LRANGE', key, '0', '-1') };
+      if (type === 'set') return { type, members: (run(node, 'SMEMBERS', key) as string[]).sort() };
+      if (type === 'zset') return { type, pairs: run(node, 'ZRANGE', key, '0', '-1', 'WITHSCORES'), enc: run(node, 'OBJECT', 'ENCODING', key) };
+      return { type };
+    }
+    /** Runs a write on the source as a client would: the router marks the key (noteWrite) first. */
+    function write(mig: Migrator, node: Node, ...argv: string[]): unknown {
+      mig.noteWrite(argv[1]);
+      return run(node, ...argv);
+    }
+
+    it('moves a 200k-element hash, list, set and zset in bounded pieces with writes during the move; contents and TTLs equal', async () => {
+      h = await harness();
+      big(h.source, 'hash', '{m1}hash', N);
+      big(h.source, 'list', '{m1}list', N);
+      big(h.source, 'set', '{m1}set', N);
+      big(h.source, 'zset', '{m1}zset', N);
+      run(h.source, 'PEXPIRE', '{m1}zset', '650000');
+      run(h.source, 'PEXPIRE', '{m1}hash', '600000');
+      run(h.source, 'PEXPIRE', '{m1}set', '700000');
+      fill(h.source, 50);
+      const ttl = { hash: run(h.source, 'PEXPIRETIME', '{m1}hash') as number };
+      m = new Migrator(h.host);
+      m.update(view(h.target.port, [M1]), 's1');
+      // Writes while pieces are in flight: each key's transfer starts over; every acknowledged write arrives.
+      // (One key goes in pieces at a time, in the slot's order: each gets two writes, whichever comes first.)
+      const cmds: Record<string, (round: number) => string[][]> = {
+        '{m1}hash': (r) => [['HSET', '{m1}hash', `new${r}`, 'x', 'f5', `changed${r}`]],
+        '{m1}list': (r) => [['RPUSH', '{m1}list', `tail${r}`], ['LPUSH', '{m1}list', 'head']],
+        '{m1}set': (r) => [['SADD', '{m1}set', `new${r}`], ['SREM', '{m1}set', `m${7 + r}`], ['PEXPIRE', '{m1}set', String(800000 + r)]],
+        '{m1}zset': (r) => [['ZADD', '{m1}zset', '-1', `new${r}`, 'inf', 'z5'], ['ZINCRBY', '{m1}zset', '2.5', 'z6']],
+      };
+      const rounds: Record<string, number> = { '{m1}hash': 0, '{m1}list': 0, '{m1}set': 0, '{m1}zset': 0 };
+      const want: Record<string, unknown> = {};
+      let setTtl = 0;
+      let zsetTtl = 0;
+      let writes = 0;
+      while (writes < 8) {
+        let key = '';
+        await waitFor('a key with pieces in flight', () => {
+          key = Object.keys(rounds).find((k) => rounds[k] < 2 && m.piecesOf(k) >= 3) ?? '';
+          return key !== '';
+        });
+        // The target shows nothing of a key whose pieces are staged.
+        expect(run(h.target, 'EXISTS', key)).to.equal(0);
+        const transfers = m.stats.keysInPieces;
+        for (const cmd of cmds[key](rounds[key]++)) write(m, h.source, ...cmd);
+        writes++;
+        // What the target must end with (no await since the writes: the key is still here).
+        want[key] = contents(h.source, key);
+        if (key === '{m1}set') setTtl = run(h.source, 'PEXPIRETIME', '{m1}set') as number;
+        if (key === '{m1}zset') zsetTtl = run(h.source, 'PEXPIRETIME', '{m1}zset') as number;
+        await waitFor('the transfer to start over', () => m.stats.keysInPieces > transfers);
+      }
+      const want_ = { hash: want['{m1}hash'], list: want['{m1}list'], set: want['{m1}set'], zset: want['{m1}zset'] };
+      await waitFor('commit', () => committed(h).length === 1, 60000);
+      expect(contents(h.target, '{m1}hash')).to.deep.equal(want_.hash);
+      expect(contents(h.target, '{m1}list')).to.deep.equal(want_.list);
+      expect(contents(h.target, '{m1}set')).to.deep.equal(want_.set);
+      expect((want_.hash as { pairs: unknown[] }).pairs).to.have.length(N + 2);
+      expect((want_.list as { els: unknown[] }).els).to.have.length(N + 4);
+      expect((want_.set as { members: unknown[] }).members).to.have.length(N);
+      expect(contents(h.target, '{m1}zset')).to.deep.equal(want_.zset);
+      expect((want_.zset as { pairs: unknown[] }).pairs).to.have.length(2 * (N + 2));
+      expect(run(h.target, 'ZSCORE', '{m1}zset', 'z5')).to.equal('inf');
+      expect(run(h.target, 'PEXPIRETIME', '{m1}zset') as number).to.be.within(zsetTtl, zsetTtl + 5000);
+      expect(run(h.target, 'HGET', '{m1}hash', 'f5')).to.equal('changed1');
+      expect((run(h.target, 'LRANGE', '{m1}list', '0', '0') as string[])[0]).to.equal('head');
+      expect(run(h.target, 'PEXPIRETIME', '{m1}hash') as number).to.be.within(ttl.hash, ttl.hash + 5000);
+      expect(run(h.target, 'PEXPIRETIME', '{m1}set') as number).to.be.within(setTtl, setTtl + 5000);
+      expect(run(h.target, 'PEXPIRETIME', '{m1}list')).to.equal(-1);
+      expect(h.source.dbs[0].countKeysInSlot(M1)).to.equal(0);
+      expect(run(h.target, 'GET', '{m1}7')).to.equal('v1-7');
+      // Bounded pieces: each at most PIECE_MAX_ITEMS elements, about PIECE_MAX_BYTES; at least N/1000 a key.
+      expect(m.stats.piecesSent).to.be.at.least((4 * N) / PIECE_MAX_ITEMS);
+      expect(m.stats.largestPiece).to.be.at.most(PIECE_MAX_BYTES + 64);
+      // Each round of writes restarted its key.
+      expect(m.stats.keysInPieces).to.equal(4 + 8);
+      expect(m.stats.keysMoved).to.equal(4 + 51);
+      expect(h.target.staging.size).to.equal(0);
+      expect(h.target.staging.bytes).to.equal(0);
+      expect(h.warnings).to.deep.equal([]);
+    });
+
+    it('a key changed during every transfer goes whole after CHUNK_MAX_RESTARTS restarts', async () => {
+      h = await harness();
+      big(h.source, 'set', '{m1}s', 3000);
+      m = new Migrator(h.host, { pieceItems: 100 });
+      m.update(view(h.target.port, [M1]), 's1');
+      let i = 0;
+      // A write whenever a piece of it is in flight: every transfer in pieces starts over.
+      const timer = setInterval(() => {
+        if (m.piecesOf('{m1}s') > 0) write(m, h.source, 'SADD', '{m1}s', `w${i++}`);
+      }, 1);
+      try {
+        await waitFor('commit', () => committed(h).length === 1, 30000);
+      } finally {
+        clearInterval(timer);
+      }
+      expect(m.stats.keysInPieces).to.equal(CHUNK_MAX_RESTARTS); // then once whole
+      expect(run(h.target, 'SCARD', '{m1}s')).to.equal(3000 + i);
+      expect(h.target.staging.size).to.equal(0);
+    });
+
+    it('a key deleted or expired while its pieces are in flight ends deleted; the target drops what it staged', async () => {
+      h = await harness();
+      big(h.source, 'hash', '{m1}gone', 20000);
+      big(h.source, 'list', '{m1}exp', 20000);
+      m = new Migrator(h.host, { pieceItems: 100 });
+      m.update(view(h.target.port, [M1]), 's1');
+      await waitFor('pieces', () => m.piecesOf('{m1}gone') + m.piecesOf('{m1}exp') >= 5);
+      const first = m.piecesOf('{m1}gone') > 0 ? '{m1}gone' : '{m1}exp';
+      if (first === '{m1}gone') write(m, h.source, 'DEL', '{m1}gone');
+      else run(h.source, 'PEXPIRE', '{m1}exp', '1'); // as if its TTL ran out: no write reported, no stamp change
+      await waitFor('the other', () => m.piecesOf(first === '{m1}gone' ? '{m1}exp' : '{m1}gone') >= 5);
+      if (first === '{m1}gone') run(h.source, 'PEXPIRE', '{m1}exp', '1');
+      else write(m, h.source, 'DEL', '{m1}gone');
+      await waitFor('commit', () => committed(h).length === 1, 30000);
+      expect(run(h.target, 'EXISTS', '{m1}gone', '{m1}exp')).to.equal(0);
+      expect(h.target.staging.size).to.equal(0);
+      expect(h.source.dbs[0].countKeysInSlot(M1)).to.equal(0);
+    });
+
+    it('a lost connection drops what the target staged (no memory left behind); the key starts over', async () => {
+      h = await harness();
+      const used0 = h.target.env.memory.used;
+      // A connection that sends two pieces of a value and closes.
+      const v = h.source.dbs[0];
+      big(h.source, 'hash', '{m1}h', 5000);
+      const w = new DumpWriter(v.valueAt(v.peek('{m1}h')));
+      const pieces = [w.next(Infinity, 1000), w.next(Infinity, 1000)];
+      const sock = net.connect(h.target.port, '127.0.0.1');
+      await new Promise((r) => sock.once('connect', r));
+      let replies = '';
+      sock.on('data', (d) => (replies += d.toString('latin1')));
+      const enc = (argv: string[]) => `*${argv.length}\r\n${argv.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+      sock.write(enc(['RESTORE-PIECE', '{m1}h', '0', pieces[0], '0']) + enc(['RESTORE-PIECE', '{m1}h', '0', pieces[1], '1']), 'latin1');
+      await waitFor('replies', () => replies === '+OK\r\n+OK\r\n');
+      expect(h.target.staging.size).to.equal(1);
+      expect(h.target.staging.bytes).to.be.above(2000 * 10);
+      expect(h.target.env.memory.used - used0).to.equal(h.target.staging.bytes);
+      expect(run(h.target, 'EXISTS', '{m1}h')).to.equal(0);
+      sock.destroy();
+      await waitFor('staging dropped', () => h.target.staging.size === 0);
+      expect(h.target.env.memory.used).to.equal(used0);
+
+      // The migrator's connection lost mid-value (target restarted): its staging goes with it, the key starts over.
+      big(h.source, 'list', '{m1}l', 100000);
+      m = new Migrator(h.host, { pieceItems: 200 });
+      m.update(view(h.target.port, [M1]), 's1');
+      await waitFor('pieces staged', () => h.target.staging.size === 1 && m.stats.piecesSent >= 10);
+      for (const c of h.target.clients.values()) if (c.connected) c.close();
+      await waitFor('staging dropped', () => h.target.staging.size === 0);
+      await waitFor('commit', () => committed(h).length === 1, 30000);
+      expect(run(h.target, 'LLEN', '{m1}l')).to.equal(100000);
+      expect(run(h.target, 'HLEN', '{m1}h')).to.equal(5000);
+      expect(h.target.staging.size).to.equal(0);
+      expect(h.warnings).to.have.length(1); // the lost connection, once
+    });
+
+    it('the target\'s replica builds the value from the relayed pieces; a dropped connection\'s pieces go there too', async () => {
+      h = await harness();
+      const replica = await newNode(true);
+      replica.log.level = 'nothing';
+      h.target.log.level = 'nothing';
+      try {
+        run(replica, 'REPLICAOF', '127.0.0.1', String(h.target.port));
+        await waitFor('replica online', () => h.target.repl.replicas().filter((x) => x.online).length === 1);
+        big(h.source, 'hash', '{m1}h', 30000);
+        big(h.source, 'zset', '{m1}z', 30000);
+        m = new Migrator(h.host, { pieceItems: 100 });
+        m.update(view(h.target.port, [M1]), 's1');
+        // Mid-value, the migrator's connection drops: the target and its replica drop what they staged.
+        await waitFor('pieces staged on the replica', () => replica.staging.size === 1 && h.target.staging.size === 1);
+        for (const c of h.target.clients.values()) if (c.connected && !c.replicaLink) c.close();
+        await waitFor('staging dropped on both', () => h.target.staging.size === 0 && replica.staging.size === 0);
+        await waitFor('commit', () => committed(h).length === 1, 30000);
+        await waitFor('replica caught up', () => replica.repl.offset === h.target.repl.offset);
+        for (const key of ['{m1}h', '{m1}z']) expect(contents(replica, key)).to.deep.equal(contents(h.target, key));
+        expect(run(replica, 'HLEN', '{m1}h')).to.equal(30000);
+        expect(replica.staging.size).to.equal(0);
+      } finally {
+        await replica.shutdown();
+      }
+    });
+
+    it('a migration cancelled mid-value sends DISCARD: the target keeps nothing staged', async () => {
+      h = await harness();
+      big(h.source, 'set', '{m1}s', 50000);
+      fill(h.source, 20);
+      m = new Migrator(h.host, { pieceItems: 100, batchKeys: 4 });
+      m.update(view(h.target.port, [M1, M2]), 's1');
+      await waitFor('pieces staged', () => h.target.staging.size === 1 && m.stats.piecesSent >= 3);
+      m.update(view(h.target.port, [M2]), 's1'); // {m1} no longer migrates; {m2} does (the connection stays)
+      await waitFor('staging dropped', () => h.target.staging.size === 0);
+      await waitFor('commit of {m2}', () => committed(h).length === 1);
+      expect(run(h.source, 'SCARD', '{m1}s')).to.equal(50000);
+      expect(run(h.target, 'EXISTS', '{m1}s')).to.equal(0);
+    });
   });
 });

@@ -4,6 +4,8 @@ import { expect } from 'chai';
 import { activeExpireCycle } from '../../lib/store/expire';
 import { Client } from '../../lib/server/client';
 import { UnitNode } from '../helpers/unit-node';
+import { DumpWriter } from '../../lib/store/dump';
+import type { Value } from '../../lib/store/value';
 
 function asReplica(n: UnitNode): Client {
   n.node.repl.role = 'replica';
@@ -92,6 +94,33 @@ describe('replica mode', () => {
     n.node.execute(m, ['REPLSNAP', 'k', String(n.clock.now() + 5000), dump, '0']);
     expect(n.run('GET', 'k')).to.equal('hello');
     expect(n.run('PTTL', 'k')).to.equal(5000);
+  });
+
+  it('REPLSNAP-PIECE stages pieces (master client only) and sets the whole value with the last; REPLSNAP-END drops leftovers', () => {
+    const other = new UnitNode();
+    other.run('RPUSH', 'src', ...Array.from({ length: 500 }, (_, i) => `e${i}`));
+    const w = new DumpWriter(other.node.dbs[0].valueAt(other.node.dbs[0].peek('src')) as Value);
+    const pieces: string[] = [];
+    while (!w.done) pieces.push(w.next(Infinity, 100));
+    expect(pieces).to.have.length(5);
+    const n = new UnitNode();
+    expect(() => {
+      throw n.run('REPLSNAP-PIECE', 'k', '0', pieces[0], '0', '0');
+    }).to.throw('ERR This command is reserved for the replication link');
+    const m = asReplica(n);
+    const at = String(n.clock.now() + 9000);
+    for (let i = 0; i < 4; i++) n.node.execute(m, ['REPLSNAP-PIECE', 'k', '0', pieces[i], '0', String(i)]);
+    expect(n.run('EXISTS', 'k')).to.equal(0);
+    expect(n.node.staging.size).to.equal(1);
+    n.node.execute(m, ['REPLSNAP-PIECE', 'k', at, pieces[4], '0', '4', 'LAST']);
+    expect(n.run('LRANGE', 'k', '0', '-1')).to.deep.equal(other.run('LRANGE', 'src', '0', '-1'));
+    expect(n.run('PEXPIRETIME', 'k')).to.equal(Number(at));
+    expect(n.node.staging.size).to.equal(0);
+    for (let i = 0; i < 2; i++) n.node.execute(m, ['REPLSNAP-PIECE', 'j', '0', pieces[i], '0', String(i)]);
+    expect(n.node.staging.size).to.equal(1);
+    n.node.execute(m, ['REPLSNAP-END']);
+    expect(n.node.staging.size).to.equal(0);
+    expect(n.node.env.memory.used).to.equal(n.node.dbs[0].usedBytes);
   });
 
   it('a primary with min-replicas-to-write refuses writes without good replicas (NOREPLICAS)', () => {

@@ -1,8 +1,11 @@
 import { expect } from 'chai';
-import { DUMP_FORMAT, TYPE_HASH, TYPE_SET, TYPE_STRING, crc64, dumpValue, restoreValue } from '../../lib/store/dump';
+import fc from 'fast-check';
+import { DUMP_FORMAT, DumpLoader, DumpWriter, TYPE_HASH, TYPE_SET, TYPE_STRING, crc64, dumpValue, restoreValue } from '../../lib/store/dump';
 import { HashValue } from '../../lib/store/hash';
+import { ListValue } from '../../lib/store/list';
+import { ZSetValue } from '../../lib/store/zset';
 import { DEFAULT_SET_LIMITS, ENC_HASHTABLE, ENC_LISTPACK, SetValue, type SetEncoding } from '../../lib/store/set';
-import { stringPayload, stringValue } from '../../lib/store/value';
+import { stringPayload, stringValue, type Value } from '../../lib/store/value';
 
 /** Rewrites the CRC of a payload after tampering, so that only the tampered field is wrong. */
 function reseal(body: string): string {
@@ -180,6 +183,146 @@ describe('DUMP payloads (store/dump)', () => {
       expect(restoreValue(reseal(T + '\x02\x01\x01a' + version))).to.equal('format');
       expect(restoreValue(reseal(T + '\x01\x01\x01a\x00' + version))).to.equal('format');
       expect(restoreValue(reseal(T + '\x01\x00\x017' + version))).to.be.instanceOf(SetValue);
+    });
+  });
+
+  describe('pieces (DumpWriter, DumpLoader)', () => {
+    const bytes = (max: number) => fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: max }).map((a) => String.fromCharCode(...a));
+    const item = fc.oneof({ weight: 4, arbitrary: bytes(12) }, { weight: 1, arbitrary: fc.integer({ min: 100, max: 400 }).map((n) => 'L'.repeat(n)) });
+    const intItem = fc.integer({ min: -1000, max: 100000 }).map(String);
+    const valueArb: fc.Arbitrary<Value> = fc.oneof(
+      bytes(600).map(stringValue),
+      fc.record({ fields: fc.array(fc.tuple(item, item, fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 ** 45 }))), { minLength: 1, maxLength: 300 }) }).map(({ fields }) => {
+        const h = new HashValue();
+        for (const [f, v, at] of fields) {
+          h.set(f, v, 0);
+          if (at > 0) h.setExpiry(h.find(f, 0), at);
+        }
+        return h;
+      }),
+      fc.record({ els: fc.array(item, { minLength: 1, maxLength: 400 }), fill: fc.constantFrom(-2, -1, 4, 16), node: fc.nat({ max: 40 }) }).map(({ els, fill, node }) => {
+        const l = new ListValue();
+        if (node > 0) {
+          // Nodes as a restored payload makes them (any size), then pushes as RPUSH makes them.
+          for (let i = 0; i < els.length; i += node) l.appendNode(els.slice(i, i + node));
+        } else {
+          for (const e of els) {
+            l.growing(fill, e.length, 1);
+            l.pushTail(e);
+          }
+        }
+        return l;
+      }),
+      fc.record({ ms: fc.array(fc.oneof(item, intItem), { minLength: 1, maxLength: 400 }), ints: fc.array(intItem, { minLength: 1, maxLength: 300 }), intset: fc.boolean() }).map(({ ms, ints, intset }) => {
+        const L = intset ? { intsetEntries: 1000, listpackEntries: 128, listpackValue: 64 } : DEFAULT_SET_LIMITS;
+        const v = new SetValue();
+        for (const m of intset ? ints : ms) v.add(m, L);
+        return v;
+      }),
+      fc.array(fc.tuple(item, fc.oneof(fc.double({ noNaN: true }), fc.integer({ min: -5, max: 5 }))), { minLength: 1, maxLength: 300 }).map((pairs) => {
+        const z = new ZSetValue(false);
+        for (const [m, score] of pairs) z.add(score, m, 0, 128, 64);
+        return z;
+      }),
+    );
+    const limits = fc.record({ maxBytes: fc.integer({ min: 1, max: 3000 }), maxItems: fc.integer({ min: 1, max: 70 }) });
+    const itemsOf = (v: Value): number => (typeof v === 'string' ? stringPayload(v).length : v.size);
+
+    function cut(v: Value, maxBytes: number, maxItems: number): string[] {
+      const w = new DumpWriter(v);
+      const pieces: string[] = [];
+      while (!w.done) pieces.push(w.next(maxBytes, maxItems));
+      return pieces;
+    }
+
+    function load(pieces: string[]): Value | 'checksum' | 'format' {
+      const l = new DumpLoader();
+      for (let i = 0; i < pieces.length - 1; i++) l.feed(pieces[i]);
+      return l.finish(pieces[pieces.length - 1]);
+    }
+
+    it('the pieces joined are the whole payload; each holds at most maxItems items; loading them gives restoreValue\'s value', () => {
+      fc.assert(
+        fc.property(valueArb, limits, (v, { maxBytes, maxItems }) => {
+          const whole = dumpValue(v);
+          const pieces = cut(v, maxBytes, maxItems);
+          expect(pieces.join('')).to.equal(whole);
+          // A piece ends at most one item past maxBytes; a string counts bytes, so its pieces hold maxBytes or fewer.
+          const n = itemsOf(v);
+          if (typeof v === 'string') expect(pieces.length).to.be.at.most(Math.max(1, Math.ceil(n / maxBytes)) + 1);
+          else expect(pieces.length).to.be.at.least(Math.min(n, Math.ceil(n / maxItems)));
+          const back = load(pieces);
+          const direct = restoreValue(whole);
+          expect(typeof back).to.equal(typeof direct);
+          expect(dumpValue(back as Value)).to.equal(whole);
+          if (typeof back !== 'string') expect((back as HashValue).bytes).to.equal((direct as HashValue).bytes);
+          if (back instanceof SetValue) expect(back.encoding()).to.equal((direct as SetValue).encoding());
+          if (back instanceof ZSetValue) {
+            const cfg = { num: (name: string) => (name === 'zset-max-listpack-entries' ? 128 : 64) };
+            expect(back.encoding(cfg)).to.equal((direct as ZSetValue).encoding(cfg));
+            expect(back.check()).to.equal(null);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('bounds a piece: at most maxItems items, and maxBytes plus one item', () => {
+      const h = new HashValue();
+      for (let i = 0; i < 10000; i++) h.set(`field:${i}`, `value:${i}`, 0);
+      const pieces = cut(h, 1000, 100);
+      expect(pieces.length).to.be.within(100, 250);
+      for (const p of pieces) expect(p.length).to.be.below(1000 + 40);
+      const big = cut(h, 64 * 1024, 1000);
+      expect(big.length).to.equal(10);
+      const l = new ListValue();
+      for (let i = 0; i < 10000; i++) {
+        l.growing(-2, 6, 1);
+        l.pushTail(`el:${i}`);
+      }
+      expect(cut(l, Infinity, 1000)).to.have.length(10);
+      expect(cut(stringValue('s'.repeat(100000)), 30000, 1)).to.have.length(4);
+    });
+
+    it('a corrupt byte in any piece is a checksum error, as for the whole payload; a bad body shows early', () => {
+      const v = new SetValue();
+      for (let i = 0; i < 200; i++) v.add(`m${i}`, DEFAULT_SET_LIMITS);
+      const pieces = cut(v, 300, 20);
+      for (let k = 0; k < pieces.length; k++) {
+        const bad = [...pieces];
+        const at = Math.floor(bad[k].length / 2);
+        bad[k] = bad[k].slice(0, at) + String.fromCharCode(bad[k].charCodeAt(at) ^ 0x01) + bad[k].slice(at + 1);
+        expect(load(bad), `piece ${k}`).to.equal('checksum');
+      }
+      // A repeated member (a piece sent twice): the loader says so at once; with the checksum right, 'format'.
+      const l = new DumpLoader();
+      expect(l.feed(pieces[0])).to.equal(true);
+      expect(l.feed(pieces[1])).to.equal(true);
+      expect(l.feed(pieces[1])).to.equal(false);
+      expect(l.bytes).to.equal(0);
+      const twice = [pieces[0], pieces[1], pieces[1], ...pieces.slice(2)];
+      const joined = twice.join('');
+      const sealed = reseal(joined.slice(0, -8));
+      const resealed = [...twice.slice(0, -1), sealed.slice(joined.length - twice[twice.length - 1].length)];
+      expect(restoreValue(sealed)).to.equal('format');
+      expect(load(resealed)).to.equal('format');
+      // Missing pieces: a sound checksum over a short body.
+      expect(load([pieces[0], reseal(pieces[0] + pieces[pieces.length - 1].slice(0, -8)).slice(pieces[0].length)])).to.equal('format');
+    });
+
+    it('builds the value as pieces come (bytes grow with them); a piece of an unknown type fails at once', () => {
+      const h = new HashValue();
+      for (let i = 0; i < 3000; i++) h.set(`f${i}`, 'v'.repeat(10), 0);
+      const pieces = cut(h, 4096, 1000);
+      const l = new DumpLoader();
+      let last = 0;
+      for (const p of pieces.slice(0, -1)) {
+        expect(l.feed(p)).to.equal(true);
+        expect(l.bytes).to.be.above(last);
+        last = l.bytes;
+      }
+      expect(dumpValue(l.finish(pieces[pieces.length - 1]) as Value)).to.equal(dumpValue(h));
+      expect(new DumpLoader().feed('\x63\x01')).to.equal(false);
     });
   });
 });

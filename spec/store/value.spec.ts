@@ -10,6 +10,7 @@ class Bag implements Collection {
   readonly type = 'set' as const;
   bytes = 0;
   charged = 0;
+  stamp = 0;
   nextExpire = 0;
   items: string[] = [];
   get size(): number {
@@ -86,6 +87,17 @@ describe('value model', () => {
     db.written(s);
     expect(env.memory.used).to.equal(1 + 20 + KEY_OVERHEAD_BYTES);
     expect(db.usedBytes).to.equal(env.memory.used);
+  });
+
+  it('written(): bumps the collection\'s stamp (a value sent in pieces is known unchanged while it holds)', () => {
+    const { db } = newDb();
+    const b = new Bag();
+    const s = db.add('k', b);
+    expect(b.stamp).to.equal(0);
+    b.push('a');
+    db.written(s);
+    db.written(s);
+    expect(b.stamp).to.equal(2);
   });
 
   it('written(): an emptied collection deletes its key, and every byte is given back', () => {
