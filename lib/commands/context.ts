@@ -38,8 +38,7 @@ export interface CommandContext {
 }
 
 /**
- * What a command blocked on keys waits for (BLPOP and friends; sorted sets' BZPOPMIN/BZPOPMAX/BZMPOP can
- * use the same). Redis's model (7.2 blocked.c): after any command that made one of the keys hold a value
+ * What a command blocked on keys waits for (BLPOP and friends, BZPOPMIN/BZPOPMAX/BZMPOP). Redis's model (7.2 blocked.c): after any command that made one of the keys hold a value
  * of `type`, the blocked clients of that key are tried in the order they blocked; each retries its
  * command (serve), which pops and replies, or finds nothing and keeps waiting.
  */

@@ -27,3 +27,10 @@ export function valueArg(f: Frame, k: number): ValueBytes {
   value.to = f.bulkEnd(k);
   return value;
 }
+
+/** Every argument of f as strings, as the string path's argv (for effects: only when they are recorded). */
+export function frameStrings(f: Frame): string[] {
+  const argv = new Array<string>(f.argc);
+  for (let k = 0; k < f.argc; k++) argv[k] = f.str(k);
+  return argv;
+}

@@ -9,57 +9,11 @@
 // once, but BLMOVE's is a null bulk there, as Redis.
 // Effects: the pops performed, as their non-blocking commands: BLPOP as `LPOP key`, BLMPOP as
 // `LPOP key n`, BLMOVE as `LMOVE ...`, BRPOPLPUSH as `RPOPLPUSH src dst`.
-import * as E from '../protocol/errors';
-import type { CommandContext as Client, KeyWait } from './context';
-import { parseLongDouble } from './longdouble';
+import { blockOrDeny, parseTimeout } from './blocking-wait';
+import type { CommandContext as Client } from './context';
 import { afterRemove, listAt, moveOne, mpop, mpopKeys, parseMpop, popOne, whereArg } from './list';
 import { WRONG_TYPE, writeTyped } from './typed';
 import { declarer, type CommandSpec } from './types';
-
-/** 2^63 - 1 ms: the largest timeout Redis takes (LLONG_MAX). */
-const LLONG_MAX_MS = 9223372036854775807;
-
-/**
- * A timeout in seconds (a float, as Redis's getTimeoutFromObjectOrReply with UNIT_SECONDS): the absolute
- * deadline in ms on the context's clock (0 = none), or null after writing the error: timeout is not a
- * float or out of range, timeout is out of range, timeout is negative.
- */
-export function parseTimeout(c: Client, s: string): number | null {
-  const ld = parseLongDouble(s);
-  if (ld === null) {
-    c.out.error(E.ERR_TIMEOUT_NOT_FLOAT);
-    return null;
-  }
-  let ms: number;
-  if (ld.inf) ms = ld.neg ? -Infinity : Infinity;
-  else {
-    // ceil of the signed value, as Redis's ceill: -0.0001 s is 0 (forever), not negative.
-    ms = Math.ceil((ld.neg ? -1 : 1) * Number(ld.m) * 2 ** ld.e * 1000);
-    if (ms === 0 && ld.m > 0n && !ld.neg) ms = 1; // below 2^-1074 s: still "some time", 1 ms
-  }
-  if (ms > LLONG_MAX_MS) {
-    c.out.error(E.ERR_TIMEOUT_OUT_OF_RANGE);
-    return null;
-  }
-  if (ms < 0) {
-    c.out.error(E.ERR_TIMEOUT_NEGATIVE);
-    return null;
-  }
-  if (ms === 0) return 0;
-  const now = c.clock.now();
-  if (ms > LLONG_MAX_MS - now) {
-    c.out.error(E.ERR_TIMEOUT_OUT_OF_RANGE);
-    return null;
-  }
-  return now + ms;
-}
-
-/** Blocks on `keys` with serve() (a list type wait), or answers as a timeout (`denied`) where blocking is not allowed. */
-function blockOrDeny(c: Client, keys: readonly string[], deadline: number, serve: () => boolean, denied: () => void): void {
-  if (!c.canBlock) return denied();
-  const wait: KeyWait = { type: 'list', keys, deadline, serve, timedOut: () => c.out.nilArray() };
-  c.blockOnKeys(wait);
-}
 
 // ---- BLPOP / BRPOP ----
 
@@ -89,7 +43,7 @@ function bpopGeneric(c: Client, argv: string[], head: boolean): void {
   if (deadline === null) return;
   const keys = argv.slice(1, -1);
   if (popFirst(c, keys, head)) return;
-  blockOrDeny(c, keys, deadline, () => popFirst(c, keys, head), () => c.out.nilArray());
+  blockOrDeny(c, 'list', keys, deadline, () => popFirst(c, keys, head), () => c.out.nilArray());
 }
 
 function blpop(c: Client, argv: string[]): void {
@@ -113,7 +67,7 @@ function moveIfAny(c: Client, argv: readonly string[], fromHead: boolean, toHead
 
 function bmoveGeneric(c: Client, argv: string[], fromHead: boolean, toHead: boolean, deadline: number, record: string[]): void {
   if (moveIfAny(c, argv, fromHead, toHead, record)) return;
-  blockOrDeny(c, [argv[1]], deadline, () => moveIfAny(c, argv, fromHead, toHead, record), () => c.out.nil());
+  blockOrDeny(c, 'list', [argv[1]], deadline, () => moveIfAny(c, argv, fromHead, toHead, record), () => c.out.nil());
 }
 
 /**
@@ -149,7 +103,7 @@ function blmpop(c: Client, argv: string[]): void {
   const deadline = parseTimeout(c, argv[1]);
   if (deadline === null) return;
   if (mpop(c, a.keys, a.head, a.count)) return;
-  blockOrDeny(c, a.keys, deadline, () => mpop(c, a.keys, a.head, a.count), () => c.out.nilArray());
+  blockOrDeny(c, 'list', a.keys, deadline, () => mpop(c, a.keys, a.head, a.count), () => c.out.nilArray());
 }
 
 // ---- declarations (Redis 7.2 COMMAND INFO) ----

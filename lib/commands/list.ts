@@ -9,8 +9,10 @@
 import * as E from '../protocol/errors';
 import { ListValue, elementEquals } from '../store/list';
 import { INT64_MIN, is, parseInt64 } from './args';
+import type { Frame } from '../protocol/parser';
 import type { CommandContext as Client } from './context';
-import { readTyped, WRONG_TYPE, writeTyped } from './typed';
+import { frameStrings, keyArg, keyHash } from './frame-args';
+import { readTyped, readTypedBytes, WRONG_TYPE, writeTyped, writeTypedBytes } from './typed';
 import { declarer, ONE_KEY, type CommandSpec } from './types';
 
 export const FILL = 'list-max-listpack-size';
@@ -124,6 +126,30 @@ function pushGeneric(c: Client, argv: string[], head: boolean, xx: boolean): voi
   c.out.int(l.size);
 }
 
+/** LPUSH / RPUSH's byte fast path: pushGeneric() with the key and elements as request bytes. */
+function pushFast(c: Client, f: Frame, head: boolean): boolean {
+  const db = c.db;
+  const key = keyArg(f, 1);
+  const h = keyHash(db, f, 1);
+  let s = writeTypedBytes(c, key, h, 'list');
+  if (s === WRONG_TYPE) return true;
+  if (s < 0) s = db.addBytes(key, h, new ListValue());
+  const l = listAt(c, s);
+  const argc = f.argc;
+  const buf = f.buf;
+  const off = f.off;
+  const len = f.len;
+  let bytes = 0;
+  for (let k = 2; k < argc; k++) bytes += len[k];
+  l.growing(c.config.num(FILL), bytes, argc - 2);
+  if (head) for (let k = 2; k < argc; k++) l.pushHeadBytes(buf, off[k], len[k]);
+  else for (let k = 2; k < argc; k++) l.pushTailBytes(buf, off[k], len[k]);
+  db.written(s);
+  if (c.effects.on) c.effects.command(frameStrings(f));
+  c.out.int(l.size);
+  return true;
+}
+
 function lpush(c: Client, argv: string[]): void {
   pushGeneric(c, argv, true, false);
 }
@@ -168,6 +194,43 @@ function popGeneric(c: Client, argv: string[], head: boolean): void {
     return c.out.bulk(v);
   }
   popRange(c, s, argv[1], count, head);
+}
+
+/**
+ * LPOP / RPOP's byte fast path: popGeneric() with the key as request bytes; a count that is not a
+ * non-negative integer (and more than one) goes to popGeneric() for its error.
+ */
+function popFast(c: Client, f: Frame, head: boolean): boolean {
+  if (f.argc > 3) return false;
+  const hasCount = f.argc === 3;
+  let count = 0;
+  if (hasCount) {
+    const n = longArg(f.str(2));
+    if (n === null || n < 0) return false;
+    count = Math.min(n, LONG_MAX);
+  }
+  const db = c.db;
+  const s = writeTypedBytes(c, keyArg(f, 1), keyHash(db, f, 1), 'list');
+  if (s === WRONG_TYPE) return true;
+  if (s < 0) {
+    if (hasCount) c.out.nilArray();
+    else c.out.nil();
+    return true;
+  }
+  if (hasCount && count === 0) {
+    c.out.array(0);
+    return true;
+  }
+  const key = c.effects.on ? f.str(1) : '';
+  if (hasCount) {
+    popRange(c, s, key, count, head);
+    return true;
+  }
+  const v = popOne(c, s, head);
+  afterRemove(c, s, listAt(c, s));
+  c.effects.command([head ? 'LPOP' : 'RPOP', key]);
+  c.out.bulk(v);
+  return true;
 }
 
 function lpop(c: Client, argv: string[]): void {
@@ -256,6 +319,14 @@ function llen(c: Client, argv: string[]): void {
   c.out.int(s < 0 ? 0 : listAt(c, s).size);
 }
 
+/** LLEN's byte fast path. */
+function llenFast(c: Client, f: Frame): boolean {
+  const db = c.db;
+  const s = readTypedBytes(c, keyArg(f, 1), keyHash(db, f, 1), 'list');
+  if (s !== WRONG_TYPE) c.out.int(s < 0 ? 0 : listAt(c, s).size);
+  return true;
+}
+
 /**
  * A [start, stop] range (negative from the end) of a list of `len` as (first index, count); count 0 when
  * empty (addListRangeReply's rules).
@@ -284,6 +355,28 @@ function lrange(c: Client, argv: string[]): void {
   l.visit(from, count, false, (b, f, t) => {
     out.bulkBytes(b, f, t);
   });
+}
+
+/** LRANGE's byte fast path (indexes that are not integers go to lrange() for the error). */
+function lrangeFast(c: Client, f: Frame): boolean {
+  const start = longArg(f.str(2));
+  const stop = start === null ? null : longArg(f.str(3));
+  if (start === null || stop === null) return false;
+  const db = c.db;
+  const s = readTypedBytes(c, keyArg(f, 1), keyHash(db, f, 1), 'list');
+  if (s === WRONG_TYPE) return true;
+  const out = c.out;
+  if (s < 0) {
+    out.array(0);
+    return true;
+  }
+  const l = listAt(c, s);
+  const [from, count] = rangeOf(start, stop, l.size);
+  out.array(count);
+  l.visit(from, count, false, (b, fr, t) => {
+    out.bulkBytes(b, fr, t);
+  });
+  return true;
 }
 
 /** LINDEX key index: the element (negative from the end), nil when missing or out of range. Errors: WRONGTYPE, not an integer. */
@@ -512,15 +605,15 @@ const TWO_KEYS = { first: 1, last: 2, step: 1 };
 const cmd = declarer('list', { keys: ONE_KEY });
 
 export const listCommands: readonly CommandSpec[] = [
-  cmd({ name: 'lpush', summary: 'Prepends one or more elements to a list. Creates the key if it doesn\'t exist.', since: '1.0.0', arity: -3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: lpush }),
-  cmd({ name: 'rpush', summary: 'Appends one or more elements to a list. Creates the key if it doesn\'t exist.', since: '1.0.0', arity: -3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: rpush }),
+  cmd({ name: 'lpush', summary: 'Prepends one or more elements to a list. Creates the key if it doesn\'t exist.', since: '1.0.0', arity: -3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: lpush, fast: (c, f) => pushFast(c, f, true) }),
+  cmd({ name: 'rpush', summary: 'Appends one or more elements to a list. Creates the key if it doesn\'t exist.', since: '1.0.0', arity: -3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: rpush, fast: (c, f) => pushFast(c, f, false) }),
   cmd({ name: 'lpushx', summary: 'Prepends one or more elements to a list only when the list exists.', since: '2.2.0', arity: -3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: lpushx }),
   cmd({ name: 'rpushx', summary: 'Appends an element to a list only when the list exists.', since: '2.2.0', arity: -3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: rpushx }),
-  cmd({ name: 'lpop', summary: 'Returns the first elements in a list after removing it. Deletes the list if the last element was popped.', since: '1.0.0', arity: -2, flags: ['write', 'fast'], acl: WRITE_FAST, handler: lpop }),
-  cmd({ name: 'rpop', summary: 'Returns and removes the last elements of a list. Deletes the list if the last element was popped.', since: '1.0.0', arity: -2, flags: ['write', 'fast'], acl: WRITE_FAST, handler: rpop }),
+  cmd({ name: 'lpop', summary: 'Returns the first elements in a list after removing it. Deletes the list if the last element was popped.', since: '1.0.0', arity: -2, flags: ['write', 'fast'], acl: WRITE_FAST, handler: lpop, fast: (c, f) => popFast(c, f, true) }),
+  cmd({ name: 'rpop', summary: 'Returns and removes the last elements of a list. Deletes the list if the last element was popped.', since: '1.0.0', arity: -2, flags: ['write', 'fast'], acl: WRITE_FAST, handler: rpop, fast: (c, f) => popFast(c, f, false) }),
   cmd({ name: 'lmpop', summary: 'Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.', since: '7.0.0', arity: -4, flags: ['write'], acl: WRITE_SLOW, keys: { first: 0, last: 0, step: 0 }, getKeys: (argv) => mpopKeys(argv, 1), handler: lmpop }),
-  cmd({ name: 'llen', summary: 'Returns the length of a list.', since: '1.0.0', arity: 2, flags: ['readonly', 'fast'], acl: READ_FAST, handler: llen }),
-  cmd({ name: 'lrange', summary: 'Returns a range of elements from a list.', since: '1.0.0', arity: 4, flags: ['readonly'], acl: READ_SLOW, handler: lrange }),
+  cmd({ name: 'llen', summary: 'Returns the length of a list.', since: '1.0.0', arity: 2, flags: ['readonly', 'fast'], acl: READ_FAST, handler: llen, fast: llenFast }),
+  cmd({ name: 'lrange', summary: 'Returns a range of elements from a list.', since: '1.0.0', arity: 4, flags: ['readonly'], acl: READ_SLOW, handler: lrange, fast: lrangeFast }),
   cmd({ name: 'lindex', summary: 'Returns an element from a list by its index.', since: '1.0.0', arity: 3, flags: ['readonly'], acl: READ_SLOW, handler: lindex }),
   cmd({ name: 'lpos', summary: 'Returns the index of matching elements in a list.', since: '6.0.6', arity: -3, flags: ['readonly'], acl: READ_SLOW, handler: lpos }),
   cmd({ name: 'lset', summary: 'Sets the value of an element in a list by its index.', since: '1.0.0', arity: 4, flags: ['write', 'denyoom'], acl: WRITE_SLOW, handler: lset }),

@@ -12,6 +12,7 @@ import { setCommands } from './set';
 import { bitmapCommands } from './bitmap';
 import { hyperloglogCommands } from './hyperloglog';
 import { zsetCommands } from './zset';
+import { zsetBlockingCommands } from './zset-blocking';
 import { zsetRangeCommands } from './zset-range';
 import { zsetSetopCommands } from './zset-setops';
 import { geoCommands } from './geo';
@@ -33,7 +34,7 @@ export const families: ReadonlyArray<{ name: string; commands: readonly CommandS
   { name: 'set', commands: setCommands },
   { name: 'bitmap', commands: bitmapCommands },
   { name: 'hyperloglog', commands: hyperloglogCommands },
-  { name: 'sorted-set', commands: [...zsetCommands, ...zsetRangeCommands, ...zsetSetopCommands] },
+  { name: 'sorted-set', commands: [...zsetCommands, ...zsetBlockingCommands, ...zsetRangeCommands, ...zsetSetopCommands] },
   { name: 'geo', commands: geoCommands },
   { name: 'keyspace', commands: [...keyspaceCommands, ...sortCommands] },
   { name: 'cluster', commands: clusterCommands },

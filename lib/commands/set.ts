@@ -10,10 +10,12 @@ import * as E from '../protocol/errors';
 import { ENC_INTSET, ENC_LISTPACK, SET_MAX_MEMBERS, SetValue, setLimits } from '../store/set';
 import { globMatch } from '../util/glob';
 import { INT64_MIN, is, parseInt64 } from './args';
+import type { Frame } from '../protocol/parser';
 import type { CommandContext as Client } from './context';
+import { keyArg, keyHash } from './frame-args';
 import { parseCursor } from './keyspace';
 import { setOpCommands, unionDiff } from './set-ops';
-import { readTyped, WRONG_TYPE, writeTyped } from './typed';
+import { readTyped, readTypedBytes, WRONG_TYPE, writeTyped, writeTypedBytes } from './typed';
 import { declarer, ONE_KEY, type CommandSpec } from './types';
 
 /**
@@ -71,6 +73,43 @@ function sadd(c: Client, argv: string[]): void {
   c.out.int(added.length - 2);
 }
 
+/**
+ * SADD's byte fast path: the key as request bytes, members as strings (SetValue keeps strings). A write
+ * that could pass SET_MAX_MEMBERS goes to sadd() for the check and its error.
+ */
+function saddFast(c: Client, f: Frame): boolean {
+  const db = c.db;
+  const key = keyArg(f, 1);
+  const h = keyHash(db, f, 1);
+  let s = writeTypedBytes(c, key, h, 'set');
+  if (s === WRONG_TYPE) return true;
+  const hint = f.argc - 2;
+  if ((s < 0 ? 0 : setAt(c, s).size) + hint > SET_MAX_MEMBERS) return false;
+  const L = setLimits(c.config);
+  let v: SetValue;
+  if (s < 0) {
+    v = SetValue.create(f.str(2), hint, L);
+    s = db.addBytes(key, h, v);
+  } else {
+    v = setAt(c, s);
+    v.maybeConvert(hint, L);
+  }
+  const on = c.effects.on;
+  const added: string[] | null = on ? ['SADD', f.str(1)] : null;
+  let n = 0;
+  for (let k = 2; k < f.argc; k++) {
+    const m = f.str(k);
+    if (v.add(m, L)) {
+      n++;
+      if (added !== null) added.push(m);
+    }
+  }
+  db.written(s);
+  if (added !== null && n > 0) c.effects.command(added);
+  c.out.int(n);
+  return true;
+}
+
 /** SREM key member [member ...]: how many members were removed; the key goes with its last member. */
 function srem(c: Client, argv: string[]): void {
   const key = argv[1];
@@ -103,6 +142,13 @@ function sismember(c: Client, argv: string[]): void {
   c.out.int(s >= 0 && setAt(c, s).has(argv[2]) ? 1 : 0);
 }
 
+/** SISMEMBER's byte fast path. */
+function sismemberFast(c: Client, f: Frame): boolean {
+  const s = readTypedBytes(c, keyArg(f, 1), keyHash(c.db, f, 1), 'set');
+  if (s !== WRONG_TYPE) c.out.int(s >= 0 && setAt(c, s).has(f.str(2)) ? 1 : 0);
+  return true;
+}
+
 /** SMISMEMBER key member [member ...]: 1 or 0 per member (all 0 when the key is missing). */
 function smismember(c: Client, argv: string[]): void {
   const s = readTyped(c, argv[1], 'set');
@@ -117,6 +163,13 @@ function scard(c: Client, argv: string[]): void {
   const s = readTyped(c, argv[1], 'set');
   if (s === WRONG_TYPE) return;
   c.out.int(s < 0 ? 0 : setAt(c, s).size);
+}
+
+/** SCARD's byte fast path. */
+function scardFast(c: Client, f: Frame): boolean {
+  const s = readTypedBytes(c, keyArg(f, 1), keyHash(c.db, f, 1), 'set');
+  if (s !== WRONG_TYPE) c.out.int(s < 0 ? 0 : setAt(c, s).size);
+  return true;
 }
 
 // ---- random members ----
@@ -146,6 +199,22 @@ function spop(c: Client, argv: string[]): void {
   c.db.written(s);
   c.effects.command(['SREM', key, m]);
   c.out.bulk(m);
+}
+
+/** SPOP key's byte fast path (with a count: spop()). */
+function spopFast(c: Client, f: Frame): boolean {
+  if (f.argc !== 2) return false;
+  const s = writeTypedBytes(c, keyArg(f, 1), keyHash(c.db, f, 1), 'set');
+  if (s === WRONG_TYPE) return true;
+  if (s < 0) {
+    c.out.nil();
+    return true;
+  }
+  const m = setAt(c, s).pop();
+  c.db.written(s);
+  if (c.effects.on) c.effects.command(['SREM', f.str(1), m]);
+  c.out.bulk(m);
+  return true;
 }
 
 function spopCount(c: Client, argv: string[]): void {
@@ -321,13 +390,13 @@ const WRITE_FAST = ['write', 'set', 'fast'] as const;
 const cmd = declarer('set', { keys: ONE_KEY });
 
 export const setCommands: readonly CommandSpec[] = [
-  cmd({ name: 'sadd', summary: "Adds one or more members to a set. Creates the key if it doesn't exist.", since: '1.0.0', arity: -3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: sadd }),
+  cmd({ name: 'sadd', summary: "Adds one or more members to a set. Creates the key if it doesn't exist.", since: '1.0.0', arity: -3, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: sadd, fast: saddFast }),
   cmd({ name: 'srem', summary: 'Removes one or more members from a set. Deletes the set if the last member was removed.', since: '1.0.0', arity: -3, flags: ['write', 'fast'], acl: WRITE_FAST, handler: srem }),
   cmd({ name: 'smembers', summary: 'Returns all members of a set.', since: '1.0.0', arity: 2, flags: ['readonly'], acl: READ_SLOW, handler: smembers }),
-  cmd({ name: 'sismember', summary: 'Determines whether a member belongs to a set.', since: '1.0.0', arity: 3, flags: ['readonly', 'fast'], acl: READ_FAST, handler: sismember }),
+  cmd({ name: 'sismember', summary: 'Determines whether a member belongs to a set.', since: '1.0.0', arity: 3, flags: ['readonly', 'fast'], acl: READ_FAST, handler: sismember, fast: sismemberFast }),
   cmd({ name: 'smismember', summary: 'Determines whether multiple members belong to a set.', since: '6.2.0', arity: -3, flags: ['readonly', 'fast'], acl: READ_FAST, handler: smismember }),
-  cmd({ name: 'scard', summary: 'Returns the number of members in a set.', since: '1.0.0', arity: 2, flags: ['readonly', 'fast'], acl: READ_FAST, handler: scard }),
-  cmd({ name: 'spop', summary: 'Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.', since: '1.0.0', arity: -2, flags: ['write', 'fast'], acl: WRITE_FAST, handler: spop }),
+  cmd({ name: 'scard', summary: 'Returns the number of members in a set.', since: '1.0.0', arity: 2, flags: ['readonly', 'fast'], acl: READ_FAST, handler: scard, fast: scardFast }),
+  cmd({ name: 'spop', summary: 'Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.', since: '1.0.0', arity: -2, flags: ['write', 'fast'], acl: WRITE_FAST, handler: spop, fast: spopFast }),
   cmd({ name: 'srandmember', summary: 'Get one or multiple random members from a set', since: '1.0.0', arity: -2, flags: ['readonly'], acl: READ_SLOW, handler: srandmember }),
   cmd({ name: 'smove', summary: 'Moves a member from one set to another.', since: '1.0.0', arity: 4, flags: ['write', 'fast'], acl: WRITE_FAST, keys: { first: 1, last: 2, step: 1 }, handler: smove }),
   ...setOpCommands,

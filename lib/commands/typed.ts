@@ -1,7 +1,7 @@
 // The one typed lookup for handlers: a key holding the wanted type, missing, or WRONGTYPE, with Redis's
 // error text written here and nowhere else.
 import * as E from '../protocol/errors';
-import { WRONG_TYPE } from '../store/keyspace';
+import { WRONG_TYPE, type KeyBytes } from '../store/keyspace';
 import type { TypeName, Value } from '../store/value';
 import type { CommandContext } from './context';
 
@@ -35,4 +35,18 @@ export function createTyped(c: CommandContext, key: string, type: TypeName, make
   if (s === WRONG_TYPE) c.out.error(E.ERR_WRONGTYPE);
   if (s !== -1) return s;
   return c.db.add(key, make());
+}
+
+/** readTyped() of a key given as request bytes (the byte fast path), with its index hash. */
+export function readTypedBytes(c: CommandContext, key: KeyBytes, hash: number, type: TypeName): number {
+  const s = c.db.lookupTypedBytes(key, hash, type, true);
+  if (s === WRONG_TYPE) c.out.error(E.ERR_WRONGTYPE);
+  return s;
+}
+
+/** writeTyped() of a key given as request bytes (the byte fast path), with its index hash. */
+export function writeTypedBytes(c: CommandContext, key: KeyBytes, hash: number, type: TypeName): number {
+  const s = c.db.lookupTypedBytes(key, hash, type, false);
+  if (s === WRONG_TYPE) c.out.error(E.ERR_WRONGTYPE);
+  return s;
 }

@@ -5,7 +5,8 @@ import { ZSET_MAX_MEMBERS, ZSetValue } from '../store/zset';
 import { formatDouble } from '../util/double';
 import { INT64_MAX, INT64_MIN, parseInt64 } from './args';
 import type { CommandContext as Client } from './context';
-import { createTyped, readTyped, WRONG_TYPE, writeTyped } from './typed';
+import type { KeyBytes } from '../store/keyspace';
+import { createTyped, readTyped, readTypedBytes, WRONG_TYPE, writeTyped, writeTypedBytes } from './typed';
 import { declarer } from './types';
 
 export { WRONG_TYPE };
@@ -32,6 +33,16 @@ export function lookupRead(c: Client, key: string): number {
 /** A sorted set for a write that needs it: as lookupRead without hit/miss counting. */
 export function lookupWrite(c: Client, key: string): number {
   return settleLimits(c, writeTyped(c, key, 'zset'));
+}
+
+/** lookupRead() of a key given as request bytes (the byte fast path), with its index hash. */
+export function lookupReadBytes(c: Client, key: KeyBytes, hash: number): number {
+  return settleLimits(c, readTypedBytes(c, key, hash, 'zset'));
+}
+
+/** lookupWrite() of a key given as request bytes (the byte fast path), with its index hash. */
+export function lookupWriteBytes(c: Client, key: KeyBytes, hash: number): number {
+  return settleLimits(c, writeTypedBytes(c, key, hash, 'zset'));
 }
 
 /**

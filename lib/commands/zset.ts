@@ -7,11 +7,13 @@
 // ZPOPMAX, ZMPOP) as `ZPOPMIN|ZPOPMAX key count` with the number popped, as Redis 7 propagates them.
 // Failed or no-op commands record nothing.
 import * as E from '../protocol/errors';
-import { ZADD_ADDED, ZADD_GT, ZADD_INCR, ZADD_LT, ZADD_NAN, ZADD_NOP, ZADD_NX, ZADD_UPDATED, ZADD_XX, ZSET_MAX_MEMBERS, type ZSetValue } from '../store/zset';
+import { ZADD_ADDED, ZADD_GT, ZADD_INCR, ZADD_LT, ZADD_NAN, ZADD_NOP, ZADD_NX, ZADD_UPDATED, ZADD_XX, ZSET_MAX_MEMBERS, ZSetValue } from '../store/zset';
 import { formatDouble, formatG17, parseDouble } from '../util/double';
 import { globMatch } from '../util/glob';
 import { INT64_MAX, INT64_MIN, is, parseInt64 } from './args';
+import type { Frame } from '../protocol/parser';
 import type { CommandContext as Client } from './context';
+import { keyArg, keyHash } from './frame-args';
 import { parseCursor } from './keyspace';
 import {
   argPositive,
@@ -19,7 +21,9 @@ import {
   limits,
   lookupCreate,
   lookupRead,
+  lookupReadBytes,
   lookupWrite,
+  lookupWriteBytes,
   numkeysKeys,
   READ_FAST,
   READ_SLOW,
@@ -128,6 +132,55 @@ export function zaddGeneric(c: Client, argv: string[], incrCmd: boolean): void {
   } else c.out.int(ch ? added + updated : added);
 }
 
+/**
+ * ZADD key score member [score member ...]'s byte fast path (no option: an argument that is not a valid
+ * float, an option among them, goes to zaddGeneric(), as does a write that could pass ZSET_MAX_MEMBERS).
+ * The key as request bytes, members as strings.
+ */
+function zaddFast(c: Client, f: Frame): boolean {
+  const rest = f.argc - 2;
+  if (rest % 2 === 1) return false;
+  const pairs = rest / 2;
+  const scores = new Float64Array(pairs);
+  for (let j = 0; j < pairs; j++) {
+    const v = parseDouble(f.str(2 + 2 * j));
+    if (v === null) return false;
+    scores[j] = v;
+  }
+  const db = c.db;
+  const key = keyArg(f, 1);
+  const h = keyHash(db, f, 1);
+  let s = lookupWriteBytes(c, key, h);
+  if (s === WRONG_TYPE) return true;
+  const lim = limits(c);
+  if (s < 0) {
+    s = db.addBytes(key, h, ZSetValue.create(pairs, f.len[3], lim.entries, lim.value));
+  } else {
+    const z0 = zsetAt(c, s);
+    if (z0.size + pairs > ZSET_MAX_MEMBERS) return false;
+    z0.maybeConvert(pairs, lim.entries);
+  }
+  const z = zsetAt(c, s);
+  let added = 0;
+  const changed: string[] | null = c.effects.on ? ['ZADD', f.str(1)] : null;
+  for (let j = 0; j < pairs; j++) {
+    const member = f.str(3 + 2 * j);
+    const out = z.add(scores[j], member, 0, lim.entries, lim.value);
+    if (out & ZADD_NAN) {
+      db.written(s);
+      if (changed !== null && changed.length > 2) c.effects.command(changed);
+      c.out.error(E.ERR_ZSCORE_NAN);
+      return true;
+    }
+    if (out & ZADD_ADDED) added++;
+    if (out & (ZADD_ADDED | ZADD_UPDATED) && changed !== null) changed.push(formatDouble(z.score(member) as number), member);
+  }
+  db.written(s);
+  if (changed !== null && changed.length > 2) c.effects.command(changed);
+  c.out.int(added);
+  return true;
+}
+
 function zadd(c: Client, argv: string[]): void {
   zaddGeneric(c, argv, false);
 }
@@ -165,6 +218,23 @@ function zscore(c: Client, argv: string[]): void {
   const v = s < 0 ? undefined : zsetAt(c, s).score(argv[2]);
   if (v === undefined) c.out.nil();
   else replyScore(c, v);
+}
+
+/** ZCARD's byte fast path. */
+function zcardFast(c: Client, f: Frame): boolean {
+  const s = lookupReadBytes(c, keyArg(f, 1), keyHash(c.db, f, 1));
+  if (s !== WRONG_TYPE) c.out.int(s < 0 ? 0 : zsetAt(c, s).size);
+  return true;
+}
+
+/** ZSCORE's byte fast path. */
+function zscoreFast(c: Client, f: Frame): boolean {
+  const s = lookupReadBytes(c, keyArg(f, 1), keyHash(c.db, f, 1));
+  if (s === WRONG_TYPE) return true;
+  const v = s < 0 ? undefined : zsetAt(c, s).score(f.str(2));
+  if (v === undefined) c.out.nil();
+  else replyScore(c, v);
+  return true;
 }
 
 /** ZMSCORE key member [member ...]: a score or nil per member (all nil when the key is missing). */
@@ -287,6 +357,26 @@ function zpopGeneric(c: Client, argv: string[], max: boolean): void {
   if (s === WRONG_TYPE) return;
   if (s < 0 || count === 0) return c.out.array(0);
   popFrom(c, s, argv[1], max, count === -1 ? 1 : count, count !== -1 && c.out.resp === 3 ? PopShape.Pairs : PopShape.Flat);
+}
+
+/** ZPOPMIN / ZPOPMAX's byte fast path (a count that is not a non-negative integer, or more arguments: zpopGeneric()). */
+function zpopFast(c: Client, f: Frame, max: boolean): boolean {
+  if (f.argc > 3) return false;
+  let count = -1;
+  if (f.argc === 3) {
+    const n = parseInt64(f.str(2));
+    if (typeof n !== 'number' || n < 0) return false;
+    count = n;
+  }
+  const s = lookupWriteBytes(c, keyArg(f, 1), keyHash(c.db, f, 1));
+  if (s === WRONG_TYPE) return true;
+  if (s < 0 || count === 0) {
+    c.out.array(0);
+    return true;
+  }
+  const key = c.effects.on ? f.str(1) : '';
+  popFrom(c, s, key, max, count === -1 ? 1 : count, count !== -1 && c.out.resp === 3 ? PopShape.Pairs : PopShape.Flat);
+  return true;
 }
 
 function zpopmin(c: Client, argv: string[]): void {
@@ -492,16 +582,16 @@ function zscan(c: Client, argv: string[]): void {
 // ---- declarations (Redis 7.2 COMMAND INFO) ----
 
 export const zsetCommands: readonly CommandSpec[] = [
-  cmd({ name: 'zadd', summary: "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.", since: '1.2.0', arity: -4, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: zadd }),
+  cmd({ name: 'zadd', summary: "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.", since: '1.2.0', arity: -4, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: zadd, fast: zaddFast }),
   cmd({ name: 'zincrby', summary: 'Increments the score of a member in a sorted set.', since: '1.2.0', arity: 4, flags: ['write', 'denyoom', 'fast'], acl: WRITE_FAST, handler: zincrby }),
   cmd({ name: 'zrem', summary: 'Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.', since: '1.2.0', arity: -3, flags: ['write', 'fast'], acl: WRITE_FAST, handler: zrem }),
-  cmd({ name: 'zcard', summary: 'Returns the number of members in a sorted set.', since: '1.2.0', arity: 2, flags: ['readonly', 'fast'], acl: READ_FAST, handler: zcard }),
-  cmd({ name: 'zscore', summary: 'Returns the score of a member in a sorted set.', since: '1.2.0', arity: 3, flags: ['readonly', 'fast'], acl: READ_FAST, handler: zscore }),
+  cmd({ name: 'zcard', summary: 'Returns the number of members in a sorted set.', since: '1.2.0', arity: 2, flags: ['readonly', 'fast'], acl: READ_FAST, handler: zcard, fast: zcardFast }),
+  cmd({ name: 'zscore', summary: 'Returns the score of a member in a sorted set.', since: '1.2.0', arity: 3, flags: ['readonly', 'fast'], acl: READ_FAST, handler: zscore, fast: zscoreFast }),
   cmd({ name: 'zmscore', summary: 'Returns the score of one or more members in a sorted set.', since: '6.2.0', arity: -3, flags: ['readonly', 'fast'], acl: READ_FAST, handler: zmscore }),
   cmd({ name: 'zrank', summary: 'Returns the index of a member in a sorted set ordered by ascending scores.', since: '2.0.0', arity: -3, flags: ['readonly', 'fast'], acl: READ_FAST, handler: zrank }),
   cmd({ name: 'zrevrank', summary: 'Returns the index of a member in a sorted set ordered by descending scores.', since: '2.0.0', arity: -3, flags: ['readonly', 'fast'], acl: READ_FAST, handler: zrevrank }),
-  cmd({ name: 'zpopmin', summary: 'Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.', since: '5.0.0', arity: -2, flags: ['write', 'fast'], acl: WRITE_FAST, handler: zpopmin }),
-  cmd({ name: 'zpopmax', summary: 'Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.', since: '5.0.0', arity: -2, flags: ['write', 'fast'], acl: WRITE_FAST, handler: zpopmax }),
+  cmd({ name: 'zpopmin', summary: 'Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.', since: '5.0.0', arity: -2, flags: ['write', 'fast'], acl: WRITE_FAST, handler: zpopmin, fast: (c, f) => zpopFast(c, f, false) }),
+  cmd({ name: 'zpopmax', summary: 'Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.', since: '5.0.0', arity: -2, flags: ['write', 'fast'], acl: WRITE_FAST, handler: zpopmax, fast: (c, f) => zpopFast(c, f, true) }),
   cmd({ name: 'zmpop', summary: 'Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.', since: '7.0.0', arity: -4, flags: ['write'], acl: WRITE_SLOW, keys: { first: 0, last: 0, step: 0 }, getKeys: numkeysKeys(1, false), handler: zmpop }),
   cmd({ name: 'zrandmember', summary: 'Returns one or more random members from a sorted set.', since: '6.2.0', arity: -2, flags: ['readonly'], acl: READ_SLOW, handler: zrandmember }),
   cmd({ name: 'zscan', summary: 'Iterates over members and scores of a sorted set.', since: '2.8.0', arity: -3, flags: ['readonly'], acl: READ_SLOW, handler: zscan }),

@@ -1,6 +1,6 @@
-// Clients blocked on keys (Redis 7.2 blocked.c): BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, and whatever
-// else declares a KeyWait (commands/context.ts) through CommandContext.blockOnKeys: sorted sets'
-// BZPOPMIN/BZPOPMAX/BZMPOP need nothing more than their own serve() and timedOut().
+// Clients blocked on keys (Redis 7.2 blocked.c): BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN,
+// BZPOPMAX, BZMPOP, and whatever else declares a KeyWait (commands/context.ts) through
+// CommandContext.blockOnKeys: a waited value type, its own serve() and timedOut().
 //
 // - Per database and key, the waiters in the order they blocked (FIFO); per client its one waiter.
 // - The store signals a key that came to hold a collection (StoreEnv.keyReady: a push creating a list,

@@ -3,9 +3,9 @@
 // (shrunk to the bytes read). `handle`: the socket's handle reads into one buffer allocated once per
 // process and hands each read over synchronously (the mechanism of Node's documented `onread` socket
 // option, which net.Server offers no way to set for the sockets it accepts): no allocation per read,
-// and no 64 KiB blocks left in glibc's heap by connections that keep a few bytes of each. Replies are
-// written with socket.write in both modes: writing through the handle as well was measured and saved
-// nothing end to end (docs/performance.md).
+// and no 64 KiB blocks left in glibc's heap by connections that keep a few bytes of each. Replies
+// (replyWriter below) go through the handle too in handle mode, one write per batch without the writable
+// stream's bookkeeping, and through socket.write in stream mode.
 import * as net from 'net';
 import { IO_MODES } from '../config/schema';
 

@@ -306,6 +306,13 @@ export class Keyspace {
     return this.typeAt(s) === type ? s : WRONG_TYPE;
   }
 
+  /** lookupTyped() of a key given as request bytes, with its index hash (hashBytes). */
+  lookupTypedBytes(key: KeyBytes, hash: number, type: TypeName, read: boolean): number {
+    const s = read ? this.lookupReadBytes(key, hash) : this.lookupIn(key, hash, false);
+    if (s < 0) return -1;
+    return this.typeAt(s) === type ? s : WRONG_TYPE;
+  }
+
   /** lookup() that also counts a keyspace hit or miss (read commands). */
   lookupRead(key: string): number {
     const s = this.lookup(key);

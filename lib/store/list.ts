@@ -133,6 +133,17 @@ function writeRecord(b: Buffer, at: number, s: string): number {
   return at + h;
 }
 
+/** writeRecord() of the element src[from, from + n) (request bytes). */
+function writeRecordBytes(b: Buffer, at: number, src: Buffer, from: number, n: number): number {
+  at = writeFwd(b, at, n);
+  if (n <= SHORT) for (let i = 0; i < n; i++) b[at + i] = src[from + i];
+  else src.copy(b, at, from, from + n);
+  at += n;
+  const h = hdrSize(n);
+  writeBack(b, at + h, n);
+  return at + h;
+}
+
 /** Bytes 0..9 as character codes (lpStringToInt64 reads digits). */
 const D0 = 48;
 const D9 = 57;
@@ -381,32 +392,60 @@ export class ListValue implements Collection {
 
   /** Pushes at the head (LPUSH); the caller ran growing() first. */
   pushHead(s: string): void {
-    let c = this.nchunks === 0 ? null : this.chunk(0);
-    if (c === null || (!this.lpEncoded && !this.allowInsert(c, s.length))) {
-      if (c !== null) this.seal(c);
-      c = this.newChunk(recordSize(s.length), true);
-      this.ringUnshift(c);
-    }
-    const need = recordSize(s.length);
-    if (c.start < need) this.makeRoom(c, need, true);
-    c.start -= need;
+    const c = this.headRoom(s.length);
+    c.start -= recordSize(s.length);
     writeRecord(c.buf, c.start, s);
+    this.added(c, c.start);
+  }
+
+  /** pushHead() of the element src[from, from + len) (request bytes: the byte fast path). */
+  pushHeadBytes(src: Buffer, from: number, len: number): void {
+    const c = this.headRoom(len);
+    c.start -= recordSize(len);
+    writeRecordBytes(c.buf, c.start, src, from, len);
     this.added(c, c.start);
   }
 
   /** Pushes at the tail (RPUSH); the caller ran growing() first. */
   pushTail(s: string): void {
-    let c = this.nchunks === 0 ? null : this.chunk(this.nchunks - 1);
-    if (c === null || (!this.lpEncoded && !this.allowInsert(c, s.length))) {
-      if (c !== null) this.seal(c);
-      c = this.newChunk(recordSize(s.length), false);
-      this.ringPush(c);
-    }
-    const need = recordSize(s.length);
-    if (c.buf.length - c.end < need) this.makeRoom(c, need, false);
+    const c = this.tailRoom(s.length);
     const at = c.end;
     c.end = writeRecord(c.buf, at, s);
     this.added(c, at);
+  }
+
+  /** pushTail() of the element src[from, from + len) (request bytes: the byte fast path). */
+  pushTailBytes(src: Buffer, from: number, len: number): void {
+    const c = this.tailRoom(len);
+    const at = c.end;
+    c.end = writeRecordBytes(c.buf, at, src, from, len);
+    this.added(c, at);
+  }
+
+  /** The head chunk with room before its start for an element of `len` bytes (a new one when full). */
+  private headRoom(len: number): Chunk {
+    let c = this.nchunks === 0 ? null : this.chunk(0);
+    if (c === null || (!this.lpEncoded && !this.allowInsert(c, len))) {
+      if (c !== null) this.seal(c);
+      c = this.newChunk(recordSize(len), true);
+      this.ringUnshift(c);
+    }
+    const need = recordSize(len);
+    if (c.start < need) this.makeRoom(c, need, true);
+    return c;
+  }
+
+  /** The tail chunk with room after its end for an element of `len` bytes (a new one when full). */
+  private tailRoom(len: number): Chunk {
+    let c = this.nchunks === 0 ? null : this.chunk(this.nchunks - 1);
+    if (c === null || (!this.lpEncoded && !this.allowInsert(c, len))) {
+      if (c !== null) this.seal(c);
+      c = this.newChunk(recordSize(len), false);
+      this.ringPush(c);
+    }
+    const need = recordSize(len);
+    if (c.buf.length - c.end < need) this.makeRoom(c, need, false);
+    return c;
   }
 
   /** Removes and returns the head element, undefined when empty. */

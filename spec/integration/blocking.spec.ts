@@ -1,8 +1,8 @@
-// Blocking list commands on a real node process over real sockets: clients blocked on one key served in
-// the order they blocked; a timeout that fires on the wall clock within a few ms of what was asked (and a
-// blocked client is never idle-closed by `timeout`); a blocked client that disconnects leaves nothing
-// behind; CLIENT UNBLOCK from another connection; a blocked client's connection keeps its pipelined
-// commands until it is served.
+// Blocking list and sorted-set commands on a real node process over real sockets: clients blocked on one
+// key served in the order they blocked; a timeout that fires on the wall clock within a few ms of what was
+// asked (and a blocked client is never idle-closed by `timeout`); a blocked client that disconnects leaves
+// nothing behind; CLIENT UNBLOCK from another connection; a blocked client's connection keeps its
+// pipelined commands until it is served; BZPOPMIN/BZPOPMAX/BZMPOP in RESP2 and RESP3, and from ioredis.
 import { expect } from 'chai';
 import Redis from 'ioredis';
 import * as net from 'net';
@@ -71,7 +71,7 @@ async function infoField(c: Conn, name: string): Promise<string> {
   return m ? m[1] : '?';
 }
 
-describe('blocking list commands over sockets (a node process)', function () {
+describe('blocking list and sorted-set commands over sockets (a node process)', function () {
   this.timeout(30000);
   let server: ServerProcess;
   let conns: Conn[] = [];
@@ -179,6 +179,79 @@ describe('blocking list commands over sockets (a node process)', function () {
     } finally {
       blocker.disconnect();
       pusher.disconnect();
+    }
+  });
+  it('serves BZPOPMIN, BZPOPMAX and BZMPOP clients in the order they blocked, in RESP2 and RESP3', async () => {
+    const w: Conn[] = [];
+    for (let i = 0; i < 4; i++) w.push(await open());
+    await w[2].call('HELLO', '3');
+    w[0].send('BZPOPMIN', 'zq', 'other', '0');
+    await sleep(10);
+    w[1].send('BZMPOP', '0', '2', 'other', 'zq', 'MAX', 'COUNT', '2');
+    await sleep(10);
+    w[2].send('BZPOPMAX', 'zq', '0');
+    await sleep(10);
+    w[3].send('BZMPOP', '0', '1', 'zq', 'MIN');
+    await sleep(10);
+    const p = await open();
+    expect(await infoField(p, 'blocked_clients')).to.equal('4');
+    expect(await p.call('ZADD', 'zq', '1', 'a', '2', 'b', '3', 'c', '4.5', 'd')).to.equal('(integer) 4');
+    expect(show((await w[0].next()).r)).to.equal('*["zq", "a", "1"]');
+    expect(show((await w[1].next()).r)).to.equal('*["zq", *[*["d", "4.5"], *["c", "3"]]]');
+    expect(show((await w[2].next()).r)).to.equal('*["zq", "b", (double) 2]');
+    expect(w[3].pending()).to.equal(0);
+    expect(await p.call('EXISTS', 'zq')).to.equal('(integer) 0');
+    await p.call('ZUNIONSTORE', 'zq', '1', 'src'); // an empty result: nothing appears
+    await p.call('ZADD', 'src', '7', 'x');
+    await p.call('ZUNIONSTORE', 'zq', '1', 'src');
+    expect(show((await w[3].next()).r)).to.equal('*["zq", *[*["x", "7"]]]');
+    expect(await infoField(p, 'blocked_clients')).to.equal('0');
+  });
+
+  it('BZPOPMIN and BZMPOP time out on the wall clock with a null array (_ in RESP3); CLIENT UNBLOCK ends them', async () => {
+    const c = await open();
+    const t0 = performance.now();
+    c.send('BZPOPMIN', 'nothing', '0.2');
+    const { r, at } = await c.next();
+    expect(show(r)).to.equal('(nil *-1)');
+    expect(at - t0).to.be.within(199, 300);
+    await c.call('HELLO', '3');
+    const t1 = performance.now();
+    c.send('BZMPOP', '0.15', '2', 'nothing', 'else', 'MIN', 'COUNT', '3');
+    const second = await c.next();
+    expect(show(second.r)).to.equal('(null _)');
+    expect(second.at - t1).to.be.within(149, 250);
+    const id = (await c.call('CLIENT', 'ID')).replace('(integer) ', '');
+    c.send('BZPOPMAX', 'nothing', '0');
+    c.send('PING');
+    await sleep(20);
+    const p = await open();
+    expect(await p.call('CLIENT', 'UNBLOCK', id, 'ERROR')).to.equal('(integer) 1');
+    expect(show((await c.next()).r)).to.equal('(error) UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    expect(show((await c.next()).r)).to.equal('+"PONG"');
+  });
+
+  it('works from ioredis: BZPOPMIN, BZPOPMAX and BZMPOP resolve when another client adds members', async () => {
+    const blocker = new Redis({ port: server.port, host: '127.0.0.1', lazyConnect: true });
+    const adder = new Redis({ port: server.port, host: '127.0.0.1', lazyConnect: true });
+    await Promise.all([blocker.connect(), adder.connect()]);
+    try {
+      const popped = blocker.bzpopmin('tasks', 'urgent', 0);
+      await sleep(20);
+      await adder.zadd('urgent', 5, 'job-5', 1, 'job-1', 3, 'job-3');
+      expect(await popped).to.deep.equal(['urgent', 'job-1', '1']);
+      expect(await blocker.bzpopmax('tasks', 'urgent', 0)).to.deep.equal(['urgent', 'job-5', '5']);
+      const mpopped = blocker.call('BZMPOP', '0', '2', 'tasks', 'urgent', 'MIN', 'COUNT', '5');
+      expect(await mpopped).to.deep.equal(['urgent', [['job-3', '3']]]);
+      const later = blocker.call('BZMPOP', '0', '1', 'tasks', 'MAX', 'COUNT', '2');
+      await sleep(20);
+      await adder.zadd('tasks', 1.5, 't1', 2.5, 't2', 0.5, 't0');
+      expect(await later).to.deep.equal(['tasks', [['t2', '2.5'], ['t1', '1.5']]]);
+      expect(await blocker.bzpopmin('none', 0.05)).to.equal(null);
+      expect(await adder.zrange('tasks', 0, -1, 'WITHSCORES')).to.deep.equal(['t0', '0.5']);
+    } finally {
+      blocker.disconnect();
+      adder.disconnect();
     }
   });
 });

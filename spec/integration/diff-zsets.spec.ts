@@ -1,7 +1,7 @@
 // Differential: the sorted-set family (ZADD ... ZSCAN) on a real redis-server and on a shardcache node,
 // the same sequences, every reply compared byte for byte in RESP2 and in RESP3 (spec/helpers/differential.ts):
 // option conflicts and their errors, scores with ties, -0/+0, inf, 0.1 and 3.0000000000000004, binary
-// members, every range form, pops, set operations with WEIGHTS and AGGREGATE, encodings across the
+// members, every range form, pops (the blocking ones too: at once and with 10 ms timeouts), set operations with WEIGHTS and AGGREGATE, encodings across the
 // zset-max-listpack-* limits, keyspace commands on sorted sets, and seeded random sequences.
 //
 // shardcache follows Redis 7.2. Run against a 7.2 server (REDIS_SERVER=/path/to/7.2/redis-server) the
@@ -493,6 +493,64 @@ const SEQUENCES: Record<string, (Step | { only72: Step })[]> = {
     ['ZMPOP', '1', 'z', 'MIN', 'FOO'],
     ['ZMPOP', '1', 'nokey', 'min', 'count', '3'],
   ],
+  'BZPOPMIN, BZPOPMAX, BZMPOP: served at once, short timeouts, argument errors, WRONGTYPE': [
+    ['ZADD', 'z', ...Z5.args, '1', 'tie'],
+    ['BZPOPMIN', 'nokey', 'z', '0'],
+    ['BZPOPMAX', 'z', 'nokey', '1'],
+    ['BZPOPMIN', 'nokey', 'nokey2', '0.01'],
+    ['BZPOPMAX', 'nokey', '0.02'],
+    ['BZMPOP', '0', '2', 'nokey', 'z', 'MIN', 'COUNT', '2'],
+    ['BZMPOP', '0', '1', 'z', 'max'],
+    ['BZMPOP', '0', '1', 'z', 'MAX', 'COUNT', '10'],
+    ['EXISTS', 'z'],
+    ['BZMPOP', '0.01', '1', 'z', 'MIN'],
+    ['BZMPOP', '0.01', '2', 'z', 'nokey', 'max', 'count', '3'],
+    ['ZADD', 'z', '0.1', 'a', '-0', 'b', 'inf', 'c', '-inf', 'd', '3.0000000000000004', 'e'],
+    ['BZPOPMIN', 'z', '0'],
+    ['BZPOPMIN', 'z', '0'],
+    ['BZPOPMAX', 'z', '0'],
+    ['BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '5'],
+    ['ZADD', 'big', ...BIG.args],
+    ['BZPOPMAX', 'big', '0'],
+    ['BZMPOP', '0', '1', 'big', 'MIN', 'COUNT', '3'],
+    ['ZCARD', 'big'],
+    ['GEOADD', 'g', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+    ['BZPOPMIN', 'g', '0'],
+    ['BZPOPMIN', 'z', '-1'],
+    ['BZPOPMIN', 'z', 'abc'],
+    // 1e20 and inf: 7.2 answers "timeout is out of range" (as shardcache), 7.0 "timeout is negative".
+    v72(['BZPOPMIN', 'z', '1e20']),
+    v72(['BZPOPMAX', 'z', 'inf']),
+    ['BZPOPMAX', 'z', '-inf'],
+    ['BZPOPMIN', 'z', 'nan'],
+    ['BZPOPMIN', 'z', ''],
+    ['BZPOPMIN', 'z', ' 1'],
+    ['BZPOPMIN', 'nokey', '0x1p-12'],
+    ['BZMPOP', 'x', '0', 'z', 'MIN'],
+    ['BZMPOP', '0', '0', 'z', 'MIN'],
+    ['BZMPOP', '-1', '1', 'z', 'MIN'],
+    ['BZMPOP', 'x', '1', 'z', 'MID'],
+    ['BZMPOP', 'x', '2', 'z', 'MIN'],
+    ['BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '0'],
+    ['BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '-1'],
+    ['BZMPOP', 'x', '1', 'z', 'MIN', 'COUNT', '1'],
+    ['BZMPOP', '0', '1', 'z', 'MIN', 'COUNT'],
+    ['BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '1', 'COUNT', '1'],
+    ['BZMPOP', '0', '1', 'z', 'MIN', 'FOO'],
+    ['SET', 's', 'v'],
+    ['BZPOPMIN', 's', '0'],
+    ['BZPOPMAX', 'nokey', 's', '0'],
+    ['BZMPOP', '0', '2', 's', 'big', 'MIN'],
+    ['BZPOPMIN', 'big', 's', '0'],
+    ['BZMPOP', '0', '2', 'big', 's', 'MAX', 'COUNT', '2'],
+    ['RPUSH', 'l', 'x'],
+    ['BZPOPMIN', 'l', '0'],
+    ['BLPOP', 'big', '0'],
+    ['BZPOPMIN'],
+    ['BZPOPMIN', 'z'],
+    ['BZPOPMAX', 'z'],
+    ['BZMPOP', '0', '1', 'z'],
+  ],
   'ZRANDMEMBER: no count, 0, positive and negative counts, WITHSCORES, huge counts': [
     ['ZRANDMEMBER', 'nokey'],
     ['ZRANDMEMBER', 'nokey', '5'],
@@ -814,7 +872,7 @@ const INDEXES = ['0', '1', '2', '-1', '-2', '5', '-10', '100'];
  * key for WRONGTYPE. Lex ranges run on `lex` (all scores 0), whose members are never long: Redis keeps it
  * in a listpack, searched as shardcache emulates.
  */
-export function randomZsetSequence(seed: number, count: number): Step[] {
+export function randomZsetSequence(seed: number, count: number, blocking = false): Step[] {
   const r = rng(seed);
   const k = () => r.pick(KEYS);
   const m = () => r.pick(MEMBERS);
@@ -879,6 +937,14 @@ export function randomZsetSequence(seed: number, count: number): Step[] {
     () => ['ZRANDMEMBER', k(), '100', 'WITHSCORES'],
     () => zscanAll(scanned(true), 'ZSCAN', k(), '0'),
   ];
+  if (blocking) {
+    // Immediate pops, or a 10 ms wait for nothing (nothing else runs meanwhile on the one connection).
+    gens.push(
+      () => [r.pick(['BZPOPMIN', 'BZPOPMAX']), k(), ...(r.chance(0.5) ? [k()] : []), r.pick(['0.01', '0.02'])],
+      () => [r.pick(['BZPOPMIN', 'BZPOPMAX']), k(), k(), '0.01'],
+      () => ['BZMPOP', '0.01', '2', k(), k(), r.pick(['MIN', 'MAX']), ...(r.chance(0.5) ? ['COUNT', r.pick(['1', '2', '5'])] : [])],
+    );
+  }
   const out: Step[] = [];
   for (let j = 0; j < count; j++) out.push(r.pick(gens)());
   return out;
@@ -928,7 +994,7 @@ export function randomBigSequence(seed: number, count: number): Step[] {
   return out;
 }
 
-const ZSET_COMMANDS = ['zadd', 'zincrby', 'zrem', 'zcard', 'zscore', 'zmscore', 'zrank', 'zrevrank', 'zrange', 'zrangestore', 'zpopmin', 'zmpop', 'zrandmember', 'zunion', 'zunionstore', 'zintercard', 'zscan'];
+const ZSET_COMMANDS = ['bzpopmin', 'bzmpop', 'zadd', 'zincrby', 'zrem', 'zcard', 'zscore', 'zmscore', 'zrank', 'zrevrank', 'zrange', 'zrangestore', 'zpopmin', 'zmpop', 'zrandmember', 'zunion', 'zunionstore', 'zintercard', 'zscan'];
 
 const commandsIn = (steps: Step[]): number => steps.filter((s) => !('sleepMs' in s)).length;
 
@@ -965,6 +1031,19 @@ const commandsIn = (steps: Step[]): number => steps.filter((s) => !('sleepMs' in
           expect(full.length).to.be.greaterThan(3);
         });
       }
+      for (const seed of [3, 1999]) {
+        it(`a seeded random sequence with the blocking pops (seed ${seed}, 400 commands)`, async () => {
+          const steps = forReference(randomZsetSequence(seed, 400, true));
+          const got = await pair.expectSame(steps, { resp, label: `blocking seed ${seed}` });
+          expect(got.length).to.equal(400);
+          // Both kinds must occur: pops ('*' and more than a null array) and timeouts.
+          const bz = got.filter((c) => c.cmd[0].startsWith('BZ'));
+          const popped = bz.filter((c) => c.redis[0] === 0x2a && c.redis.length > 5);
+          const timedOut = bz.filter((c) => ['*-1\r\n', '_\r\n'].includes(c.redis.toString('latin1')));
+          expect(popped.length, 'popped').to.be.greaterThan(3);
+          expect(timedOut.length, 'timed out').to.be.greaterThan(3);
+        });
+      }
       for (const seed of [5, 77]) {
         it(`a seeded random sequence on large sets (seed ${seed}, 400 commands)`, async () => {
           const steps = forReference(randomBigSequence(seed, 400));
@@ -975,7 +1054,7 @@ const commandsIn = (steps: Step[]): number => steps.filter((s) => !('sleepMs' in
     });
   }
 
-  it('RESP3 shapes: doubles, nested WITHSCORES pairs, flat pops without a count, ZMPOP nesting, nulls', async () => {
+  it('RESP3 shapes: doubles, nested WITHSCORES pairs, flat pops without a count, ZMPOP/BZMPOP nesting, BZPOPMIN flat, nulls', async () => {
     const got = await pair.expectSame(
       forReference([
         ['ZADD', 'z', '1', 'a', '2.5', 'b', '3', 'c'],
@@ -986,6 +1065,11 @@ const commandsIn = (steps: Step[]): number => steps.filter((s) => !('sleepMs' in
         ['ZMPOP', '1', 'z', 'MAX'],
         ['ZSCORE', 'z', 'nope'],
         ['ZMPOP', '1', 'z', 'MAX'],
+        ['ZADD', 'z', '1', 'a', '2.5', 'b', '3', 'c'],
+        ['BZPOPMIN', 'z', '0'],
+        ['BZMPOP', '0', '1', 'z', 'MAX', 'COUNT', '1'],
+        ['BZPOPMAX', 'z', '0.01'],
+        ['BZMPOP', '0.01', '1', 'z', 'MIN'],
       ]),
       { resp: 3 },
     );
@@ -995,6 +1079,11 @@ const commandsIn = (steps: Step[]): number => steps.filter((s) => !('sleepMs' in
     expect(raw[3]).to.equal('*2\r\n$1\r\na\r\n,1\r\n');
     expect(raw[4]).to.equal('*1\r\n*2\r\n$1\r\nb\r\n,2.5\r\n');
     expect(raw[5]).to.equal('*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\nc\r\n,3\r\n');
-    expect(raw.slice(6)).to.deep.equal(['_\r\n', '_\r\n']);
+    expect(raw.slice(6, 8)).to.deep.equal(['_\r\n', '_\r\n']);
+    expect(raw[9]).to.equal('*3\r\n$1\r\nz\r\n$1\r\na\r\n,1\r\n');
+    expect(raw[10]).to.equal('*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\nc\r\n,3\r\n');
+    expect(raw.slice(11)).to.deep.equal(['*3\r\n$1\r\nz\r\n$1\r\nb\r\n,2.5\r\n', '_\r\n']);
+    const two = await pair.expectSame([['ZADD', 'z', '1', 'a'], ['BZPOPMIN', 'z', '0'], ['BZPOPMAX', 'z', '0.01'], ['BZMPOP', '0.01', '1', 'z', 'MIN']], { resp: 2 });
+    expect(two.slice(1).map((c) => c.node.toString('latin1'))).to.deep.equal(['*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n', '*-1\r\n', '*-1\r\n']);
   });
 });

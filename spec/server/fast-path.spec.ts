@@ -198,13 +198,15 @@ function cmdstat(info: Record<string, string>, name: string): string {
 
 const STAT_COMMANDS = ['get', 'set', 'mget', 'mset', 'del', 'exists', 'incr', 'decr', 'incrby', 'decrby', 'type', 'hset'];
 
+const COLLECTION_COMMANDS = ['lpush', 'rpush', 'lpop', 'rpop', 'llen', 'lrange', 'sadd', 'spop', 'sismember', 'scard', 'zadd', 'zpopmin', 'zpopmax', 'zscore', 'zcard', 'del', 'set', 'blpop'];
+
 /** What both servers must agree on in INFO: command counts, keyspace hits/misses, errorstats. */
-async function statsOf(w: Wire): Promise<Record<string, string>> {
+async function statsOf(w: Wire, names: readonly string[] = STAT_COMMANDS): Promise<Record<string, string>> {
   const [cs, st, es] = await w.pipe(['INFO', 'commandstats'], ['INFO', 'stats'], ['INFO', 'errorstats']);
   const c = infoFields(cs);
   const s = infoFields(st);
   const out: Record<string, string> = { keyspace_hits: s.keyspace_hits, keyspace_misses: s.keyspace_misses };
-  for (const name of STAT_COMMANDS) out[`cmdstat_${name}`] = cmdstat(c, name);
+  for (const name of names) out[`cmdstat_${name}`] = cmdstat(c, name);
   for (const [k, v] of Object.entries(infoFields(es))) out[k] = v;
   return out;
 }
@@ -227,6 +229,111 @@ async function dataset(w: Wire): Promise<string[]> {
       v = pairs.sort().join(',');
     }
     out.push(`${k.toString('hex')} ${t} ${ttlClass} ${v}`);
+  }
+  return out;
+}
+
+/** Every key with its type, encoding and contents (lists in order, sets sorted, zsets with scores), sorted by key bytes. */
+async function collections(w: Wire): Promise<string[]> {
+  const keys = (await w.call('KEYS', '*')) as { t: '*'; a: Resp[] };
+  const names = (keys.a ?? []).map((k) => (k as { b: Buffer }).b).sort(Buffer.compare);
+  const out: string[] = [];
+  const items = (r: Resp): string[] => ((r as { a: Resp[] }).a ?? []).map((x) => text(x));
+  for (const k of names) {
+    const [type, enc] = await w.pipe(['TYPE', k], ['OBJECT', 'ENCODING', k]);
+    const t = text(type);
+    let v: string[];
+    if (t === 'list') v = items(await w.call('LRANGE', k, '0', '-1'));
+    else if (t === 'set') v = items(await w.call('SMEMBERS', k)).sort();
+    else if (t === 'zset') v = items(await w.call('ZRANGE', k, '0', '-1', 'WITHSCORES'));
+    else v = [text(await w.call('GET', k))];
+    // Encodings of sorted sets only: Redis 7.0 has no listpack lists or sets (7.2 and the node do; the unit
+    // spec fast-collections.spec.ts compares every encoding of the fast path with the string path's).
+    out.push(`${k.toString('hex')} ${t} ${t === 'zset' ? text(enc) : ''} ${JSON.stringify(v)}`);
+  }
+  return out;
+}
+
+/** A seeded random sequence of list, set and sorted-set commands with fast paths (and errors, WRONGTYPE, declines). */
+function collectionSequence(seed: number, total: number): Batch[] {
+  const r = rng(seed);
+  const bytes = (n: number) => {
+    const b = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) b[i] = r.int(256);
+    return b;
+  };
+  const casing = (name: string): string => (r.chance(0.5) ? name : [...name].map((ch) => (r.chance(0.5) ? ch.toLowerCase() : ch)).join(''));
+  const lists = ['l1', 'l2', ALL_BYTES, 'a\r\nb'].map(bytesOf);
+  const sets = ['s1', 's2', '\xff\x00s'].map(bytesOf);
+  const zsets = ['z1', 'z2', '{t}z'].map(bytesOf);
+  const all = [...lists, ...sets, ...zsets, bytesOf('str'), bytesOf('nokey')];
+  const key = (kind: Buffer[]) => (r.chance(0.85) ? r.pick(kind) : r.pick(all));
+  const el = (): Buffer => (r.chance(0.3) ? bytes(r.pick([0, 1, 3, 64, 65, 300, 9000])) : bytesOf(r.pick(['a', 'b', '1', '-7', '12345678901234567890', '\r\n', '$-1\r\n'])));
+  const member = (): Buffer => (r.chance(0.1) ? bytes(r.pick([1, 65])) : bytesOf(r.pick(['a', 'b', 'c', '1', '2', '300', '-4', '70000'])));
+  const some = <T>(f: () => T, min: number, max: number): T[] => Array.from({ length: min + r.int(max - min + 1) }, f);
+  const COUNTS = ['0', '1', '2', '5', '-1', 'abc', '9223372036854775808', ''];
+  const IDX = ['0', '-1', '1', '-3', '2', '100', '-100', 'x', '9223372036854775807', '-9223372036854775808'];
+  const SCORES = ['1', '-1', '0', '1.5', 'inf', '-inf', '+inf', '2', '1e3', 'nan', 'abc', '-0', '0x10'];
+  // SPOP's member is random: it pops only from 'sp', which holds at most one member.
+  let spFull = false;
+  const one = (): Cmd => {
+    switch (r.int(22)) {
+      case 0:
+      case 1:
+        return [casing('lpush'), key(lists), ...some(el, 1, 4)];
+      case 2:
+      case 3:
+        return [casing('rpush'), key(lists), ...some(el, 1, 4)];
+      case 4:
+        return [casing('lpop'), key(lists), ...(r.chance(0.5) ? [r.pick(COUNTS)] : []), ...(r.chance(0.05) ? ['1'] : [])];
+      case 5:
+        return [casing('rpop'), key(lists), ...(r.chance(0.5) ? [r.pick(COUNTS)] : [])];
+      case 6:
+        return [casing('llen'), key(lists)];
+      case 7:
+      case 8:
+        return [casing('lrange'), key(lists), r.pick(IDX), r.pick(IDX)];
+      case 9:
+      case 10:
+        return [casing('sadd'), key(sets), ...some(member, 1, 5)];
+      case 11:
+        return [casing(r.pick(['sismember', 'scard'])), key(sets), member()].slice(0, r.chance(0.5) ? 3 : 2);
+      case 12: {
+        if (r.chance(0.5) && !spFull) {
+          spFull = true;
+          return [casing('sadd'), 'sp', member()];
+        }
+        const k = r.pick(['sp', 'sp', 'str', 'never', 'l1']); // ('never' is never written)
+        if (k === 'sp') spFull = false;
+        return [casing('spop'), k];
+      }
+      case 13:
+      case 14:
+        return [casing('zadd'), key(zsets), ...some(() => [r.pick(SCORES), member()], 1, 4).flat()];
+      case 15:
+        return [casing('zadd'), key(zsets), r.pick(['NX', 'XX', 'CH', 'GT', 'LT', 'INCR']), r.pick(SCORES), member()];
+      case 16:
+        return [casing(r.pick(['zpopmin', 'zpopmax'])), key(zsets), ...(r.chance(0.5) ? [r.pick(COUNTS)] : [])];
+      case 17:
+        return [casing('zscore'), key(zsets), member()];
+      case 18:
+        return [casing('zcard'), key(zsets)];
+      case 19:
+        return r.pick<Cmd>([['SET', 'str', 'v'], ['DEL', r.pick(all)], ['GET', 'str'], new Inline('RPUSH l1 inline1 inline2'), new Inline('ZADD z1 3 inl')]);
+      case 20:
+        // Wrong arity and options at the wrong place.
+        return r.pick<Cmd>([['lpush', 'l1'], ['llen'], ['lrange', 'l1', '0'], ['zadd', 'z1', '1'], ['zscore', 'z1'], ['spop', 'sp', '1', '2'], ['lpop', 'l1', '1', '2'], ['zpopmin', 'z1', '1', '2'], ['sismember', 's1'], ['zadd', 'z1', '1', 'a', 'nx', 'b']]);
+      default:
+        return [casing('lrange'), key(lists), '0', '-1'];
+    }
+  };
+  const out: Batch[] = [];
+  let n = 0;
+  while (n < total) {
+    const pipelined = !r.chance(0.2);
+    const size = pipelined ? 1 + r.int(60) : 1 + r.int(5);
+    out.push({ cmds: Array.from({ length: size }, one), pipelined });
+    n += size;
   }
   return out;
 }
@@ -496,6 +603,62 @@ describe('server/fast-path: the byte fast path over sockets', function () {
     // The fast path carried them (not next()): most GETs and SETs came as frames.
     expect(frames.get('GET') ?? 0, 'GETs run from frames').to.be.greaterThan(400);
     expect(frames.get('SET') ?? 0, 'SETs run from frames').to.be.greaterThan(400);
+  });
+
+  it('a seeded random sequence of list, set and sorted-set commands answers and ends as redis-server (listpack limits lowered)', async function () {
+    const rw = await freshRedis(this);
+    const limits = ['list-max-listpack-size', '4', 'set-max-intset-entries', '4', 'zset-max-listpack-entries', '4']; // (set-max-listpack-entries: 7.2 only)
+    const t = await node();
+    const frames = spyFrames(t);
+    const sw = await wire(t.port);
+    for (const w of [rw, sw]) expectReplies(await w.pipe(['CONFIG', 'SET', ...limits]), [ok], 'limits');
+    const batches = collectionSequence(Number(process.env.FASTSPEC_SEED ?? 20261204), Number(process.env.FASTSPEC_COMMANDS ?? 4000));
+    const done: Cmd[] = [];
+    // A client blocked in BLPOP on each side, served by a fast-path push of the sequence.
+    const [rb, sb] = [await wire(redis!.port), await wire(t.port)];
+    rb.send(['BLPOP', 'l2', '0']);
+    sb.send(['BLPOP', 'l2', '0']);
+    for (const w of [rw, sw]) {
+      for (let i = 0; infoFields(await w.call('INFO', 'clients')).blocked_clients !== '1'; i++) {
+        expect(i, 'the BLPOP waiter blocked').to.be.lessThan(200);
+        await sleep(10);
+      }
+    }
+    for (const [bi, b] of batches.entries()) {
+      if (bi === Math.floor(batches.length / 2)) {
+        for (const x of [...(await rw.pipe(['HELLO', '3'])), ...(await sw.pipe(['HELLO', '3']))]) expect(x.t, 'HELLO 3').to.not.equal('-');
+      }
+      const replies: Array<[Reply, Reply]> = [];
+      if (b.pipelined) {
+        rw.send(...b.cmds);
+        sw.send(...b.cmds);
+        const [x, y] = await Promise.all([rw.take(b.cmds.length), sw.take(b.cmds.length)]);
+        x.forEach((rx, i) => replies.push([rx, y[i]]));
+      } else {
+        for (const c of b.cmds) {
+          rw.send(c);
+          sw.send(c);
+          const [[x], [y]] = await Promise.all([rw.take(1), sw.take(1)]);
+          replies.push([x, y]);
+        }
+      }
+      for (let i = 0; i < b.cmds.length; i++) {
+        const [x, y] = replies[i];
+        if (!x.raw.equals(y.raw)) {
+          const clip = (v: Buffer) => JSON.stringify(v.toString('latin1', 0, 200));
+          expect.fail(`reply #${done.length + i + 1} differs: ${fmt(b.cmds[i])}\n  redis: ${clip(x.raw)}\n  node:  ${clip(y.raw)}\n  after: ${[...done, ...b.cmds.slice(0, i)].slice(-5).map(fmt).join(' | ')}`);
+        }
+      }
+      done.push(...b.cmds);
+    }
+    for (const w of [rw, sw]) await w.pipe(['HELLO', '2']);
+    const [[bx], [by]] = await Promise.all([rb.take(1), sb.take(1)]);
+    expect(by.raw.toString('latin1'), 'the BLPOP waiter').to.equal(bx.raw.toString('latin1'));
+    expect(await statsOf(sw, COLLECTION_COMMANDS)).to.deep.equal(await statsOf(rw, COLLECTION_COMMANDS));
+    const want = await collections(rw);
+    expect(want.length, 'keys at the end').to.be.greaterThan(3);
+    expect(await collections(sw)).to.deep.equal(want);
+    for (const name of ['LPUSH', 'RPUSH', 'LPOP', 'RPOP', 'LRANGE', 'SADD', 'SPOP', 'ZADD', 'ZPOPMIN', 'ZSCORE']) expect(frames.get(name) ?? 0, `${name} from frames`).to.be.greaterThan(30);
   });
 
   describe('the gatekeeper on fast-path commands', () => {
