@@ -129,7 +129,29 @@ export class Reply {
   }
 
   int(n: number): void {
-    this.w(n >= 0 && n < INT_CACHE && Number.isInteger(n) ? INTS[n] : ':' + n + '\r\n');
+    if (n >= 0 && n < INT_CACHE && Number.isInteger(n)) return this.w(INTS[n]);
+    // A safe integer's digits straight into the buffer (an LPUSH's growing length, INCR's counter): no
+    // string per reply. Anything else (not an integer, beyond 2^53) as JS prints it.
+    if (!Number.isSafeInteger(n)) return this.w(':' + n + '\r\n');
+    const neg = n < 0;
+    let v = neg ? -n : n;
+    let digits = 1;
+    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+    const len = 1 + (neg ? 1 : 0) + digits + 2;
+    if (this.pos + len > this.buf.length) this.room(len);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = 0x3a; // ':'
+    if (neg) b[p++] = 0x2d; // '-'
+    for (let i = p + digits - 1; i >= p; i--) {
+      const q = Math.floor(v / 10);
+      b[i] = 0x30 + (v - q * 10);
+      v = q;
+    }
+    p += digits;
+    b[p] = 13;
+    b[p + 1] = 10;
+    this.pos = p + 2;
   }
 
   /** A 64-bit integer reply held as a bigint (INCRBY and friends near the edges). */

@@ -118,6 +118,15 @@ describe('Reply', () => {
       );
     });
 
+    it('int writes every integer as JS prints it: cached, written digit by digit, or beyond 2^53', () => {
+      const ns = [0, -0, 1, 9999, 10000, 10001, 99999, 100000, 123456789, 2 ** 31, 2 ** 52 + 1, Number.MAX_SAFE_INTEGER];
+      ns.push(...ns.map((n) => -n), Number.MIN_SAFE_INTEGER, 2 ** 60, -(2 ** 60), 1.5, -2.25);
+      for (let i = 0; i < 2000; i++) ns.push(Math.floor((Math.random() - 0.5) * 2 ** (1 + (i % 53))));
+      const r = writer(2);
+      for (const n of ns) r.int(n);
+      expect(text(r)).to.equal(ns.map((n) => ':' + n + '\r\n').join(''));
+    });
+
     it('bigint writes all 64 bits', () => {
       const r = writer(3);
       r.bigint(-(2n ** 63n));
