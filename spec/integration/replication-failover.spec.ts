@@ -426,13 +426,15 @@ needs(['role', 'wait', 'psync', 'readonly'])('integration: replication and failo
     });
 
     it('replicas of a frozen primary stop answering READONLY reads within 0.5 s, and serve them again once it thaws', async () => {
+      // The spec before disconnects a replica: wait until it is back in sync (its read lease valid again).
+      await c.waitStable(15000);
       const s = await shardOf(c, c.seed);
       const primary = await direct(s.primary);
       const replicas = await Promise.all(s.replicas.map((p) => direct(p, true)));
       const old = nodeAt(c, s.primary);
       try {
         expect(await primary.set('lease:{x}', 'v1')).to.equal('OK');
-        for (const r of replicas) expect(await r.get('lease:{x}')).to.equal('v1');
+        for (const r of replicas) await c.waitUntil(async () => (await r.get('lease:{x}').catch(() => null)) === 'v1', 5000, 'READONLY reads served before the freeze');
         old.proc.kill('SIGSTOP');
         const stoppedAt = now();
         const stoppedServing: number[] = [];
