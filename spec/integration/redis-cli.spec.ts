@@ -31,6 +31,8 @@ function run(bin: string, args: string[], input?: string, timeoutMs = 10000): Pr
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A tool given its command as arguments may exit before reading stdin: EPIPE there is not a failure.
+    p.stdin.on('error', () => undefined);
     p.stdin.end(Buffer.from(input ?? '', 'latin1'));
   });
 }
